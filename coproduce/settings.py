@@ -1,0 +1,326 @@
+"""Settings for coproduce: one module, driven by environment variables.
+
+The defaults run on a bare machine (SQLite, tasks run in-process, email printed to the
+console) so that `make run` works with nothing installed. Production sets DATABASE_URL,
+REDIS_URL, SECRET_KEY, DEBUG=false and ALLOWED_HOSTS; the README lists every variable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import django_stubs_ext
+import environ
+from celery.schedules import crontab
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+# Lets admin and model classes be subscripted for the type checker (ModelAdmin[User]).
+django_stubs_ext.monkeypatch()
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+# A developer's .env file is read when present; real deployments set the environment.
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+# The development key is deliberately not secret: check --deploy refuses it (security.W009).
+DEV_SECRET_KEY = "django-insecure-development-key-do-not-use-in-production"  # noqa: S105
+SECRET_KEY: str = env.str("SECRET_KEY", default=DEV_SECRET_KEY)
+# Old keys, newest first, still accepted after a rotation (sessions, invitation links).
+SECRET_KEY_FALLBACKS: list[str] = env.list("SECRET_KEY_FALLBACKS", default=[])
+DEBUG: bool = env.bool("DEBUG", default=SECRET_KEY == DEV_SECRET_KEY)
+ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "coproduce",
+    "projects",
+    "participation",
+    "evaluation",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "guardian",
+    "csp",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "coproduce.middleware.StaffMustUseMFAMiddleware",
+    "csp.middleware.CSPMiddleware",
+]
+
+ROOT_URLCONF = "coproduce.urls"
+WSGI_APPLICATION = "coproduce.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # psycopg's pool replaces persistent connections, so CONN_MAX_AGE must stay 0.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": env.int("DATABASE_POOL_SIZE", default=4),
+        "timeout": 10,
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Redis: Celery broker and shared cache (separate database numbers) ----------------------
+REDIS_URL: str = env.str("REDIS_URL", default="")
+
+
+def _redis_db(url: str, number: int) -> str:
+    """Point a redis:// URL at another database so broker and cache keys never mix."""
+    base = url.split("?", 1)[0].rstrip("/")
+    head, _, last = base.rpartition("/")
+    if last.isdigit() and head.count("/") >= 2:
+        base = head
+    return f"{base}/{number}"
+
+
+if REDIS_URL:
+    CACHES: dict[str, dict[str, Any]] = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_db(REDIS_URL, 2),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Authentication: email login through allauth, object permissions through guardian -------
+AUTH_USER_MODEL = "coproduce.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+    "guardian.backends.ObjectPermissionBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = reverse_lazy("account_login")
+LOGIN_REDIRECT_URL = reverse_lazy("dashboard")
+ACCOUNT_LOGOUT_REDIRECT_URL = reverse_lazy("home")
+
+# allauth 65 names (the pre-65 ACCOUNT_AUTHENTICATION_METHOD and friends are deprecated).
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 15 * 60  # people on slow phones need longer than the 3 min default
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+ACCOUNT_SIGNUP_FORM_CLASS = "coproduce.forms.SignupDetailsForm"
+ACCOUNT_ADAPTER = "coproduce.adapter.AccountAdapter"
+# Set false for an invitation-only site: people then join only through an invitation link.
+ACCOUNT_ALLOW_SIGNUP: bool = env.bool("ACCOUNT_ALLOW_SIGNUP", default=True)
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[coproduce] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_PREVENT_ENUMERATION = True
+# Rate limits are on (they need a shared cache: Redis in production).
+ACCOUNT_RATE_LIMITS = {
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reset_password": "20/m/ip,5/m/key",
+    "reauthenticate": "10/m/user",
+    "reset_password_from_key": "20/m/ip",
+    "signup": "20/m/ip",
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "confirm_email": "1/3m/key",
+    "request_login_code": "20/m/ip,3/m/key",
+}
+ALLAUTH_TRUSTED_PROXY_COUNT: int = env.int("TRUSTED_PROXY_COUNT", default=0)
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "coproduce"
+
+# Nobody gets object permissions without signing in, so guardian needs no anonymous user row.
+ANONYMOUS_USER_NAME = None
+GUARDIAN_RAISE_403 = False
+GUARDIAN_RENDER_403 = False
+
+# --- Email ----------------------------------------------------------------------------------
+EMAIL_BACKEND: str = env.str(
+    "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_FILE_PATH: str = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "sent_emails"))
+EMAIL_HOST: str = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT: int = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER: str = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD: str = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS: bool = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL: str = env.str("DEFAULT_FROM_EMAIL", default="coproduce <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Celery ---------------------------------------------------------------------------------
+# With no REDIS_URL, tasks run in-process so a laptop needs nothing else running.
+CELERY_BROKER_URL = _redis_db(REDIS_URL, 0) if REDIS_URL else "memory://"
+CELERY_RESULT_BACKEND = _redis_db(REDIS_URL, 1) if REDIS_URL else None
+CELERY_TASK_ALWAYS_EAGER: bool = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+CELERY_TASK_EAGER_PROPAGATES = True
+# At-least-once delivery: a task is acknowledged only after it ran, and a worker that dies
+# mid-task hands it back. Every task is idempotent, so running twice is harmless.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_EXPIRES = 3600
+# No task here runs longer than a minute and nothing uses a long ETA (due times live in the
+# database), so a 30-minute visibility timeout only delays the redelivery of a lost task.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 1800,
+    "socket_timeout": 30,
+    "socket_connect_timeout": 5,
+    "health_check_interval": 25,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = CELERY_BROKER_TRANSPORT_OPTIONS
+CELERY_BROKER_CONNECTION_TIMEOUT = 5
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = 10
+CELERY_TIMEZONE = "Europe/London"
+# The whole beat schedule lives here, in one place. Run exactly one `celery beat`.
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    "close-due-gates": {
+        "task": "projects.tasks.close_due_gates_task",
+        "schedule": 60.0,
+    },
+    "clear-expired-sessions": {
+        "task": "coproduce.tasks.clear_expired_sessions",
+        "schedule": crontab(minute="17", hour="3"),
+    },
+    # The outbox relay: sends every message whose (next) attempt is due, including any whose
+    # after-commit kick never reached the broker.
+    "relay-outbox": {
+        "task": "participation.tasks.relay_outbox",
+        "schedule": 60.0,
+    },
+    # Writes due reminders into the outbox (each once, by its unique key), then sends them.
+    "send-reminders": {
+        "task": "participation.tasks.send_reminders",
+        "schedule": crontab(minute="*/5"),
+    },
+}
+
+# --- Internationalisation -------------------------------------------------------------------
+LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files ---------------------------------------------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+# --- Security -------------------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SECURE_SSL_REDIRECT: bool = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS: int = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = False
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if env.bool("BEHIND_TLS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Pages use no inline script or style, so the policy can be strict.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+# check --deploy warns that HSTS preload is off; joining the preload list is the operator's call.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}
+
+# --- Notifications --------------------------------------------------------------------------
+# Text messages go through participation/sms.py. "participation.sms.ConsoleBackend" prints
+# them, "participation.sms.FileBackend" writes one file each into SMS_FILE_PATH; a provider
+# is a class with send_messages(), named here by its dotted path (see the README).
+SMS_BACKEND: str = env.str("SMS_BACKEND", default="participation.sms.ConsoleBackend")
+SMS_FILE_PATH: str = env.str("SMS_FILE_PATH", default=str(BASE_DIR / "sent_texts"))
+INVITATION_EXPIRY_DAYS: int = env.int("INVITATION_EXPIRY_DAYS", default=14)
+# When reminders go out. Due times live in the database; the send-reminders sweep finds them.
+INVITATION_REMINDER_DAYS: list[int] = env.list(
+    "INVITATION_REMINDER_DAYS", cast=int, default=[3, 10]
+)
+GATE_REMINDER_HOURS: list[int] = env.list("GATE_REMINDER_HOURS", cast=int, default=[48, 24])
+SIGNOFF_REMINDER_DAYS: list[int] = env.list("SIGNOFF_REMINDER_DAYS", cast=int, default=[2, 7])
+# A message that keeps failing is retried with growing, jittered waits (1, 2, 4 ... minutes,
+# at most OUTBOX_MAX_DELAY_MINUTES apart), then marked failed after OUTBOX_MAX_ATTEMPTS.
+OUTBOX_MAX_ATTEMPTS: int = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
+OUTBOX_MAX_DELAY_MINUTES: int = env.int("OUTBOX_MAX_DELAY_MINUTES", default=240)
+# How many messages one relay run sends; the rest wait for the next minute's run.
+OUTBOX_BATCH_SIZE: int = env.int("OUTBOX_BATCH_SIZE", default=200)
+# Phone numbers typed without a country code ("07700 900123") are read as numbers of this
+# region (an ISO 3166 code, e.g. "GB" or "IE"); every number is stored as +<country><number>.
+PHONE_DEFAULT_REGION: str = env.str("PHONE_DEFAULT_REGION", default="GB").upper()

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+
+from projects import views as project_views
+
+from . import views
+
+# Staff sign in to the admin through allauth, so the MFA requirement applies there too.
+admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = "coproduce administration"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    # The signed-in home lists the person's projects, so it lives in the projects app.
+    path("dashboard/", project_views.dashboard, name="dashboard"),
+    path("projects/", include("projects.urls")),
+    path("projects/", include("participation.contribution_urls")),
+    path("", include("participation.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]

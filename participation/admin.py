@@ -1,0 +1,54 @@
+"""Site staff can see invitations and the outbox, and send a failed message again."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Invitation, NotificationPreference, OutboxMessage, OutboxStatus
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin[Invitation]):
+    list_display = ["__str__", "role", "sent_at", "expires_at", "accepted_at", "revoked_at"]
+    list_filter = ["role", "project"]
+    search_fields = ["email", "phone", "name", "project__title"]
+    # The nonce and hash would let nobody in, but there is no reason to show them either.
+    exclude = ["token_nonce", "token_hash"]
+    readonly_fields = ["send_count", "created_at", "sent_at", "accepted_at", "accepted_by"]
+    raw_id_fields = ["project", "invited_by"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin[OutboxMessage]):
+    list_display = [
+        "kind",
+        "recipient",
+        "channel",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+    ]
+    list_filter = ["status", "kind", "channel"]
+    search_fields = ["occasion", "recipient", "address"]
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+    actions = ["send_again"]
+
+    @admin.action(description=_("Try the selected failed messages again"))
+    def send_again(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
+        queryset.filter(status=OutboxStatus.FAILED).update(
+            status=OutboxStatus.PENDING, attempts=0, next_attempt_at=timezone.now()
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin[NotificationPreference]):
+    list_display = ["user", "channel", "updated_at"]
+    raw_id_fields = ["user"]

@@ -1,0 +1,32 @@
+from django.apps import AppConfig
+from django.core import checks
+from django.utils.translation import gettext_lazy as _
+
+
+class ParticipationConfig(AppConfig):
+    name = "participation"
+    verbose_name = _("Participation")
+
+    def ready(self) -> None:
+        from allauth.account.signals import user_signed_up
+
+        from coproduce.adapter import allow_signup_when
+        from projects import evidence, signals
+
+        from . import receivers, signup
+        from .checks import phone_region
+        from .evidence import stage_contributors
+
+        checks.register(phone_region)
+        evidence.register(stage_contributors)
+        # On an invitation-only site, a working invitation link opens sign-up.
+        allow_signup_when(signup.holds_invitation)
+        signals.gate_opened.connect(receivers.gate_opened, dispatch_uid="participation.gate_opened")
+        signals.gate_closed.connect(receivers.gate_closed, dispatch_uid="participation.gate_closed")
+        signals.signoff_requested.connect(
+            receivers.signoff_requested, dispatch_uid="participation.signoff_requested"
+        )
+        signals.signoff_recorded.connect(
+            receivers.signoff_recorded, dispatch_uid="participation.signoff_recorded"
+        )
+        user_signed_up.connect(receivers.user_signed_up, dispatch_uid="participation.signed_up")

@@ -1,0 +1,28 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import ContributionKind
+
+
+class ContributionForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What kind of thing is it?"),
+        choices=ContributionKind.choices,
+        initial=ContributionKind.IDEA,
+        widget=forms.RadioSelect,
+    )
+    body = forms.CharField(
+        label=_("What you want to say"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Please write something before sending.")},
+    )
+
+
+class ResponseForm(forms.Form):
+    body = forms.CharField(
+        label=_("What we did"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Please write a response.")},
+    )

@@ -1,0 +1,76 @@
+"""The project's ideas and comments page. Each view: access → form → one service call."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from coproduce.http import AuthenticatedHttpRequest as Request
+from projects.permissions import CONTRIBUTE, MANAGE_GATES, VIEW_PROJECT, access_project
+from projects.services import ProjectError
+
+from . import contributions
+from .contribution_forms import ContributionForm, ResponseForm
+from .models import Contribution
+
+PAGE_SIZE = 30
+
+
+@login_required
+def contribution_list(request: Request, slug: str) -> HttpResponse:
+    access = access_project(
+        request.user, slug, CONTRIBUTE if request.method == "POST" else VIEW_PROJECT
+    )
+    form = ContributionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contributions.add_contribution(
+                project=access.project, author=request.user, **form.cleaned_data
+            )
+        except ProjectError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Thank you. Everyone in the project can now read it."))
+            return redirect("contributions:list", slug=slug)
+    rows = (
+        Contribution.objects.filter(project=access.project)
+        .select_related("author", "response__responder")
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "contributions/list.html",
+        access.page_context(
+            nav="ideas",
+            page=page,
+            form=form if access.can(CONTRIBUTE) else None,
+            can_respond=access.can(MANAGE_GATES),
+        ),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def contribution_respond(request: Request, slug: str, pk: int) -> HttpResponse:
+    access = access_project(request.user, slug, MANAGE_GATES)
+    contribution = get_object_or_404(Contribution, pk=pk, project=access.project)
+    form = ResponseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please write a response."))
+    else:
+        try:
+            contributions.respond(
+                contribution=contribution, responder=request.user, body=form.cleaned_data["body"]
+            )
+        except ProjectError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Response recorded."))
+    return redirect("contributions:list", slug=slug)

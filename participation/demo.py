@@ -1,0 +1,46 @@
+"""Demo contributions and gates: an open vote in design, a sign-off waiting in commissioning."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from coproduce.models import User
+from projects import gates
+from projects.models import Choice, Project
+
+from .models import Contribution
+
+
+def _take_part(project: Project, author: User, body: str) -> None:
+    Contribution.objects.get_or_create(
+        project=project, author=author, stage=project.stage, defaults={"body": body}
+    )
+
+
+def seed(people: dict[str, User], *, projects: dict[str, Project], **_others: Any) -> None:
+    lead = people["practitioner1"]
+    design = projects["demo-night-shelter"]
+    if not design.gates.exists():
+        _take_part(design, people["expert1"], "Let people bring their dogs.")
+        _take_part(design, people["expert2"], "Beds must be held for people who work nights.")
+        gate = gates.draft_gate(
+            project=design,
+            actor=lead,
+            proposal="Start running the redesigned shelter: dogs welcome, beds held till midnight.",
+            what_changes="The shelter opens with the new rules from next month.",
+        )
+        gate = gates.open_gate(gate=gate, actor=lead)
+        gates.cast_vote(gate=gate, voter=people["expert2"], choice=Choice.APPROVE)
+
+    commissioning = projects["demo-recovery-cafe"]
+    if not commissioning.gates.exists():
+        _take_part(commissioning, people["expert3"], "Fund the café for three years, not one.")
+        gate = gates.draft_gate(
+            project=commissioning,
+            actor=lead,
+            proposal="Award the recovery café contract for three years.",
+            what_changes="The café is funded until 2029 and evaluated every year.",
+        )
+        gate = gates.open_gate(gate=gate, actor=lead)
+        for name in ("expert1", "expert2", "expert3", "practitioner1", "practitioner2"):
+            gates.cast_vote(gate=gate, voter=people[name], choice=Choice.APPROVE)

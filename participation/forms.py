@@ -1,0 +1,174 @@
+"""Forms for invitations and notification choices. They check input; services make changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Role
+
+from .contact import MAX_EMAIL_LENGTH, InvalidContact, normalise_phone
+from .models import NAME_MAX_LENGTH, ChannelChoice, NotificationPreference, Topic
+
+# About 500 lines of name, email, phone and role, with room to spare.
+MAX_CSV_BYTES = 200_000
+
+ROLE_HELP = _(
+    "Experts by experience and practitioners vote, with an equal say. Commissioners sign "
+    "decisions off and do not vote."
+)
+
+
+class PhoneField(forms.CharField):
+    """An optional mobile number, stored in one normal form ("" when left empty)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=32, required=False, **kwargs)
+
+    def clean(self, value: Any) -> str:
+        phone: str = super().clean(value)
+        if not phone.strip():
+            return ""
+        try:
+            return normalise_phone(phone)
+        except InvalidContact as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class InviteForm(forms.Form):
+    name = forms.CharField(
+        label=_("Their name (optional)"),
+        max_length=NAME_MAX_LENGTH,
+        required=False,
+        help_text=_("Used to greet them in the invitation."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    email = forms.EmailField(
+        label=_("Their email address"),
+        max_length=MAX_EMAIL_LENGTH,
+        required=False,
+        error_messages={
+            "invalid": _("Enter a full email address, like name@example.org."),
+            "max_length": _(
+                "This email address is too long: an address has at most %(limit_value)d characters."
+            ),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    phone = PhoneField(
+        label=_("Their mobile number"),
+        help_text=_("Give an email address, a mobile number or both. We text the link to mobiles."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off", "inputmode": "tel"}),
+    )
+    role = forms.ChoiceField(
+        label=_("Their role"),
+        choices=Role.choices,
+        widget=forms.RadioSelect,
+        help_text=ROLE_HELP,
+        error_messages={"required": _("Choose the role they will have.")},
+    )
+    message = forms.CharField(
+        label=_("A personal message (optional)"),
+        max_length=1000,
+        required=False,
+        help_text=_("A few words from you make people more likely to join."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and not data.get("email") and not data.get("phone"):
+            self.add_error("email", _("Give an email address or a mobile number, or both."))
+        return data
+
+
+class BulkInviteForm(forms.Form):
+    csv_text = forms.CharField(
+        label=_("Paste the list"),
+        # Characters, not bytes, but near enough: the same cap as an uploaded file.
+        max_length=MAX_CSV_BYTES,
+        required=False,
+        error_messages={
+            "max_length": _("The list is too long. Send at most 500 people at a time.")
+        },
+        help_text=_(
+            "One person per line: name, email, phone, role. The first line may name the "
+            "columns. Leave email or phone empty if you only have one of them."
+        ),
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+    )
+    csv_file = forms.FileField(
+        label=_("Or upload a CSV file"),
+        required=False,
+        help_text=_(
+            "Save a spreadsheet as CSV. Use one or the other: the file wins if you give both."
+        ),
+    )
+    default_role = forms.ChoiceField(
+        label=_("Role for people whose line gives none"),
+        choices=[("", _("No default")), *Role.choices],
+        required=False,
+    )
+    message = forms.CharField(
+        label=_("A personal message for everyone (optional)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        upload = data.get("csv_file")
+        if upload is not None:
+            if upload.size > MAX_CSV_BYTES:
+                self.add_error(
+                    "csv_file", _("The file is too big. Send at most 500 people at a time.")
+                )
+                return data
+            raw = upload.read()
+            # Spreadsheets save CSV as UTF-8 (often with a byte-order mark) or, on older
+            # Windows, as Windows-1252; anything else is refused with a plain message.
+            for encoding in ("utf-8-sig", "cp1252"):
+                try:
+                    data["csv_text"] = raw.decode(encoding)
+                    break
+                except UnicodeDecodeError:
+                    continue
+            else:
+                self.add_error("csv_file", _("This file is not a CSV file we can read."))
+        if not self.errors and not data.get("csv_text", "").strip():
+            self.add_error("csv_text", _("Paste the list, or choose a CSV file to upload."))
+        role = data.get("default_role")
+        data["default_role"] = Role(role) if role else None
+        return data
+
+
+class AcceptForm(forms.Form):
+    """Joining with an account whose email differs from the invitation needs a yes."""
+
+    confirm_account = forms.BooleanField(required=False)
+
+
+class PreferencesForm(forms.ModelForm[NotificationPreference]):
+    phone = PhoneField(
+        label=_("Mobile number for text messages"),
+        help_text=_("Only needed if you choose text messages. Other members never see it."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+    class Meta:
+        model = NotificationPreference
+        fields = ["channel", *Topic.values]
+        widgets = {"channel": forms.RadioSelect}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        wants_texts = data.get("channel") in (ChannelChoice.SMS, ChannelChoice.BOTH)
+        if wants_texts and not data.get("phone") and "phone" not in self.errors:
+            self.add_error("phone", _("Add your mobile number to get text messages."))
+        return data
+
+    def topics(self) -> list[Topic]:
+        return [topic for topic in Topic if self.cleaned_data.get(topic.value)]

@@ -1,0 +1,32 @@
+from .contribution import Contribution, ContributionKind, ContributionResponse
+from .invitation import NAME_MAX_LENGTH, Invitation, InvitationQuerySet, InvitationState
+from .notification import (
+    TOPIC_OF_KIND,
+    Channel,
+    ChannelChoice,
+    MessageKind,
+    NotificationPreference,
+    OutboxMessage,
+    OutboxQuerySet,
+    OutboxStatus,
+    Topic,
+)
+
+__all__ = [
+    "NAME_MAX_LENGTH",
+    "TOPIC_OF_KIND",
+    "Channel",
+    "ChannelChoice",
+    "Contribution",
+    "ContributionKind",
+    "ContributionResponse",
+    "Invitation",
+    "InvitationQuerySet",
+    "InvitationState",
+    "MessageKind",
+    "NotificationPreference",
+    "OutboxMessage",
+    "OutboxQuerySet",
+    "OutboxStatus",
+    "Topic",
+]

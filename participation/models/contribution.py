@@ -1,0 +1,50 @@
+"""Ideas, comments and objections, and the response that closes each loop ("you said, we did")."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Project, Stage
+
+
+class ContributionKind(models.TextChoices):
+    IDEA = "idea", _("Idea")
+    COMMENT = "comment", _("Comment")
+    OBJECTION = "objection", _("Concern or objection")
+
+
+class Contribution(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="contributions")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contributions"
+    )
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=ContributionKind.choices, default=ContributionKind.IDEA
+    )
+    body = models.TextField(_("what you want to say"))
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["project", "stage", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.author}"
+
+
+class ContributionResponse(models.Model):
+    contribution = models.OneToOneField(
+        Contribution, on_delete=models.CASCADE, related_name="response"
+    )
+    body = models.TextField(_("what we did"))
+    responder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Response to {self.contribution}"

@@ -1,0 +1,76 @@
+"""Signal receivers, connected in ParticipationConfig.ready().
+
+The gate services send their signals inside their own transactions, so the outbox rows these
+receivers write commit (or roll back) together with the gate change that caused them.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from coproduce.models import User
+from projects.models import Gate, Membership, MembershipQuerySet, Role, SignOff
+
+from . import signup
+from .models import MessageKind
+from .services import outbox
+from .services.invitations import InvitationError, accept
+from .services.notify import notify_users
+
+logger = logging.getLogger(__name__)
+
+
+def _members(gate: Gate, memberships: MembershipQuerySet) -> QuerySet[User]:
+    return User.objects.filter(memberships__in=memberships.filter(project_id=gate.project_id))
+
+
+def _notify(gate: Gate, kind: MessageKind, occasion: str, users: QuerySet[User]) -> None:
+    messages = notify_users(
+        kind=kind,
+        occasion=f"gate:{gate.pk}:{occasion}",
+        project=gate.project,
+        users=users,
+        data={"gate": gate.pk},
+    )
+    outbox.send_after_commit(messages)
+
+
+def gate_opened(sender: type[Gate], *, gate: Gate, **kwargs: Any) -> None:
+    """Voting members hear that voting is open, and until when."""
+    voting = _members(gate, Membership.objects.voting())
+    _notify(gate, MessageKind.VOTING_OPENED, "opened", voting)
+
+
+def gate_closed(sender: type[Gate], *, gate: Gate, **kwargs: Any) -> None:
+    """Every member hears the result."""
+    _notify(gate, MessageKind.DECISION_MADE, "closed", _members(gate, Membership.objects.active()))
+
+
+def signoff_requested(sender: type[Gate], *, gate: Gate, **kwargs: Any) -> None:
+    """The project's commissioners are asked to review the evidence and sign off."""
+    commissioners = _members(gate, Membership.objects.active().filter(role=Role.COMMISSIONER))
+    _notify(gate, MessageKind.SIGNOFF_REQUESTED, "signoff-requested", commissioners)
+
+
+def signoff_recorded(sender: type[Gate], *, gate: Gate, signoff: SignOff, **kwargs: Any) -> None:
+    """Every member hears whether the co-production was assured, and why."""
+    everyone = _members(gate, Membership.objects.active())
+    _notify(gate, MessageKind.SIGNOFF_RECORDED, "signoff-recorded", everyone)
+
+
+def user_signed_up(sender: Any, *, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    """Someone who signed up from an invitation link joins that project straight away."""
+    invitation = signup.stashed(request)
+    if invitation is None:
+        return
+    signup.clear(request)
+    try:
+        accept(invitation=invitation, user=user, signed_up=True)
+    except InvitationError:
+        # Withdrawn or used in the minutes between opening the link and signing up: the
+        # account stands, and the invitation page explains what to do if they open it again.
+        logger.info("Invitation %s could not be accepted at sign-up.", invitation.pk)

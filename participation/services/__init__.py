@@ -1,0 +1,9 @@
+"""Every write in participation: keyword-only, typed, atomic.
+
+- `invitations`: invite, resend, withdraw, accept.
+- `bulk`: check and send a co-lead's CSV of invitations, row by row.
+- `outbox`: queue messages with the change that causes them, send them after commit, retry.
+- `notify`: who gets a message about a change, and by which channels.
+- `reminders`: the sweep that queues due reminders.
+- `preferences`: each member's channel and topics, and one-click unsubscribe.
+"""

@@ -1,0 +1,386 @@
+"""Invite, resend, withdraw and accept invitations.
+
+There is at most one open invitation per project and address: inviting the same person again
+renews it (a new link, a fresh expiry date, sent again) instead of making a second one. Each
+send is an outbox message written in the same transaction, so an invitation is never saved
+without the message that delivers it, nor sent for one that was rolled back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coproduce.models import User
+from projects.models import EventKind, Membership, Project, Role
+from projects.services import add_member, log_event
+
+from ..contact import InvalidContact, normalise_email, normalise_phone
+from ..models import (
+    NAME_MAX_LENGTH,
+    ChannelChoice,
+    Invitation,
+    InvitationState,
+    MessageKind,
+    NotificationPreference,
+)
+from ..tokens import hash_token, invitation_token, new_nonce
+from . import outbox
+from .notify import invitee_messages
+
+
+class InvitationError(Exception):
+    """A refused invitation change; str(error) is plain English for the person who asked."""
+
+    def __init__(self, message: str, *, state: InvitationState | None = None) -> None:
+        super().__init__(message)
+        self.state = state
+
+
+@dataclass(frozen=True)
+class Sent:
+    invitation: Invitation
+    renewed: bool  # True when an earlier invitation to the same address was sent again
+
+
+def clean_contact(*, email: str, phone: str) -> tuple[str, str]:
+    """Both in their normal form; at least one is needed. Raises InvitationError."""
+    try:
+        email = normalise_email(email) if email.strip() else ""
+        phone = normalise_phone(phone) if phone.strip() else ""
+    except InvalidContact as error:
+        raise InvitationError(str(error)) from None
+    if not email and not phone:
+        raise InvitationError(_("Give an email address or a mobile number, or both."))
+    return email, phone
+
+
+def clean_name(name: str) -> str:
+    """The name to greet them by, trimmed. Raises InvitationError if it is too long to keep."""
+    name = name.strip()
+    if len(name) > NAME_MAX_LENGTH:
+        raise InvitationError(
+            _("The name is too long: write at most %(max)d characters.") % {"max": NAME_MAX_LENGTH}
+        )
+    return name
+
+
+# --- Who the project already reaches ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Known:
+    """Members and unanswered invitations of one project, by address in normal form."""
+
+    members: dict[str, User]
+    invitations: dict[str, Invitation]
+
+    def member(self, *, email: str, phone: str) -> User | None:
+        """A current member reachable at either address, if there is one."""
+        return next((self.members[a] for a in (email, phone) if a in self.members), None)
+
+    def invitation(self, *, email: str, phone: str) -> Invitation | None:
+        """The unanswered invitation (waiting, expired or withdrawn) to either address.
+
+        Raises InvitationError when the two addresses belong to two different invitations.
+        """
+        found = {
+            invitation.pk: invitation
+            for invitation in (self.invitations.get(email), self.invitations.get(phone))
+            if invitation is not None
+        }
+        if len(found) > 1:
+            raise InvitationError(
+                _(
+                    "This email address and this mobile number are on two different "
+                    "invitations. Withdraw one of them, or invite by one of them only."
+                )
+            )
+        return next(iter(found.values()), None)
+
+
+def known_at(project: Project, *, emails: Collection[str], phones: Collection[str]) -> Known:
+    """Who the project reaches at any of these addresses (in normal form), in three queries.
+
+    A member is reached at their account's email address, at any address they have verified,
+    and at their phone number.
+    """
+    emails = {email for email in emails if email}
+    phones = {phone for phone in phones if phone}
+    known = Known(members={}, invitations={})
+    if not emails and not phones:
+        return known
+    memberships = Membership.objects.active().filter(project=project)
+    reached = (
+        memberships.alias(user_email=Lower("user__email"))
+        .filter(Q(user_email__in=emails) | Q(user__phone__in=phones))
+        .select_related("user")
+    )
+    for membership in reached:
+        user = membership.user
+        known.members[user.email.lower()] = user
+        if user.phone:
+            known.members[user.phone] = user
+    if emails:
+        verified = (
+            EmailAddress.objects.filter(verified=True, user__in=memberships.values("user"))
+            .alias(lower_email=Lower("email"))
+            .filter(lower_email__in=emails)
+            .select_related("user")
+        )
+        for address in verified:
+            known.members.setdefault(address.email.lower(), address.user)
+    unanswered = Invitation.objects.unanswered().filter(project=project)
+    for invitation in unanswered.filter(Q(email__in=emails) | Q(phone__in=phones)):
+        for address in (invitation.email, invitation.phone):
+            if address:
+                known.invitations[address] = invitation
+    return known
+
+
+# --- Sending ----------------------------------------------------------------------------------
+
+
+def lock_project(project: Project) -> Project:
+    """The project, locked until the transaction ends, if it still takes new members.
+
+    The lock serialises invitations to the project, so two co-leads inviting the same person
+    at the same moment renew one invitation rather than colliding.
+    """
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if project.is_closed:
+        raise InvitationError(_("This project is closed, so nobody new can join."))
+    return project
+
+
+def _renew(invitation: Invitation, *, now: datetime) -> None:
+    """A new link, a fresh expiry date and the next send number; withdrawing is undone."""
+    invitation.token_nonce = new_nonce()
+    invitation.token_hash = hash_token(invitation_token(invitation))
+    invitation.send_count += 1
+    invitation.sent_at = now
+    invitation.expires_at = now + timedelta(days=settings.INVITATION_EXPIRY_DAYS)
+    invitation.revoked_at = None
+
+
+def _log_send(
+    invitation: Invitation, *, project: Project, actor: User | None, renewed: bool
+) -> None:
+    log_event(
+        project=project,
+        kind=EventKind.INVITATION_SENT,
+        actor=actor,
+        # Contact details stay out of the log, which every member can read.
+        summary=(
+            _("%(name)s sent an invitation again, for %(role)s.")
+            if renewed
+            else _("%(name)s invited someone to join as %(role)s.")
+        )
+        % {"name": actor or _("An administrator"), "role": invitation.role_enum.label},
+        data={"invitation": invitation.pk, "role": invitation.role, "send": invitation.send_count},
+    )
+
+
+def queue_sends(invitations: Iterable[Invitation]) -> None:
+    """Queue the messages of each invitation's latest send in one go, to be delivered once
+    the transaction commits. The outbox key carries the send number."""
+    messages = outbox.queue(
+        message
+        for invitation in invitations
+        for message in invitee_messages(
+            invitation=invitation,
+            kind=MessageKind.INVITATION,
+            occasion=f"invitation:{invitation.pk}:send:{invitation.send_count}",
+        )
+    )
+    outbox.send_after_commit(messages)
+
+
+def issue(
+    *,
+    project: Project,
+    known: Known,
+    role: Role,
+    inviter: User | None,
+    email: str,
+    phone: str,
+    name: str,
+    message: str,
+    now: datetime,
+) -> Sent:
+    """Make or renew the invitation and log the send; the caller queues it (`queue_sends`).
+
+    The addresses and name are already clean (`clean_contact`, `clean_name`), the project is
+    locked (`lock_project`) and `known` was read under that lock.
+    """
+    member = known.member(email=email, phone=phone)
+    if member is not None:
+        raise InvitationError(_("%(name)s is already a member of this project.") % {"name": member})
+    invitation = known.invitation(email=email, phone=phone)
+    renewed = invitation is not None
+    if invitation is None:
+        invitation = Invitation(project=project, created_at=now, send_count=0)
+    # The newest details win; a detail left out keeps what the earlier invitation had.
+    invitation.role = role
+    invitation.email = email or invitation.email
+    invitation.phone = phone or invitation.phone
+    invitation.name = name or invitation.name
+    invitation.message = message.strip() or invitation.message
+    invitation.invited_by = inviter or invitation.invited_by
+    _renew(invitation, now=now)
+    invitation.save()
+    _log_send(invitation, project=project, actor=inviter, renewed=renewed)
+    return Sent(invitation=invitation, renewed=renewed)
+
+
+@transaction.atomic
+def invite(
+    *,
+    project: Project,
+    role: Role | str,
+    inviter: User | None,
+    email: str = "",
+    phone: str = "",
+    name: str = "",
+    message: str = "",
+    now: datetime | None = None,
+) -> Sent:
+    """Invite someone, or renew and resend their unanswered invitation."""
+    if role not in Role.values:
+        raise InvitationError(
+            _("Choose a role: expert by experience, practitioner or commissioner.")
+        )
+    email, phone = clean_contact(email=email, phone=phone)
+    name = clean_name(name)
+    project = lock_project(project)
+    sent = issue(
+        project=project,
+        known=known_at(project, emails=[email], phones=[phone]),
+        role=Role(role),
+        inviter=inviter,
+        email=email,
+        phone=phone,
+        name=name,
+        message=message,
+        now=now or timezone.now(),
+    )
+    queue_sends([sent.invitation])
+    return sent
+
+
+def _locked(invitation: Invitation) -> Invitation:
+    return (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("project", "invited_by")
+        .get(pk=invitation.pk)
+    )
+
+
+@transaction.atomic
+def resend(*, invitation: Invitation, actor: User | None, now: datetime | None = None) -> Sent:
+    """Send the same invitation again with a new link: older links stop working."""
+    now = now or timezone.now()
+    invitation = _locked(invitation)
+    if invitation.accepted_at is not None:
+        raise InvitationError(_("This invitation has already been accepted."))
+    if invitation.project.is_closed:
+        raise InvitationError(_("This project is closed, so nobody new can join."))
+    _renew(invitation, now=now)
+    invitation.save()
+    _log_send(invitation, project=invitation.project, actor=actor, renewed=True)
+    queue_sends([invitation])
+    return Sent(invitation=invitation, renewed=True)
+
+
+@transaction.atomic
+def revoke(*, invitation: Invitation, now: datetime | None = None) -> Invitation:
+    """Withdraw an invitation: its link stops working. Sending it again brings it back."""
+    invitation = _locked(invitation)
+    if invitation.accepted_at is not None:
+        raise InvitationError(_("This invitation has already been accepted."))
+    if invitation.revoked_at is None:
+        invitation.revoked_at = now or timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+def find(token: str) -> Invitation | None:
+    """The invitation a link points at, whatever its state; None for a link we never made."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        Invitation.objects.select_related("project", "invited_by", "accepted_by")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+def addressed_to(invitation: Invitation, user: User) -> bool:
+    """Was this invitation sent to an email address of this account?"""
+    if not invitation.email:
+        return False
+    if user.email.lower() == invitation.email:
+        return True
+    return bool(
+        EmailAddress.objects.filter(
+            user=user, email__iexact=invitation.email, verified=True
+        ).exists()
+    )
+
+
+def dead_link_message(state: InvitationState) -> str:
+    return {
+        InvitationState.ACCEPTED: _("This invitation has already been used."),
+        InvitationState.EXPIRED: _("This invitation has expired."),
+        InvitationState.REVOKED: _("This invitation was withdrawn."),
+    }.get(state, "")
+
+
+@transaction.atomic
+def accept(
+    *, invitation: Invitation, user: User, signed_up: bool = False, now: datetime | None = None
+) -> Membership:
+    """Join the project the invitation is for. Single use: a second accept is refused.
+
+    `signed_up` says the account was just made from this invitation's link.
+    """
+    now = now or timezone.now()
+    invitation = _locked(invitation)
+    state = invitation.state(now)
+    if state != InvitationState.PENDING:
+        raise InvitationError(dead_link_message(state), state=state)
+    if invitation.project.is_closed:
+        raise InvitationError(_("This project has closed, so nobody new can join it."))
+    membership = Membership.objects.active().filter(project=invitation.project, user=user).first()
+    if membership is None:
+        membership = add_member(
+            project=invitation.project, user=user, role=invitation.role, actor=user
+        )
+    invitation.accepted_at, invitation.accepted_by = now, user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    # A link can be forwarded: only the invitee's own account takes on the invited number,
+    # or someone else's messages would be texted to the invitee's phone.
+    if invitation.phone and (signed_up or addressed_to(invitation, user)):
+        _remember_phone(invitation, user)
+    return membership
+
+
+def _remember_phone(invitation: Invitation, user: User) -> None:
+    """The text message proved the number, so keep it; someone invited only by text gets
+    their messages by text too, unless they already chose otherwise."""
+    if not user.phone:
+        user.phone = invitation.phone
+        user.save(update_fields=["phone"])
+    if not invitation.email:
+        NotificationPreference.objects.get_or_create(
+            user=user, defaults={"channel": ChannelChoice.SMS}
+        )

@@ -1,0 +1,78 @@
+"""Who gets a message about a change, and by which channels.
+
+Called inside the transaction of the change, so the outbox rows commit with it. The
+`*_messages` functions only build the rows, for callers that queue many occasions in one go.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from coproduce.models import User
+from projects.models import Project
+
+from ..models import TOPIC_OF_KIND, Channel, Invitation, MessageKind, OutboxMessage
+from . import outbox
+from .preferences import channels_for, preferences_for
+
+
+def user_messages(
+    *,
+    kind: MessageKind,
+    occasion: str,
+    project: Project,
+    users: Iterable[User],
+    data: dict[str, Any],
+) -> list[OutboxMessage]:
+    """One unsaved message per person and channel, for those who have not switched it off."""
+    people = list(users)
+    topic = TOPIC_OF_KIND[kind]
+    choices = preferences_for(user.pk for user in people)
+    return [
+        OutboxMessage(
+            kind=kind,
+            occasion=occasion,
+            recipient=f"user:{user.pk}",
+            channel=channel,
+            user=user,
+            project=project,
+            data=data,
+        )
+        for user in people
+        if choices[user.pk].wants(topic)
+        for channel in channels_for(user, choices[user.pk])
+    ]
+
+
+def notify_users(
+    *,
+    kind: MessageKind,
+    occasion: str,
+    project: Project,
+    users: Iterable[User],
+    data: dict[str, Any],
+) -> list[OutboxMessage]:
+    """Queue one message per person and channel, for those who have not switched it off."""
+    return outbox.queue(
+        user_messages(kind=kind, occasion=occasion, project=project, users=users, data=data)
+    )
+
+
+def invitee_messages(
+    *, invitation: Invitation, kind: MessageKind, occasion: str
+) -> list[OutboxMessage]:
+    """One unsaved message for every way the co-lead gave to reach the invitee."""
+    return [
+        OutboxMessage(
+            kind=kind,
+            occasion=occasion,
+            recipient=f"invitation:{invitation.pk}",
+            channel=channel,
+            invitation=invitation,
+            project_id=invitation.project_id,
+            data={"send": invitation.send_count},
+        )
+        for channel, address in ((Channel.EMAIL, invitation.email), (Channel.SMS, invitation.phone))
+        if address
+    ]

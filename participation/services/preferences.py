@@ -1,0 +1,68 @@
+"""Each member's channel and topics, and the one-click unsubscribe."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from coproduce.models import User
+
+from ..contact import normalise_phone
+from ..models import Channel, ChannelChoice, NotificationPreference, Topic
+
+
+class PreferenceError(Exception):
+    """A choice that cannot be saved; str(error) says why in plain English."""
+
+
+def preferences_for(user_ids: Iterable[int]) -> dict[int, NotificationPreference]:
+    """Everyone's choices in one query; people who never chose get the defaults."""
+    ids = list(user_ids)
+    found = {p.user_id: p for p in NotificationPreference.objects.filter(user_id__in=ids)}
+    return {uid: found.get(uid) or NotificationPreference(user_id=uid) for uid in ids}
+
+
+def channels_for(user: User, preference: NotificationPreference) -> list[Channel]:
+    """Text messages need a number; without one a member still gets email, never nothing."""
+    sms = preference.channel in (ChannelChoice.SMS, ChannelChoice.BOTH) and bool(user.phone)
+    email = preference.channel in (ChannelChoice.EMAIL, ChannelChoice.BOTH) or not sms
+    return [channel for channel, wanted in ((Channel.EMAIL, email), (Channel.SMS, sms)) if wanted]
+
+
+@transaction.atomic
+def update_preferences(
+    *, user: User, channel: ChannelChoice | str, phone: str, topics: Collection[Topic | str]
+) -> NotificationPreference:
+    channel = ChannelChoice(channel)
+    phone = normalise_phone(phone) if phone.strip() else ""
+    if channel != ChannelChoice.EMAIL and not phone:
+        raise PreferenceError(_("Add your mobile number to get text messages."))
+    if user.phone != phone:
+        user.phone = phone
+        user.save(update_fields=["phone"])
+    preference, _created = NotificationPreference.objects.select_for_update().get_or_create(
+        user=user
+    )
+    preference.channel = channel
+    wanted = {Topic(topic) for topic in topics}
+    for topic in Topic:
+        setattr(preference, topic.value, topic in wanted)
+    preference.save()
+    return preference
+
+
+@transaction.atomic
+def unsubscribe(*, user_id: int, topic: Topic) -> User | None:
+    """Switch one topic off for one person. Doing it twice is the same as once."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return None
+    preference, _created = NotificationPreference.objects.select_for_update().get_or_create(
+        user=user
+    )
+    if preference.wants(topic):
+        setattr(preference, topic.value, False)
+        preference.save(update_fields=[topic.value, "updated_at"])
+    return user

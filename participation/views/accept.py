@@ -1,0 +1,105 @@
+"""The page an invitation link opens. Public: the token in the address is the key.
+
+Opening the link never changes anything (mail scanners open links too); joining is a button.
+- Not signed in: "Create an account" stores the invitation in the session and goes to the
+  sign-up form with the email address filled in and already counted as verified. People who
+  already have an account sign in and come back here.
+- Signed in with the invited email address: one button joins the project.
+- Signed in with another address: the page says so and asks which account should join.
+- A link that is used, expired, withdrawn or unknown gets a page saying what to do next.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from coproduce.models import User
+from projects.models import Membership
+
+from .. import signup
+from ..forms import AcceptForm
+from ..models import Invitation, InvitationState
+from ..services import invitations
+from ..services.invitations import InvitationError
+
+
+def _dead(request: HttpRequest, invitation: Invitation | None, state: str) -> HttpResponse:
+    # 404 for a link we never made; 410 Gone for one that worked once.
+    return render(
+        request,
+        "participation/invitation_dead.html",
+        {"invitation": invitation, "state": state},
+        status=404 if invitation is None else 410,
+    )
+
+
+def _is_member(invitation: Invitation, user: User) -> bool:
+    return Membership.objects.active().filter(project=invitation.project, user=user).exists()
+
+
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = invitations.find(token)
+    if invitation is None:
+        return _dead(request, None, "unknown")
+    user = request.user if isinstance(request.user, User) else None
+    state = invitation.state()
+    if state == InvitationState.ACCEPTED and user is not None and _is_member(invitation, user):
+        return redirect(invitation.project)
+    if state != InvitationState.PENDING:
+        return _dead(request, invitation, state)
+    if user is None:
+        return _invite_to_sign_up(request, invitation)
+    return _join(request, invitation, user)
+
+
+def _invite_to_sign_up(request: HttpRequest, invitation: Invitation) -> HttpResponse:
+    if request.method == "POST":
+        signup.stash(request, invitation)
+        query = urlencode({"next": invitation.project.get_absolute_url()})
+        return redirect(f"{reverse('account_signup')}?{query}")
+    has_account = (
+        bool(invitation.email) and User.objects.filter(email__iexact=invitation.email).exists()
+    )
+    login = f"{reverse('account_login')}?{urlencode({'next': request.path})}"
+    return render(
+        request,
+        "participation/invitation.html",
+        {"invitation": invitation, "has_account": has_account, "login_url": login},
+    )
+
+
+def _join(request: HttpRequest, invitation: Invitation, user: User) -> HttpResponse:
+    matches = invitations.addressed_to(invitation, user)
+    form = AcceptForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if matches or form.cleaned_data["confirm_account"]:
+            try:
+                invitations.accept(invitation=invitation, user=user)
+            except InvitationError as error:
+                if error.state is not None:
+                    return _dead(request, invitation, error.state)
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request, _("Welcome to %(project)s.") % {"project": invitation.project}
+                )
+                return redirect(invitation.project)
+        else:
+            form.add_error(None, _("Choose which account should join."))
+    return render(
+        request,
+        "participation/invitation.html",
+        {
+            "invitation": invitation,
+            "form": form,
+            "matches": matches,
+            "already_member": _is_member(invitation, user),
+        },
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,182 @@
+"""Co-lead pages for invitations. Each view: access → form → one service call.
+
+Access goes through `access_project(..., MANAGE_MEMBERS)`: 404 for non-members, 403 for
+members who are not co-leads. A refused change shows its plain-English reason and changes
+nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from coproduce.http import AuthenticatedHttpRequest as Request
+from projects.permissions import MANAGE_MEMBERS, ProjectAccess, access_project
+
+from ..drafts import day
+from ..forms import BulkInviteForm, InviteForm
+from ..models import Invitation
+from ..services import bulk
+from ..services.invitations import InvitationError, Sent, invite, resend, revoke
+
+
+def _sent_message(sent: Sent) -> str:
+    invitation = sent.invitation
+    words = {"who": invitation.name or invitation.contact, "date": day(invitation.expires_at)}
+    if sent.renewed:
+        return (
+            _(
+                "%(who)s had already been invited. We sent the invitation again; the new link "
+                "works until %(date)s."
+            )
+            % words
+        )
+    return _("Invitation sent to %(who)s. The link works until %(date)s.") % words
+
+
+@login_required
+def invitation_list(request: Request, slug: str) -> HttpResponse:
+    """Every invitation to the project with its state, and the form to invite someone."""
+    user = request.user
+    access = access_project(user, slug, MANAGE_MEMBERS)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sent = invite(project=access.project, inviter=user, **form.cleaned_data)
+        except InvitationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _sent_message(sent))
+            return redirect("participation:invitations", slug=slug)
+    rows = (
+        Invitation.objects.filter(project=access.project)
+        .select_related("invited_by", "accepted_by")
+        .order_by("-sent_at", "-pk")
+    )
+    status = 400 if form.is_bound and form.errors else 200
+    return render(
+        request,
+        "participation/invitations.html",
+        access.page_context(
+            nav="members",
+            form=form,
+            invitations=[(i, i.state()) for i in rows],
+            expiry_days=settings.INVITATION_EXPIRY_DAYS,
+        ),
+        status=status,
+    )
+
+
+def _invitation(access: ProjectAccess, pk: int) -> Invitation:
+    return get_object_or_404(Invitation, pk=pk, project=access.project)
+
+
+@login_required
+@require_POST
+def invitation_resend(request: Request, slug: str, pk: int) -> HttpResponse:
+    user = request.user
+    access = access_project(user, slug, MANAGE_MEMBERS)
+    try:
+        sent = resend(invitation=_invitation(access, pk), actor=user)
+    except InvitationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _sent_message(sent))
+    return redirect("participation:invitations", slug=slug)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: Request, slug: str, pk: int) -> HttpResponse:
+    access = access_project(request.user, slug, MANAGE_MEMBERS)
+    try:
+        invitation = revoke(invitation=_invitation(access, pk))
+    except InvitationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _(
+                "The invitation to %(who)s is withdrawn: its link no longer works. You can send "
+                "it again later."
+            )
+            % {"who": invitation.name or invitation.contact},
+        )
+    return redirect("participation:invitations", slug=slug)
+
+
+REPORT_KEY = "participation.bulk_report"
+
+
+def _report_rows(report: list[bulk.Row]) -> list[dict[str, Any]]:
+    """The report as plain data, to show it again after the redirect."""
+    return [
+        {
+            "line": row.line,
+            "name": row.name,
+            "contact": row.contact,
+            "role": str(row.role.label) if row.role else "",
+            "outcome": row.outcome,
+            "ok": row.status in bulk.SENDABLE_OR_DONE,
+        }
+        for row in report
+    ]
+
+
+@login_required
+def bulk_invite(request: Request, slug: str) -> HttpResponse:
+    """Check a CSV row by row (nothing is sent), then send the rows that are fine.
+
+    After sending, the report is kept in the session and shown once after a redirect, so
+    reloading the page cannot send the invitations a second time.
+    """
+    user = request.user
+    access = access_project(user, slug, MANAGE_MEMBERS)
+    form = BulkInviteForm(request.POST or None, request.FILES or None)
+    checked: list[bulk.Row] = []
+    if request.method == "POST" and form.is_valid():
+        options = {
+            "project": access.project,
+            "text": form.cleaned_data["csv_text"],
+            "default_role": form.cleaned_data["default_role"],
+        }
+        try:
+            if "send" in request.POST:
+                report = bulk.send(inviter=user, message=form.cleaned_data["message"], **options)
+                request.session[REPORT_KEY] = _report_rows(report)
+                done = sum(1 for row in report if row.status in bulk.DONE)
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(n)d invitation sent. The result for each line is below.",
+                        "%(n)d invitations sent. The result for each line is below.",
+                        done,
+                    )
+                    % {"n": done},
+                )
+                return redirect("participation:bulk_invite", slug=slug)
+            checked = bulk.check(**options)
+        except bulk.BulkError as error:
+            form.add_error("csv_text", str(error))
+    results = request.session.pop(REPORT_KEY, None) if request.method == "GET" else None
+    status = 400 if form.is_bound and form.errors else 200
+    return render(
+        request,
+        "participation/bulk_invite.html",
+        access.page_context(
+            nav="members",
+            form=form,
+            checked=_report_rows(checked),
+            ready=sum(1 for row in checked if row.sendable),
+            results=results,
+        ),
+        status=status,
+    )

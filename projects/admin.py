@@ -1,0 +1,135 @@
+"""Site staff's view of projects.
+
+Almost everything here is read-only on purpose. Memberships decide guardian group membership,
+gates and votes are the record of a decision, and the event log is evidence: changing any of
+them here would skip the services that keep permissions in step and write the event log. The
+one thing staff may edit is a project's settings, and even that goes through the service, so
+the change is logged like any other.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
+from guardian.admin import GuardedModelAdmin
+
+from coproduce.models import User
+
+from . import services
+from .forms import SETTINGS_FIELDS
+from .models import (
+    Event,
+    Gate,
+    Membership,
+    ObjectionResponse,
+    Project,
+    ProjectRoleGroup,
+    SignOff,
+    Vote,
+)
+
+
+class ReadOnlyMixin:
+    """Staff can look but not add, change or delete."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+@admin.register(Project)
+class ProjectAdmin(GuardedModelAdmin):
+    list_display = ("title", "stage", "decision_rule", "created_at")
+    list_filter = ("stage", "decision_rule")
+    search_fields = ("title", "slug", "summary")
+    fields = ("slug", "stage", "created_by", "created_at", *SETTINGS_FIELDS)
+    # The stage moves only through a gate; the rest is fixed when the project starts.
+    readonly_fields = ("slug", "stage", "created_by", "created_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A project needs its role groups and a first co-lead: start it on the site.
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Project | None = None) -> bool:
+        # A project with history is closed, never deleted (the event log protects it anyway).
+        return False
+
+    def save_model(
+        self, request: HttpRequest, obj: Project, form: ModelForm[Project], change: bool
+    ) -> None:
+        if not isinstance(request.user, User):
+            raise PermissionDenied
+        changes: dict[str, Any] = {name: form.cleaned_data[name] for name in form.changed_data}
+        services.update_settings(project=obj, actor=request.user, changes=changes)
+
+
+@admin.register(Membership)
+class MembershipAdmin(ReadOnlyMixin, admin.ModelAdmin[Membership]):
+    list_display = ("user", "project", "role", "is_co_lead", "joined_at", "left_at")
+    list_filter = ("role", "is_co_lead")
+    search_fields = ("user__email", "user__display_name", "project__title")
+    list_select_related = ("user", "project")
+
+
+class VoteInline(ReadOnlyMixin, admin.TabularInline[Vote, Gate]):
+    model = Vote
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Vote]:
+        return super().get_queryset(request).select_related("voter")
+
+    fields = ("voter", "choice", "reason", "cast_at", "changed_at")
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Gate)
+class GateAdmin(ReadOnlyMixin, admin.ModelAdmin[Gate]):
+    list_display = ("__str__", "project", "status", "passed", "opened_at", "closes_at")
+    list_filter = ("status", "passed")
+    search_fields = ("project__title", "proposal")
+    list_select_related = ("project",)
+
+    def get_inlines(
+        self, request: HttpRequest, obj: Gate | None
+    ) -> list[type[admin.options.InlineModelAdmin[Any, Any]]]:
+        # How people voted stays hidden from everyone, staff included, until voting closes.
+        return [VoteInline] if obj is not None and obj.is_closed else []
+
+
+@admin.register(SignOff)
+class SignOffAdmin(ReadOnlyMixin, admin.ModelAdmin[SignOff]):
+    list_display = ("gate", "commissioner", "assured", "at")
+    list_filter = ("assured",)
+    list_select_related = ("gate__project", "commissioner")
+
+
+@admin.register(ObjectionResponse)
+class ObjectionResponseAdmin(ReadOnlyMixin, admin.ModelAdmin[ObjectionResponse]):
+    list_display = ("objection", "responder", "at")
+    list_select_related = ("objection__voter", "objection__gate__project", "responder")
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyMixin, admin.ModelAdmin[Event]):
+    list_display = ("at", "project", "kind", "actor", "stage", "summary")
+    list_filter = ("kind", "stage")
+    search_fields = ("project__title", "summary")
+    list_select_related = ("project", "actor")
+    date_hierarchy = "at"
+
+
+@admin.register(ProjectRoleGroup)
+class ProjectRoleGroupAdmin(ReadOnlyMixin, admin.ModelAdmin[ProjectRoleGroup]):
+    list_display = ("project", "key", "group")
+    list_filter = ("key",)
+    list_select_related = ("project", "group")

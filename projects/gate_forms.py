@@ -1,0 +1,74 @@
+"""Forms for proposing, opening, voting on and signing off stage gates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import MIN_VOTING_WINDOW_HOURS, Choice, Gate
+
+
+class ProposalForm(forms.ModelForm[Gate]):
+    class Meta:
+        model = Gate
+        fields = ["proposal", "what_changes"]
+        widgets = {
+            "proposal": forms.Textarea(attrs={"rows": 5}),
+            "what_changes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class OpenGateForm(forms.Form):
+    window_hours = forms.IntegerField(
+        label=_("How many hours should voting stay open?"),
+        min_value=MIN_VOTING_WINDOW_HOURS,
+        max_value=24 * 28,
+        help_text=_("At least 24 hours, so people who check their phone once a day can vote."),
+    )
+
+
+class VoteForm(forms.Form):
+    choice = forms.ChoiceField(
+        label=_("Your vote"), choices=Choice.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("Your reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Needed if you object. Optional otherwise."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("choice") == Choice.OBJECT and not data.get("reason", "").strip():
+            self.add_error(
+                "reason", _("Please say why you object. Your reason helps everyone respond.")
+            )
+        return data
+
+
+class SignOffForm(forms.Form):
+    assured = forms.TypedChoiceField(
+        label=_("Was this decision truly made together?"),
+        choices=[
+            ("yes", _("Yes: I am assured the co-production was genuine")),
+            ("no", _("No: I am not assured")),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    reasons = forms.CharField(
+        label=_("Your reasons"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Every member of the project will be able to read this."),
+    )
+
+
+class ObjectionResponseForm(forms.Form):
+    body = forms.CharField(
+        label=_("Response"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What you did, or will do, about this objection."),
+    )

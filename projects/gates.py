@@ -1,0 +1,571 @@
+"""Stage gates: propose, open, vote, close and sign off, with equal rights for both blocs.
+
+Every function here is one atomic change. Voting and closing both lock the gate row, so a
+vote either lands before the close (and is counted) or sees the gate closed (and is refused
+with a message); nothing is silently dropped. The outcome is computed by the pure
+`projects.decision.decide` from the votes stored at the moment of closing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from coproduce.models import User
+
+from . import evidence, signals
+from .decision import BlocBallots, BlocResult, Decision, Reason, RuleKind, decide
+from .models import (
+    MIN_VOTING_WINDOW_HOURS,
+    Bloc,
+    Choice,
+    Event,
+    EventKind,
+    Gate,
+    GateOutcome,
+    GateStatus,
+    Membership,
+    ObjectionResponse,
+    Project,
+    SignOff,
+    Stage,
+    Vote,
+)
+from .services import ProjectError, change_stage, log_event
+
+MIN_MEMBERS_PER_BLOC = 2
+
+logger = logging.getLogger(__name__)
+
+
+class GateError(ProjectError):
+    """A gate action that was refused; the message is plain English for the person who asked."""
+
+
+# --- Guards against tokenism ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GuardResult:
+    code: str
+    passed: bool
+    message: str
+
+
+def check_guards(gate: Gate) -> list[GuardResult]:
+    """The three checks a gate must pass before it may open, each named in plain English."""
+    project = gate.project
+    voters = Membership.objects.filter(project=project).voters_by_bloc()
+    lived, learned = voters[Bloc.LIVED], voters[Bloc.LEARNED]
+    results = [
+        GuardResult(
+            code="bloc_size",
+            passed=len(lived) >= MIN_MEMBERS_PER_BLOC and len(learned) >= MIN_MEMBERS_PER_BLOC,
+            message=_(
+                "Each group needs at least %(n)d voting members. Now: %(lived)d experts by "
+                "experience and %(learned)d practitioners."
+            )
+            % {"n": MIN_MEMBERS_PER_BLOC, "lived": len(lived), "learned": len(learned)},
+        )
+    ]
+    took_part = evidence.participants(project, gate.from_stage, gate.created_at) & lived
+    results.append(
+        GuardResult(
+            code="lived_participation",
+            passed=bool(took_part),
+            message=_(
+                "Experts by experience must take part in this stage before a decision is "
+                "proposed: %(n)d of them did (by attending an activity or adding an idea or "
+                "comment)."
+            )
+            % {"n": len(took_part)},
+        )
+    )
+    last_closed = (
+        Gate.objects.filter(project=project, status=GateStatus.CLOSED)
+        .order_by("-closed_at", "-pk")
+        .first()
+    )
+    unanswered = (
+        last_closed.votes.filter(choice=Choice.OBJECT, response__isnull=True).count()
+        if last_closed
+        else 0
+    )
+    results.append(
+        GuardResult(
+            code="objections_answered",
+            passed=unanswered == 0,
+            message=_(
+                "Every objection to the last decision needs a recorded response. "
+                "%(n)d still need one."
+            )
+            % {"n": unanswered},
+        )
+    )
+    return results
+
+
+# --- Lifecycle --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def draft_gate(*, project: Project, actor: User, proposal: str, what_changes: str) -> Gate:
+    """A co-lead proposes moving the project to its next stage."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    next_stage = project.stage_enum.next
+    if next_stage is None:
+        raise GateError(_("This project is closed, so there is no next stage to decide on."))
+    if Gate.objects.filter(project=project).exclude(status=GateStatus.CLOSED).exists():
+        raise GateError(_("There is already a decision in progress for this project."))
+    if Gate.objects.awaiting_signoff().filter(project=project).exists():
+        raise GateError(
+            _(
+                "The last decision is waiting for a commissioner's sign-off. "
+                "Propose the next one after that."
+            )
+        )
+    gate = Gate.objects.create(
+        project=project,
+        from_stage=project.stage,
+        to_stage=next_stage,
+        proposal=proposal.strip(),
+        what_changes=what_changes.strip(),
+        proposed_by=actor,
+    )
+    log_event(
+        project=project,
+        kind=EventKind.GATE_DRAFTED,
+        actor=actor,
+        summary=_("%(name)s proposed moving to %(stage)s.")
+        % {"name": actor, "stage": next_stage.label},
+        data={"gate": gate.pk},
+    )
+    return gate
+
+
+@transaction.atomic
+def update_draft(*, gate: Gate, actor: User, proposal: str, what_changes: str) -> Gate:
+    gate = _lock(gate.pk)
+    if not gate.is_draft:
+        raise GateError(_("Voting has started, so the proposal can no longer be changed."))
+    gate.proposal, gate.what_changes = proposal.strip(), what_changes.strip()
+    gate.save(update_fields=["proposal", "what_changes"])
+    return gate
+
+
+@transaction.atomic
+def open_gate(
+    *, gate: Gate, actor: User, window_hours: int | None = None, now: datetime | None = None
+) -> Gate:
+    """Open voting, after the tokenism guards pass. Refusals name every guard that failed."""
+    gate = _lock(gate.pk)
+    if not gate.is_draft:
+        raise GateError(_("This decision is already open or closed."))
+    guards = check_guards(gate)
+    failures = [g.message for g in guards if not g.passed]
+    if failures:
+        raise GateError(" ".join([_("Voting cannot open yet."), *failures]))
+    hours = window_hours or gate.project.voting_window_hours
+    if hours < MIN_VOTING_WINDOW_HOURS:
+        raise GateError(
+            _("Voting must stay open for at least %(n)d hours so everyone can take part.")
+            % {"n": MIN_VOTING_WINDOW_HOURS}
+        )
+    if gate.project.stage != gate.from_stage:
+        raise GateError(_("The project has moved on since this was proposed."))
+    now = now or timezone.now()
+    gate.status, gate.opened_at = GateStatus.OPEN, now
+    gate.closes_at = now + timedelta(hours=hours)
+    gate.guard_results = [{"code": g.code, "message": g.message} for g in guards]
+    voters = Membership.objects.filter(project_id=gate.project_id).voters_by_bloc()
+    gate.electorate = {str(uid): bloc.value for bloc, ids in voters.items() for uid in ids}
+    gate.rule = gate.project.rule_settings()
+    gate.save(
+        update_fields=["status", "opened_at", "closes_at", "guard_results", "electorate", "rule"]
+    )
+    log_event(
+        project=gate.project,
+        kind=EventKind.GATE_OPENED,
+        actor=actor,
+        summary=_("Voting opened on moving to %(stage)s; it closes %(when)s.")
+        % {
+            "stage": gate.get_to_stage_display(),
+            "when": date_format(timezone.localtime(gate.closes_at), "DATETIME_FORMAT"),
+        },
+        data={"gate": gate.pk, "closes_at": gate.closes_at.isoformat()},
+    )
+    signals.gate_opened.send(sender=Gate, gate=gate)
+    return gate
+
+
+def _lock(gate_id: int) -> Gate:
+    return Gate.objects.select_for_update().select_related("project").get(pk=gate_id)
+
+
+def cast_vote(
+    *, gate: Gate, voter: User, choice: Choice | str, reason: str = "", now: datetime | None = None
+) -> Vote:
+    """Record or change a member's vote while the gate is open.
+
+    A vote that reaches the gate after it closed is refused with a message: it is never
+    counted late and never dropped without telling the voter.
+    """
+    choice = Choice(choice)
+    reason = reason.strip()
+    if choice == Choice.OBJECT and not reason:
+        raise GateError(_("Please say why you object. Your reason helps everyone respond."))
+    try:
+        return _cast_vote(gate_id=gate.pk, voter=voter, choice=choice, reason=reason, now=now)
+    except IntegrityError:
+        # Two first votes from the same person raced; the loser becomes a change of vote.
+        return _cast_vote(gate_id=gate.pk, voter=voter, choice=choice, reason=reason, now=now)
+
+
+@transaction.atomic
+def _cast_vote(
+    *, gate_id: int, voter: User, choice: Choice, reason: str, now: datetime | None
+) -> Vote:
+    gate = _lock(gate_id)
+    now = now or timezone.now()
+    if gate.is_draft:
+        raise GateError(_("Voting on this decision has not opened yet."))
+    if not gate.is_open or (gate.closes_at is not None and now >= gate.closes_at):
+        raise GateError(_("Voting on this decision has closed, so your vote was not recorded."))
+    if not Membership.objects.voting().filter(project_id=gate.project_id, user=voter).exists():
+        raise GateError(_("Only experts by experience and practitioners in this project can vote."))
+    bloc = gate.electorate.get(str(voter.pk))
+    if bloc is None:
+        raise GateError(
+            _("You joined after voting opened, so this decision is for the members at that time.")
+        )
+    vote = Vote.objects.filter(gate=gate, voter=voter).first()
+    if vote is None:
+        vote = Vote.objects.create(
+            gate=gate, voter=voter, choice=choice, reason=reason, cast_at=now, changed_at=now
+        )
+        kind, summary = EventKind.VOTE_CAST, _("%(name)s voted.")
+    else:
+        vote.choice, vote.reason, vote.changed_at = choice, reason, now
+        vote.save(update_fields=["choice", "reason", "changed_at"])
+        kind, summary = EventKind.VOTE_CHANGED, _("%(name)s changed their vote.")
+    # The direction is deliberately left out of the log while voting is open.
+    log_event(
+        project=gate.project,
+        kind=kind,
+        actor=voter,
+        summary=summary % {"name": voter},
+        data={"gate": gate.pk, "bloc": bloc},
+    )
+    if not _still_to_vote(gate):
+        _close_locked(gate, now=now, early=True)
+    return vote
+
+
+def _electorate(gate: Gate) -> dict[int, Bloc]:
+    """Who could vote on this gate, by user id: fixed when voting opened."""
+    return {int(uid): Bloc(bloc) for uid, bloc in gate.electorate.items()}
+
+
+def _still_to_vote(gate: Gate) -> set[int]:
+    voted = set(gate.votes.values_list("voter_id", flat=True))
+    return set(_electorate(gate)) - voted
+
+
+def tally(gate: Gate) -> Decision:
+    """Apply the project's rule to the votes of current voting members."""
+    electorate = _electorate(gate)
+    counts: dict[Bloc, dict[str, int]] = {
+        Bloc.LIVED: {"approvals": 0, "objections": 0, "abstentions": 0},
+        Bloc.LEARNED: {"approvals": 0, "objections": 0, "abstentions": 0},
+    }
+    field = {
+        Choice.APPROVE: "approvals",
+        Choice.OBJECT: "objections",
+        Choice.ABSTAIN: "abstentions",
+    }
+    for voter_id, choice in gate.votes.values_list("voter_id", "choice"):
+        bloc = electorate.get(voter_id)
+        if bloc is not None:
+            counts[bloc][field[Choice(choice)]] += 1
+    sizes = {bloc: sum(1 for b in electorate.values() if b == bloc) for bloc in counts}
+    return decide(
+        Project.rule_from(gate.rule),
+        lived=BlocBallots(electorate=sizes[Bloc.LIVED], **counts[Bloc.LIVED]),
+        learned=BlocBallots(electorate=sizes[Bloc.LEARNED], **counts[Bloc.LEARNED]),
+    )
+
+
+def turnout(gate: Gate) -> dict[str, tuple[int, int]]:
+    """Votes cast and electorate per bloc: visible while open, unlike directions."""
+    electorate = _electorate(gate)
+    voted = set(gate.votes.values_list("voter_id", flat=True))
+    return {
+        bloc.value: (
+            sum(1 for uid, b in electorate.items() if b == bloc and uid in voted),
+            sum(1 for b in electorate.values() if b == bloc),
+        )
+        for bloc in (Bloc.LIVED, Bloc.LEARNED)
+    }
+
+
+def _bloc_json(result: BlocResult) -> dict[str, Any]:
+    return {
+        "electorate": result.electorate,
+        "approvals": result.approvals,
+        "objections": result.objections,
+        "abstentions": result.abstentions,
+        "votes_cast": result.votes_cast,
+        "quorum_needed": result.quorum_needed,
+        "quorum_met": result.quorum_met,
+        "approval_share": round(result.approval_share, 4),
+    }
+
+
+def _close_locked(gate: Gate, *, now: datetime, early: bool) -> Gate:
+    decision = tally(gate)
+    project = Project.objects.select_for_update().get(pk=gate.project_id)
+    gate.project = project
+    gate.status, gate.closed_at = GateStatus.CLOSED, now
+    gate.passed, gate.reason = decision.passed, decision.reason.value
+    gate.results = {
+        "rule": decision.rule.kind.value,
+        "lived": _bloc_json(decision.lived),
+        "learned": _bloc_json(decision.learned),
+        "weighted_score": decision.weighted_score,
+        "closed_early": early,
+    }
+    gate.signoff_required = decision.passed and project.signoff_required_leaving(gate.from_stage)
+    gate.save(
+        update_fields=["status", "closed_at", "passed", "reason", "results", "signoff_required"]
+    )
+    log_event(
+        project=project,
+        kind=EventKind.GATE_CLOSED,
+        actor=None,
+        summary=describe_outcome(gate),
+        data={"gate": gate.pk, "passed": gate.passed, "reason": gate.reason},
+    )
+    if decision.passed and not gate.signoff_required and project.stage == gate.from_stage:
+        change_stage(
+            project=project, to=Stage(gate.to_stage), actor=None, reason=_("both groups agreed.")
+        )
+    signals.gate_closed.send(sender=Gate, gate=gate)
+    if gate.signoff_required:
+        signals.signoff_requested.send(sender=Gate, gate=gate)
+    return gate
+
+
+@transaction.atomic
+def close_gate(*, gate_id: int, now: datetime | None = None) -> Gate | None:
+    """Close an open gate whose window has ended. Harmless to call twice or on a closed gate."""
+    gate = _lock(gate_id)
+    now = now or timezone.now()
+    if not gate.is_open or (gate.closes_at is not None and now < gate.closes_at):
+        return None
+    return _close_locked(gate, now=now, early=False)
+
+
+def close_due_gates(*, now: datetime | None = None) -> list[int]:
+    """Close every gate past its deadline; each in its own transaction. Returns the ids closed."""
+    now = now or timezone.now()
+    closed = []
+    for gate_id in Gate.objects.due(now).values_list("pk", flat=True):
+        try:
+            if close_gate(gate_id=gate_id, now=now) is not None:
+                closed.append(gate_id)
+        except Exception:
+            # One gate that cannot close must not hold every other gate open; the next
+            # minute's sweep tries it again.
+            logger.exception("Could not close gate %s", gate_id)
+    return closed
+
+
+# --- After the vote ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_signoff(*, gate: Gate, commissioner: User, assured: bool, reasons: str) -> SignOff:
+    """A commissioner assures (or not) that the co-production behind a passed gate was genuine.
+
+    Only an assured gate moves the stage on. Sign-off is only ever asked of a gate that passed,
+    so it can never turn a failed vote into a pass.
+    """
+    gate = _lock(gate.pk)
+    reasons = reasons.strip()
+    if not reasons:
+        raise GateError(_("Please write your reasons. Every member will be able to read them."))
+    if not (gate.is_closed and gate.passed and gate.signoff_required):
+        raise GateError(_("This decision does not need a sign-off."))
+    if SignOff.objects.filter(gate=gate).exists():
+        raise GateError(_("This decision has already been signed off."))
+    project = Project.objects.select_for_update().get(pk=gate.project_id)
+    signoff = SignOff.objects.create(
+        gate=gate, commissioner=commissioner, assured=assured, reasons=reasons
+    )
+    log_event(
+        project=project,
+        kind=EventKind.SIGNED_OFF,
+        actor=commissioner,
+        summary=(
+            _("%(name)s assured that the co-production was genuine.")
+            if assured
+            else _("%(name)s could not assure the co-production: %(reasons)s")
+        )
+        % {"name": commissioner, "reasons": reasons},
+        data={"gate": gate.pk, "assured": assured},
+    )
+    if assured and project.stage == gate.from_stage:
+        change_stage(
+            project=project,
+            to=Stage(gate.to_stage),
+            actor=commissioner,
+            reason=_("both groups agreed and a commissioner signed off."),
+        )
+    signals.signoff_recorded.send(sender=Gate, gate=gate, signoff=signoff)
+    return signoff
+
+
+@transaction.atomic
+def respond_to_objection(*, objection: Vote, actor: User, body: str) -> ObjectionResponse:
+    body = body.strip()
+    if not body:
+        raise GateError(_("Please write a response."))
+    objection = Vote.objects.select_related("gate__project").get(pk=objection.pk)
+    if objection.choice != Choice.OBJECT or not objection.gate.is_closed:
+        raise GateError(_("Only objections to a closed decision can be answered here."))
+    response, created = ObjectionResponse.objects.update_or_create(
+        objection=objection, defaults={"body": body, "responder": actor}
+    )
+    log_event(
+        project=objection.gate.project,
+        kind=EventKind.RESPONSE_RECORDED,
+        actor=actor,
+        summary=_("%(name)s responded to an objection by %(voter)s.")
+        % {"name": actor, "voter": objection.voter},
+        data={"vote": objection.pk, "updated": not created},
+    )
+    return response
+
+
+# --- Reading ----------------------------------------------------------------------------------
+
+
+def awaits_signoff(gate: Gate) -> bool:
+    return gate.outcome == GateOutcome.AWAITING_SIGNOFF
+
+
+def objections(gate: Gate) -> list[Vote]:
+    """Objections with their reasons and responses: shown to every member once voting closed."""
+    if not gate.is_closed:
+        return []
+    return list(
+        gate.votes.filter(choice=Choice.OBJECT)
+        .select_related("voter", "response__responder")
+        .order_by("cast_at")
+    )
+
+
+@dataclass(frozen=True)
+class BlocEvidence:
+    bloc: Bloc
+    members: list[Membership]
+    took_part: int
+
+
+@dataclass(frozen=True)
+class EvidencePack:
+    """What a commissioner reviews before assuring that co-production was genuine."""
+
+    blocs: list[BlocEvidence]
+    commissioners: list[Membership]
+    results: dict[str, Any]
+    objections: list[Vote]
+    guards: list[dict[str, str]]
+    events: list[Event]
+
+
+def evidence_pack(gate: Gate) -> EvidencePack:
+    memberships = list(
+        Membership.objects.active().filter(project_id=gate.project_id).select_related("user")
+    )
+    participants = evidence.participants(gate.project, gate.from_stage, gate.created_at)
+    blocs = [
+        BlocEvidence(
+            bloc=bloc,
+            members=[m for m in memberships if m.bloc == bloc],
+            took_part=sum(1 for m in memberships if m.bloc == bloc and m.user_id in participants),
+        )
+        for bloc in (Bloc.LIVED, Bloc.LEARNED)
+    ]
+    return EvidencePack(
+        blocs=blocs,
+        commissioners=[m for m in memberships if m.bloc == Bloc.NON_VOTING],
+        results=gate.results,
+        objections=objections(gate),
+        guards=gate.guard_results,
+        events=list(
+            Event.objects.filter(project_id=gate.project_id, stage=gate.from_stage)
+            .select_related("actor")
+            .order_by("at", "pk")
+        ),
+    )
+
+
+# --- Words ----------------------------------------------------------------------------------
+
+BLOC_NAMES = {
+    "lived": gettext_lazy("experts by experience"),
+    "learned": gettext_lazy("practitioners"),
+}
+
+
+def describe_outcome(gate: Gate) -> str:
+    """The decision in plain words, as every member sees it after close, sign-off included."""
+    outcome = gate.outcome
+    if outcome in (GateOutcome.DRAFT, GateOutcome.OPEN):
+        return ""
+    if outcome == GateOutcome.NOT_PASSED:
+        return _describe_failure(gate)
+    vote = _describe_pass(gate)
+    if outcome == GateOutcome.AWAITING_SIGNOFF:
+        return _("%(vote)s Waiting for a commissioner to sign off.") % {"vote": vote}
+    if outcome == GateOutcome.NOT_ASSURED:
+        return _(
+            "%(vote)s A commissioner was not assured the work was truly done together, so the "
+            "project stays in this stage."
+        ) % {"vote": vote}
+    if gate.signoff_required:
+        return _("%(vote)s A commissioner signed off.") % {"vote": vote}
+    return vote
+
+
+def _describe_pass(gate: Gate) -> str:
+    rule = gate.results.get("rule")
+    if rule == RuleKind.PARITY_WEIGHTED:
+        return _("Passed: with each group counting for half, more than half approved overall.")
+    if rule == RuleKind.CONSENT:
+        return _("Passed: nobody objected, and both groups approved.")
+    return _("Passed: a majority of both experts by experience and practitioners approved.")
+
+
+def _describe_failure(gate: Gate) -> str:
+    reason = Reason(gate.reason)
+    if reason in (Reason.NO_QUORUM_LIVED, Reason.NO_QUORUM_LEARNED):
+        bloc = "lived" if reason == Reason.NO_QUORUM_LIVED else "learned"
+        return _("Not passed: not enough %(group)s voted (%(cast)d of %(needed)d needed).") % {
+            "group": BLOC_NAMES[bloc],
+            "cast": gate.results[bloc]["votes_cast"],
+            "needed": gate.results[bloc]["quorum_needed"],
+        }
+    if reason == Reason.OBJECTION:
+        return _("Not passed: this project decides by consent, and someone objected.")
+    bloc = "lived" if reason == Reason.REJECTED_BY_LIVED else "learned"
+    return _("Not passed: %(group)s did not approve.") % {"group": BLOC_NAMES[bloc]}

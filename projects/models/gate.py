@@ -1,0 +1,200 @@
+"""Stage gates: the joint decision to move a project on, its votes and its sign-off."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .project import Project, Stage
+
+
+class GateStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open for votes")
+    CLOSED = "closed", _("Closed")
+
+
+class GateOutcome(models.TextChoices):
+    """Where a decision stands, sign-off included: the one answer every page shows."""
+
+    DRAFT = "draft", _("Proposed, voting has not started")
+    OPEN = "open", _("Open for votes")
+    PASSED = "passed", _("Passed")
+    NOT_PASSED = "not_passed", _("Not passed")
+    AWAITING_SIGNOFF = "awaiting_signoff", _("Passed, waiting for a commissioner's sign-off")
+    NOT_ASSURED = "not_assured", _("Passed, but a commissioner was not assured")
+
+
+class GateQuerySet(models.QuerySet["Gate"]):
+    def open(self) -> GateQuerySet:
+        return self.filter(status=GateStatus.OPEN)
+
+    def due(self, now: Any = None) -> GateQuerySet:
+        """Open gates whose voting window has ended."""
+        return self.open().filter(closes_at__lte=now or timezone.now())
+
+    def awaiting_signoff(self) -> GateQuerySet:
+        return self.filter(
+            status=GateStatus.CLOSED, passed=True, signoff_required=True, signoff__isnull=True
+        )
+
+
+class Gate(models.Model):
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="gates"
+    )
+    from_stage = models.CharField(_("from stage"), max_length=20, choices=Stage.choices)
+    to_stage = models.CharField(_("to stage"), max_length=20, choices=Stage.choices)
+    proposal = models.TextField(
+        _("the proposal"),
+        help_text=_("What you are asking everyone to decide, in plain language."),
+    )
+    what_changes = models.TextField(
+        _("what changes if it passes"),
+        help_text=_("What will be different for people if this is agreed."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=GateStatus.choices, default=GateStatus.DRAFT
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("proposed"), default=timezone.now)
+    opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("voting closes"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    passed = models.BooleanField(_("passed"), null=True, blank=True)
+    reason = models.CharField(_("outcome reason"), max_length=30, blank=True)
+    results = models.JSONField(_("results per group"), default=dict, blank=True)
+    signoff_required = models.BooleanField(_("needs commissioner sign-off"), default=False)
+    # Fixed when voting opens, so nobody can change the outcome mid-vote by moving members
+    # between groups, removing them, or switching the decision rule:
+    # electorate maps each voter's user id (as a string) to their bloc; rule holds the
+    # project's decision rule settings.
+    electorate = models.JSONField(_("who could vote"), default=dict, blank=True)
+    rule = models.JSONField(_("decision rule used"), default=dict, blank=True)
+    # The tokenism guards as they stood when voting opened: part of the evidence pack.
+    guard_results = models.JSONField(_("checks when voting opened"), default=list, blank=True)
+
+    objects: ClassVar[GateQuerySet] = GateQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("stage decision")
+        verbose_name_plural = _("stage decisions")
+        constraints = [
+            # One decision in progress per project: votes can't be split across two proposals.
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=~Q(status="closed"),
+                name="one_gate_in_progress_per_project",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(opened_at__isnull=False, closes_at__isnull=False),
+                name="gate_open_or_closed_has_window",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(from)s to %(to)s") % {
+            "from": self.get_from_stage_display(),
+            "to": self.get_to_stage_display(),
+        }
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:gate", kwargs={"slug": self.project.slug, "pk": self.pk})
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == GateStatus.DRAFT
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == GateStatus.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == GateStatus.CLOSED
+
+    @property
+    def outcome(self) -> GateOutcome:
+        """Uses the sign-off row, so list pages select_related("signoff")."""
+        if self.is_draft:
+            return GateOutcome.DRAFT
+        if self.is_open:
+            return GateOutcome.OPEN
+        if not self.passed:
+            return GateOutcome.NOT_PASSED
+        if not self.signoff_required:
+            return GateOutcome.PASSED
+        try:
+            signoff = self.signoff
+        except SignOff.DoesNotExist:
+            return GateOutcome.AWAITING_SIGNOFF
+        return GateOutcome.PASSED if signoff.assured else GateOutcome.NOT_ASSURED
+
+
+class Choice(models.TextChoices):
+    APPROVE = "approve", _("Approve")
+    OBJECT = "object", _("Object")
+    ABSTAIN = "abstain", _("Abstain")
+
+
+class Vote(models.Model):
+    gate = models.ForeignKey(Gate, on_delete=models.CASCADE, related_name="votes")
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes"
+    )
+    choice = models.CharField(_("your vote"), max_length=10, choices=Choice.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    cast_at = models.DateTimeField(_("cast"), default=timezone.now)
+    changed_at = models.DateTimeField(_("last changed"), default=timezone.now)
+
+    class Meta:
+        ordering = ["cast_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["gate", "voter"], name="one_vote_per_member_per_gate"),
+            models.CheckConstraint(
+                condition=~Q(choice="object") | ~Q(reason=""),
+                name="objection_needs_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voter} on {self.gate}"
+
+
+class ObjectionResponse(models.Model):
+    """The recorded answer to an objection: closes the loop before the next gate may open."""
+
+    objection = models.OneToOneField(Vote, on_delete=models.CASCADE, related_name="response")
+    body = models.TextField(_("response"))
+    responder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Response to {self.objection}"
+
+
+class SignOff(models.Model):
+    gate = models.OneToOneField(Gate, on_delete=models.CASCADE, related_name="signoff")
+    commissioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    assured = models.BooleanField(_("co-production was genuine"))
+    reasons = models.TextField(_("reasons"))
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("co-production sign-off")
+
+    def __str__(self) -> str:
+        return f"{'Assured' if self.assured else 'Not assured'}: {self.gate}"

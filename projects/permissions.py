@@ -1,0 +1,107 @@
+"""Who may do what in a project: declared once, granted through django-guardian.
+
+Each project has one guardian group per role and one for its co-leads, holding these
+permissions on that project. A member is in the group of their role, plus the co-lead group
+when they co-lead. `projects.services` keeps the groups in step with memberships.
+
+The stage narrows what the grants allow: once a project is closed it is a read-only record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import chain
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from guardian.core import ObjectPermissionChecker
+
+from coproduce.models import User
+
+from .models import Membership, Project, ProjectRoleGroup, Role, Stage
+
+VIEW_PROJECT = "view_project"
+CHANGE_PROJECT = "change_project"
+MANAGE_MEMBERS = "manage_members"
+MANAGE_GATES = "manage_gates"
+VOTE = "vote"
+SIGN_OFF = "sign_off"
+RECORD_ACTIVITIES = "record_activities"
+CONTRIBUTE = "contribute"
+VIEW_ACCESS_NEEDS = "view_access_needs"
+VIEW_EVALUATION = "view_evaluation"
+
+EVERY_MEMBER = frozenset({VIEW_PROJECT, CONTRIBUTE, VIEW_EVALUATION})
+
+# The table: role (or co-lead) -> permissions on the project.
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.EXPERT_BY_EXPERIENCE: EVERY_MEMBER | {VOTE},
+    Role.PRACTITIONER: EVERY_MEMBER | {VOTE, RECORD_ACTIVITIES},
+    # Commissioners give assurance; they never vote on gates.
+    Role.COMMISSIONER: EVERY_MEMBER | {SIGN_OFF},
+    ProjectRoleGroup.CO_LEAD: frozenset(
+        {CHANGE_PROJECT, MANAGE_MEMBERS, MANAGE_GATES, RECORD_ACTIVITIES, VIEW_ACCESS_NEEDS}
+    ),
+}
+
+# What still works once a project is closed: reading, nothing else.
+READ_ONLY = frozenset({VIEW_PROJECT, VIEW_EVALUATION, VIEW_ACCESS_NEEDS})
+
+ALL_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values())
+
+
+def allowed_in_stage(perm: str, stage: str) -> bool:
+    return stage != Stage.CLOSED or perm in READ_ONLY
+
+
+@dataclass(frozen=True)
+class ProjectAccess:
+    """What one signed-in person may do in one project, worked out once per request."""
+
+    project: Project
+    membership: Membership
+    granted: frozenset[str]
+
+    def can(self, perm: str) -> bool:
+        return perm in self.granted and allowed_in_stage(perm, self.project.stage)
+
+    @property
+    def perms(self) -> frozenset[str]:
+        return frozenset(p for p in self.granted if self.can(p))
+
+    def page_context(self, nav: str = "", **extra: Any) -> dict[str, Any]:
+        """What every project page's template needs: the project, my membership, what I may
+        do now (`can.<perm>`) and which tab of the project navigation is current."""
+        return {
+            "project": self.project,
+            "my_membership": self.membership,
+            "can": dict.fromkeys(self.perms, True),
+            "nav": nav,
+            **extra,
+        }
+
+
+def access_project(user: User, slug: str, perm: str = VIEW_PROJECT) -> ProjectAccess:
+    """The one door into a project.
+
+    Raises Http404 for anyone who is not a current member, whether or not the project exists,
+    so outsiders learn nothing; raises PermissionDenied (403) for a member without `perm`.
+    """
+    membership = get_object_or_404(
+        Membership.objects.active().select_related("project"),
+        project__slug=slug,
+        user=user,
+    )
+    project = membership.project
+    checker = ObjectPermissionChecker(user)
+    # Only what the project's role groups grant: guardian's get_perms() would hand a site
+    # superuser every permission, and a superuser who joined as commissioner must not vote.
+    granted = frozenset(chain(checker.get_user_perms(project), checker.get_group_perms(project)))
+    access = ProjectAccess(project=project, membership=membership, granted=granted)
+    if VIEW_PROJECT not in granted:
+        raise Http404
+    if not access.can(perm):
+        raise PermissionDenied
+    return access

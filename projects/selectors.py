@@ -1,0 +1,168 @@
+"""Reads for the project pages.
+
+Each function runs a fixed number of queries however many projects, members, gates or events
+there are, so the pages stay fast as projects grow. Grouping and labelling happen here rather
+than in views or templates, which only display what they are given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from coproduce.models import User
+
+from .models import Bloc, Event, Gate, GateOutcome, Membership, Project, Role, Stage
+from .permissions import ProjectAccess
+
+HISTORY_PAGE_SIZE = 50
+
+# The order blocs are shown in, and what each heading says.
+BLOC_HEADINGS: list[tuple[Bloc, Promise]] = [
+    (Bloc.LIVED, _("Lived experience")),
+    (Bloc.LEARNED, _("Learned experience")),
+    (Bloc.NON_VOTING, _("Commissioners")),
+]
+
+
+# --- Dashboard ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DashboardEntry:
+    """One of the person's projects, with what is waiting for them in it."""
+
+    membership: Membership
+    votes_waiting: list[Gate]
+    signoffs_waiting: list[Gate]
+
+    @property
+    def project(self) -> Project:
+        return self.membership.project
+
+    @property
+    def needs_me(self) -> bool:
+        return bool(self.votes_waiting or self.signoffs_waiting)
+
+
+def _by_project(gates: list[Gate]) -> dict[int, list[Gate]]:
+    grouped: dict[int, list[Gate]] = {}
+    for gate in gates:
+        grouped.setdefault(gate.project_id, []).append(gate)
+    return grouped
+
+
+def dashboard(user: User) -> list[DashboardEntry]:
+    """The person's current projects; three queries whatever their number."""
+    memberships = list(
+        Membership.objects.active()
+        .filter(user=user)
+        .select_related("project")
+        .order_by("project__title", "project_id")
+    )
+    voting_in = [m.project_id for m in memberships if m.can_vote]
+    signing_in = [m.project_id for m in memberships if m.role == Role.COMMISSIONER]
+    votes = _by_project(
+        list(
+            Gate.objects.open()
+            .filter(project_id__in=voting_in)
+            .exclude(votes__voter=user)
+            .order_by("closes_at", "pk")
+        )
+    )
+    signoffs = _by_project(
+        list(
+            Gate.objects.awaiting_signoff()
+            .filter(project_id__in=signing_in)
+            .order_by("closed_at", "pk")
+        )
+    )
+    return [
+        DashboardEntry(
+            membership=m,
+            votes_waiting=votes.get(m.project_id, []),
+            signoffs_waiting=signoffs.get(m.project_id, []),
+        )
+        for m in memberships
+    ]
+
+
+# --- Members --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BlocMembers:
+    bloc: Bloc
+    heading: Promise
+    members: list[Membership]
+
+
+def current_members(project: Project) -> list[Membership]:
+    """Current members with their accounts, co-leads first, then by name."""
+    return list(
+        Membership.objects.active()
+        .filter(project=project)
+        .select_related("user")
+        .order_by("-is_co_lead", "user__display_name", "user__email")
+    )
+
+
+def members_by_bloc(project: Project) -> list[BlocMembers]:
+    """Current members grouped as lived experience, learned experience, commissioners."""
+    members = current_members(project)
+    return [
+        BlocMembers(bloc=bloc, heading=heading, members=[m for m in members if m.bloc == bloc])
+        for bloc, heading in BLOC_HEADINGS
+    ]
+
+
+def may_leave(access: ProjectAccess) -> bool:
+    """Any current member may leave, but a closed project is a read-only record."""
+    return not access.project.is_closed
+
+
+# --- Stage timeline -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineGate:
+    gate: Gate
+    outcome: GateOutcome
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    stage: Stage
+    is_current: bool
+    is_past: bool
+    gates: list[TimelineGate]
+
+
+def timeline(project: Project) -> list[TimelineStep]:
+    """The five stages in order, each with the decisions proposed for leaving it."""
+    gates = list(
+        Gate.objects.filter(project=project).select_related("signoff").order_by("created_at", "pk")
+    )
+    stages = list(Stage)
+    current = stages.index(project.stage_enum)
+    return [
+        TimelineStep(
+            stage=stage,
+            is_current=index == current,
+            is_past=index < current,
+            gates=[TimelineGate(g, g.outcome) for g in gates if g.from_stage == stage],
+        )
+        for index, stage in enumerate(stages)
+    ]
+
+
+# --- History --------------------------------------------------------------------------------
+
+
+def history_page(project: Project, number: str | None) -> Page[Event]:
+    """One page of the event log, newest first; an out-of-range page number shows the last."""
+    events = Event.objects.filter(project=project).select_related("actor").order_by("-at", "-pk")
+    return Paginator(events, HISTORY_PAGE_SIZE).get_page(number)

@@ -1,0 +1,316 @@
+"""Every change to projects and memberships: atomic, logged, and keeping guardian in step.
+
+Each function is keyword-only and either does the whole change or nothing. A refused change
+raises `ProjectError` carrying a plain-English message for the person who asked.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm
+
+from coproduce.models import User
+
+from .models import (
+    Event,
+    EventKind,
+    Membership,
+    Project,
+    ProjectRoleGroup,
+    Role,
+    Stage,
+)
+from .permissions import ROLE_PERMISSIONS
+
+
+class ProjectError(Exception):
+    """A change that was refused; str(error) is safe to show to the person who asked."""
+
+
+def _refuse_if_closed(project: Project) -> None:
+    if project.is_closed:
+        raise ProjectError(_("This project is closed, so it can no longer be changed."))
+
+
+def _refuse_commissioner_co_lead(role: Role, is_co_lead: bool) -> None:
+    # Co-leads propose and open decisions; a commissioner then signs them off, so the two
+    # must be different people. Co-leads come from the voting groups.
+    if is_co_lead and role == Role.COMMISSIONER:
+        raise ProjectError(
+            _("Commissioners cannot be co-leads: co-leads come from the two voting groups.")
+        )
+
+
+def log_event(
+    *,
+    project: Project,
+    kind: EventKind,
+    actor: User | None,
+    summary: str,
+    data: dict[str, Any] | None = None,
+) -> Event:
+    return Event.objects.create(
+        project=project,
+        kind=kind,
+        actor=actor,
+        stage=project.stage,
+        summary=summary[:300],
+        data=data or {},
+    )
+
+
+# Slugs that would be hidden by a fixed route under /projects/.
+RESERVED_SLUGS = frozenset({"new"})
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title)[:70] or "project"
+    slug, n = base, 2
+    while slug in RESERVED_SLUGS or Project.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _role_groups(project: Project) -> dict[str, Group]:
+    role_groups = ProjectRoleGroup.objects.filter(project=project).select_related("group")
+    return {rg.key: rg.group for rg in role_groups}
+
+
+def _sync_groups(membership: Membership) -> None:
+    """Put the member in exactly the groups their current role and co-lead status call for."""
+    groups = _role_groups(membership.project)
+    wanted: set[str] = set()
+    if membership.is_active:
+        wanted.add(membership.role)
+        if membership.is_co_lead:
+            wanted.add(ProjectRoleGroup.CO_LEAD)
+    user = membership.user
+    user.groups.remove(*[g for key, g in groups.items() if key not in wanted])
+    user.groups.add(*[groups[key] for key in wanted])
+
+
+@transaction.atomic
+def create_project(
+    *,
+    creator: User,
+    title: str,
+    summary: str,
+    creator_role: Role | str,
+    **settings: Any,
+) -> Project:
+    """Start a project: its role groups and permissions, with the creator as first co-lead."""
+    _refuse_commissioner_co_lead(Role(creator_role), True)
+    project = Project(
+        title=title, summary=summary, slug=_unique_slug(title), created_by=creator, **settings
+    )
+    project.full_clean()
+    project.save()
+    for key, perms in ROLE_PERMISSIONS.items():
+        group = Group.objects.create(name=f"project-{project.pk}-{key}")
+        ProjectRoleGroup.objects.create(project=project, key=key, group=group)
+        for perm in perms:
+            assign_perm(f"projects.{perm}", group, project)
+    log_event(
+        project=project,
+        kind=EventKind.PROJECT_CREATED,
+        actor=creator,
+        summary=_("%(name)s started the project.") % {"name": creator},
+    )
+    add_member(project=project, user=creator, role=creator_role, actor=creator, is_co_lead=True)
+    return project
+
+
+@transaction.atomic
+def add_member(
+    *,
+    project: Project,
+    user: User,
+    role: Role | str,
+    actor: User | None,
+    is_co_lead: bool = False,
+) -> Membership:
+    """Add someone to a project, or bring back someone who left. Refuses current members."""
+    role = Role(role)
+    _refuse_if_closed(project)
+    _refuse_commissioner_co_lead(role, is_co_lead)
+    membership, created = Membership.objects.select_for_update().get_or_create(
+        project=project, user=user, defaults={"role": role, "is_co_lead": is_co_lead}
+    )
+    if not created:
+        if membership.is_active:
+            raise ProjectError(_("%(name)s is already a member of this project.") % {"name": user})
+        membership.role, membership.is_co_lead = role, is_co_lead
+        membership.joined_at, membership.left_at = timezone.now(), None
+        membership.save(update_fields=["role", "is_co_lead", "joined_at", "left_at"])
+    _sync_groups(membership)
+    log_event(
+        project=project,
+        kind=EventKind.MEMBER_JOINED,
+        actor=actor,
+        summary=_("%(name)s joined as %(role)s%(lead)s.")
+        % {
+            "name": user,
+            "role": role.label,
+            "lead": _(" and co-lead") if is_co_lead else "",
+        },
+        data={"user": user.pk, "role": role.value, "is_co_lead": is_co_lead},
+    )
+    return membership
+
+
+def _locked(membership: Membership) -> Membership:
+    """Re-read the membership and lock every membership of its project.
+
+    Locking the whole project's memberships serialises concurrent co-lead changes, so two
+    co-leads stepping down at the same moment cannot leave the project with none.
+    """
+    list(Membership.objects.select_for_update().filter(project_id=membership.project_id))
+    fresh = Membership.objects.select_related("project", "user").get(pk=membership.pk)
+    _refuse_if_closed(fresh.project)
+    if not fresh.is_active:
+        raise ProjectError(_("%(name)s is no longer a member.") % {"name": fresh.user})
+    return fresh
+
+
+def _refuse_if_last_co_lead(membership: Membership) -> None:
+    if membership.is_co_lead and not (
+        Membership.objects.co_leads()
+        .filter(project_id=membership.project_id)
+        .exclude(pk=membership.pk)
+        .exists()
+    ):
+        raise ProjectError(
+            _(
+                "%(name)s is the only co-lead. Make someone else a co-lead first: a project "
+                "always needs at least one."
+            )
+            % {"name": membership.user}
+        )
+
+
+@transaction.atomic
+def change_role(*, membership: Membership, role: Role | str, actor: User) -> Membership:
+    role = Role(role)
+    membership = _locked(membership)
+    if membership.role == role:
+        return membership
+    _refuse_commissioner_co_lead(role, membership.is_co_lead)
+    old = membership.get_role_display()
+    membership.role = role
+    membership.save(update_fields=["role"])
+    _sync_groups(membership)
+    log_event(
+        project=membership.project,
+        kind=EventKind.ROLE_CHANGED,
+        actor=actor,
+        summary=_("%(name)s's role changed from %(old)s to %(new)s.")
+        % {"name": membership.user, "old": old, "new": role.label},
+        data={"user": membership.user_id, "from": old, "to": role.value},
+    )
+    return membership
+
+
+@transaction.atomic
+def set_co_lead(*, membership: Membership, is_co_lead: bool, actor: User) -> Membership:
+    membership = _locked(membership)
+    if membership.is_co_lead == is_co_lead:
+        return membership
+    if not is_co_lead:
+        _refuse_if_last_co_lead(membership)
+    _refuse_commissioner_co_lead(Role(membership.role), is_co_lead)
+    membership.is_co_lead = is_co_lead
+    membership.save(update_fields=["is_co_lead"])
+    _sync_groups(membership)
+    log_event(
+        project=membership.project,
+        kind=EventKind.CO_LEAD_ADDED if is_co_lead else EventKind.CO_LEAD_REMOVED,
+        actor=actor,
+        summary=(
+            _("%(name)s is now a co-lead.") if is_co_lead else _("%(name)s is no longer a co-lead.")
+        )
+        % {"name": membership.user},
+        data={"user": membership.user_id},
+    )
+    return membership
+
+
+def _end_membership(membership: Membership, *, actor: User, kind: EventKind, summary: str) -> None:
+    membership = _locked(membership)
+    _refuse_if_last_co_lead(membership)
+    membership.left_at = timezone.now()
+    membership.is_co_lead = False
+    membership.save(update_fields=["left_at", "is_co_lead"])
+    _sync_groups(membership)
+    log_event(
+        project=membership.project,
+        kind=kind,
+        actor=actor,
+        summary=summary % {"name": membership.user},
+        data={"user": membership.user_id},
+    )
+
+
+@transaction.atomic
+def remove_member(*, membership: Membership, actor: User) -> None:
+    _end_membership(
+        membership,
+        actor=actor,
+        kind=EventKind.MEMBER_REMOVED,
+        summary=_("%(name)s was removed from the project."),
+    )
+
+
+@transaction.atomic
+def leave_project(*, membership: Membership) -> None:
+    _end_membership(
+        membership,
+        actor=membership.user,
+        kind=EventKind.MEMBER_LEFT,
+        summary=_("%(name)s left the project."),
+    )
+
+
+@transaction.atomic
+def update_settings(*, project: Project, actor: User, changes: dict[str, Any]) -> Project:
+    """Apply validated changes to a project's settings and record which fields changed."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    _refuse_if_closed(project)
+    changed = {name: value for name, value in changes.items() if getattr(project, name) != value}
+    if not changed:
+        return project
+    for name, value in changed.items():
+        setattr(project, name, value)
+    project.full_clean()
+    project.save(update_fields=list(changed))
+    labels = ", ".join(
+        str(getattr(Project._meta.get_field(name), "verbose_name", name)) for name in changed
+    )
+    log_event(
+        project=project,
+        kind=EventKind.SETTINGS_CHANGED,
+        actor=actor,
+        summary=_("Changed: %(fields)s.") % {"fields": labels},
+        data={"fields": sorted(changed)},
+    )
+    return project
+
+
+def change_stage(*, project: Project, to: Stage, actor: User | None, reason: str) -> None:
+    """Move a locked project to `to`; callers (the gate services) hold the transaction."""
+    old = project.get_stage_display()
+    project.stage = to
+    project.save(update_fields=["stage"])
+    log_event(
+        project=project,
+        kind=EventKind.STAGE_CHANGED,
+        actor=actor,
+        summary=_("Stage changed from %(old)s to %(new)s: %(reason)s")
+        % {"old": old, "new": to.label, "reason": reason},
+        data={"from": str(old), "to": to.value},
+    )

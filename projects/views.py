@@ -1,0 +1,212 @@
+"""Project pages. Each view does three things: access, form, one service call.
+
+Access always goes through `access_project`, so non-members get 404 and members without the
+right get 403. A refused change (ProjectError) changes nothing: the person is sent back to the
+page they came from with the reason shown as an error message. A form with mistakes is shown
+again with status 400 and the mistakes next to the fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from copy import copy
+from typing import Any
+
+from allauth.account.decorators import verified_email_required as _verified_email_required
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from coproduce.http import AuthenticatedHttpRequest as Request
+
+from . import selectors, services
+from .forms import CoLeadForm, ConfirmForm, NewProjectForm, ProjectSettingsForm, RoleForm
+from .models import Membership, Role
+from .permissions import CHANGE_PROJECT, MANAGE_MEMBERS, ProjectAccess, access_project
+
+View = Callable[..., HttpResponse]
+# Sends a verification email and explains why, instead of the page, to unverified accounts.
+verified_email_required: Callable[[View], View] = _verified_email_required
+
+
+def _render_form(
+    request: HttpRequest, template: str, form: BaseForm, context: dict[str, Any]
+) -> HttpResponse:
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, template, {**context, "form": form}, status=status)
+
+
+def _attempt(request: HttpRequest, change: Callable[[], object], done: str) -> bool:
+    """Make one change; on refusal show its plain-English reason. True if it happened."""
+    try:
+        change()
+    except services.ProjectError as error:
+        messages.error(request, str(error))
+        return False
+    messages.success(request, done)
+    return True
+
+
+# --- Dashboard and starting a project -------------------------------------------------------
+
+
+@login_required
+def dashboard(request: Request) -> HttpResponse:
+    entries = selectors.dashboard(request.user)
+    return render(request, "dashboard.html", {"entries": entries})
+
+
+@verified_email_required
+def project_new(request: Request) -> HttpResponse:
+    user = request.user
+    form = NewProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        project = services.create_project(
+            creator=user, creator_role=form.cleaned_data["role"], **form.changes()
+        )
+        messages.success(request, _("Your project has started. You are its first co-lead."))
+        return redirect(project)
+    return _render_form(request, "projects/new.html", form, {"role_choices": Role.choices})
+
+
+# --- Reading a project ----------------------------------------------------------------------
+
+
+@login_required
+def project_detail(request: Request, slug: str) -> HttpResponse:
+    access = access_project(request.user, slug)
+    return render(
+        request,
+        "projects/detail.html",
+        access.page_context(
+            timeline=selectors.timeline(access.project),
+            blocs=selectors.members_by_bloc(access.project),
+            nav="detail",
+        ),
+    )
+
+
+@login_required
+def history(request: Request, slug: str) -> HttpResponse:
+    access = access_project(request.user, slug)
+    page = selectors.history_page(access.project, request.GET.get("page"))
+    return render(request, "projects/history.html", access.page_context(page=page, nav="history"))
+
+
+@login_required
+def project_settings(request: Request, slug: str) -> HttpResponse:
+    user = request.user
+    access = access_project(user, slug, CHANGE_PROJECT)
+    # The form works on a copy, so a rejected title never shows up in the page heading.
+    form = ProjectSettingsForm(request.POST or None, instance=copy(access.project))
+    if request.method == "POST" and form.is_valid():
+        services.update_settings(project=access.project, actor=user, changes=form.changes())
+        messages.success(request, _("The settings are saved."))
+        return redirect("projects:settings", slug=slug)
+    return _render_form(
+        request, "projects/settings.html", form, access.page_context(nav="settings")
+    )
+
+
+# --- Members --------------------------------------------------------------------------------
+
+
+@login_required
+def members(request: Request, slug: str) -> HttpResponse:
+    access = access_project(request.user, slug)
+    return render(
+        request,
+        "projects/members.html",
+        access.page_context(
+            members=selectors.current_members(access.project),
+            role_choices=Role.choices,
+            may_leave=selectors.may_leave(access),
+            nav="members",
+        ),
+    )
+
+
+def _member(access: ProjectAccess, pk: int) -> Membership:
+    return get_object_or_404(
+        Membership.objects.active().filter(project=access.project).select_related("user"), pk=pk
+    )
+
+
+@login_required
+@require_POST
+def member_role(request: Request, slug: str, pk: int) -> HttpResponse:
+    user = request.user
+    access = access_project(user, slug, MANAGE_MEMBERS)
+    member = _member(access, pk)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a role from the list."))
+    else:
+        role = Role(form.cleaned_data["role"])
+        _attempt(
+            request,
+            lambda: services.change_role(membership=member, role=role, actor=user),
+            _("%(name)s's role is now %(role)s.") % {"name": member.user, "role": role.label},
+        )
+    return redirect("projects:members", slug=slug)
+
+
+@login_required
+@require_POST
+def member_co_lead(request: Request, slug: str, pk: int) -> HttpResponse:
+    user = request.user
+    access = access_project(user, slug, MANAGE_MEMBERS)
+    member = _member(access, pk)
+    form = CoLeadForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Nothing was changed. Please try again."))
+    else:
+        is_co_lead: bool = form.cleaned_data["is_co_lead"]
+        done = _("%(name)s is now a co-lead.") if is_co_lead else _("%(name)s is not a co-lead.")
+        _attempt(
+            request,
+            lambda: services.set_co_lead(membership=member, is_co_lead=is_co_lead, actor=user),
+            done % {"name": member.user},
+        )
+    return redirect("projects:members", slug=slug)
+
+
+@login_required
+def member_remove(request: Request, slug: str, pk: int) -> HttpResponse:
+    """Removing someone takes two steps: the button on the members page, then this page."""
+    user = request.user
+    access = access_project(user, slug, MANAGE_MEMBERS)
+    member = _member(access, pk)
+    if request.method == "POST" and ConfirmForm(request.POST).is_valid():
+        removed = _attempt(
+            request,
+            lambda: services.remove_member(membership=member, actor=user),
+            _("%(name)s was removed from the project.") % {"name": member.user},
+        )
+        if removed and member.user_id == user.pk:
+            return redirect("dashboard")
+        return redirect("projects:members", slug=slug)
+    return render(
+        request, "projects/member_remove.html", access.page_context(member=member, nav="members")
+    )
+
+
+@login_required
+def leave(request: Request, slug: str) -> HttpResponse:
+    """Leaving also takes two steps: the button on the members page, then this page."""
+    access = access_project(request.user, slug)
+    if not selectors.may_leave(access):
+        raise PermissionDenied
+    if request.method == "POST" and ConfirmForm(request.POST).is_valid():
+        left = _attempt(
+            request,
+            lambda: services.leave_project(membership=access.membership),
+            _("You have left %(title)s.") % {"title": access.project},
+        )
+        return redirect("dashboard") if left else redirect("projects:members", slug=slug)
+    return render(request, "projects/leave.html", access.page_context(nav="members"))

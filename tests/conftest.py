@@ -1,0 +1,115 @@
+"""Fast test settings, factories as fixtures and the named personas every test can use.
+
+Personas: `expert` and `expert2` (lived experience), `practitioner` and `practitioner2`,
+`commissioner`, `outsider` (belongs to nothing) and `staff` (site staff). The `project` fixture
+puts them into one project; `join` adds more members.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from pytest_factoryboy import register
+
+from projects import services
+from projects.models import Project, Role
+from tests.factories import UserFactory
+
+register(UserFactory)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Rate-limit counters live in the cache; a private in-memory cache keeps tests apart.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # Tasks run in-process unless a test starts a real worker (tests/test_celery_worker.py).
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def expert(user_factory: Any) -> Any:
+    return user_factory(email="expert@example.org", display_name="Erin")
+
+
+@pytest.fixture
+def practitioner(user_factory: Any) -> Any:
+    return user_factory(email="practitioner@example.org", display_name="Pat")
+
+
+@pytest.fixture
+def commissioner(user_factory: Any) -> Any:
+    return user_factory(email="commissioner@example.org", display_name="Cam")
+
+
+@pytest.fixture
+def outsider(user_factory: Any) -> Any:
+    return user_factory(email="outsider@example.org", display_name="Olu")
+
+
+@pytest.fixture
+def staff(user_factory: Any) -> Any:
+    return user_factory(email="staff@example.org", display_name="Stevie", is_staff=True)
+
+
+@pytest.fixture
+def expert2(user_factory: Any) -> Any:
+    return user_factory(email="expert2@example.org", display_name="Eli")
+
+
+@pytest.fixture
+def practitioner2(user_factory: Any) -> Any:
+    return user_factory(email="practitioner2@example.org", display_name="Petra")
+
+
+@pytest.fixture
+def project(practitioner, expert, expert2, practitioner2, commissioner) -> Project:
+    """A design-stage project with two members in each bloc and a commissioner.
+
+    Co-leads: practitioner and expert (one from each bloc). expert2 and practitioner2 are
+    ordinary voting members; commissioner does not vote; outsider is in no project.
+    """
+    p = services.create_project(
+        creator=practitioner,
+        title="Housing First in Lambeth",
+        summary="Design a housing service with the people who will use it.",
+        creator_role=Role.PRACTITIONER,
+    )
+    services.add_member(
+        project=p, user=expert, role=Role.EXPERT_BY_EXPERIENCE, actor=practitioner, is_co_lead=True
+    )
+    services.add_member(project=p, user=expert2, role=Role.EXPERT_BY_EXPERIENCE, actor=practitioner)
+    services.add_member(project=p, user=practitioner2, role=Role.PRACTITIONER, actor=practitioner)
+    services.add_member(project=p, user=commissioner, role=Role.COMMISSIONER, actor=practitioner)
+    return p
+
+
+@pytest.fixture
+def join(user_factory: Any) -> Callable[..., Any]:
+    """join(project, role, **user_fields) -> a new user who is a member with that role."""
+
+    def _join(
+        project: Project, role: Role | str, *, is_co_lead: bool = False, **fields: Any
+    ) -> Any:
+        user = user_factory(**fields)
+        services.add_member(
+            project=project, user=user, role=role, actor=project.created_by, is_co_lead=is_co_lead
+        )
+        return user
+
+    return _join

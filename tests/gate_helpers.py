@@ -1,0 +1,33 @@
+"""Shared steps for gate tests: bring a project to the point where a gate may open."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from participation.models import Contribution
+from projects import gates
+from projects.models import Gate, Project
+
+
+def lived_take_part(project: Project, expert: Any) -> None:
+    Contribution.objects.create(
+        project=project, author=expert, stage=project.stage, body="We need evening drop-ins."
+    )
+
+
+def open_gate(project: Project, lead: Any, expert: Any, **kwargs: Any) -> Gate:
+    """Record lived participation, draft a proposal and open voting on it."""
+    lived_take_part(project, expert)
+    gate = gates.draft_gate(
+        project=project,
+        actor=lead,
+        proposal="Move to delivery with evening drop-ins.",
+        what_changes="The service opens three evenings a week.",
+    )
+    return gates.open_gate(gate=gate, actor=lead, **kwargs)
+
+
+def deadline(gate: Gate) -> datetime:
+    assert gate.closes_at is not None, "the gate has not opened"
+    return gate.closes_at

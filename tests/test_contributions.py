@@ -1,0 +1,82 @@
+"""Ideas and comments: who may add and answer them, and that they count as taking part."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from participation.models import Contribution
+from projects import gates
+from projects.models import Event, EventKind, Project, Stage
+
+pytestmark = pytest.mark.django_db
+
+
+def list_url(project: Project) -> str:
+    return reverse("contributions:list", kwargs={"slug": project.slug})
+
+
+def test_the_ideas_page_follows_the_access_trio(client: Client, project, outsider, expert2):
+    assert client.get(list_url(project)).status_code == 302
+    client.force_login(outsider)
+    assert client.get(list_url(project)).status_code == 404
+    client.force_login(expert2)
+    assert client.get(list_url(project)).status_code == 200
+
+
+def test_a_member_adds_an_idea_that_counts_as_taking_part_in_the_stage(
+    client: Client, project, practitioner, expert2
+):
+    client.force_login(expert2)
+    response = client.post(list_url(project), {"kind": "idea", "body": "Open on Sundays."})
+    assert response.status_code == 302
+    idea = Contribution.objects.get()
+    assert (idea.author, idea.stage) == (expert2, Stage.DESIGN)
+    assert Event.objects.filter(kind=EventKind.CONTRIBUTION_ADDED, actor=expert2).exists()
+    gate = gates.draft_gate(project=project, actor=practitioner, proposal="p", what_changes="w")
+    assert gates.open_gate(gate=gate, actor=practitioner).is_open
+
+
+def test_an_empty_idea_is_refused_with_a_message_and_nothing_saved(
+    client: Client, project, expert2
+):
+    client.force_login(expert2)
+    response = client.post(list_url(project), {"kind": "idea", "body": ""})
+    assert response.status_code == 400
+    assert "Please write something before sending." in response.content.decode()
+    assert not Contribution.objects.exists()
+
+
+def test_only_co_leads_record_what_was_done(client: Client, project, practitioner, expert2):
+    idea = Contribution.objects.create(project=project, author=expert2, stage="design", body="x")
+    url = reverse("contributions:respond", kwargs={"slug": project.slug, "pk": idea.pk})
+    client.force_login(expert2)
+    assert client.post(url, {"body": "Done"}).status_code == 403
+    client.force_login(practitioner)
+    assert client.post(url, {"body": "We now open on Sundays."}).status_code == 302
+    idea.refresh_from_db()
+    assert idea.response.body == "We now open on Sundays."
+    page = client.get(list_url(project)).content.decode()
+    assert "We now open on Sundays." in page
+
+
+def test_nobody_can_add_to_a_closed_project(client: Client, project, expert2):
+    Project.objects.filter(pk=project.pk).update(stage=Stage.CLOSED)
+    client.force_login(expert2)
+    assert client.get(list_url(project)).status_code == 200
+    assert client.post(list_url(project), {"kind": "idea", "body": "Late"}).status_code == 403
+    assert not Contribution.objects.exists()
+
+
+def test_the_ideas_page_runs_a_fixed_number_of_queries(
+    client: Client, project, practitioner, join, django_assert_max_num_queries
+):
+    client.force_login(practitioner)
+    with django_assert_max_num_queries(8):
+        client.get(list_url(project))
+    for n in range(25):
+        author = join(project, "expert_by_experience")
+        Contribution.objects.create(project=project, author=author, stage="design", body=f"{n}")
+    with django_assert_max_num_queries(8):
+        client.get(list_url(project))

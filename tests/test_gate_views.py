@@ -1,0 +1,304 @@
+"""Gate pages: the access trio, hidden directions while open, voting and sign-off by form."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from projects import gates
+from projects.models import Choice, Gate, GateStatus, Project, SignOff, Stage, Vote
+from tests.gate_helpers import lived_take_part, open_gate
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name: str, gate: Gate, **extra: int) -> str:
+    return reverse(f"projects:{name}", kwargs={"slug": gate.project.slug, "pk": gate.pk, **extra})
+
+
+def as_user(client: Client, user) -> Client:
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def draft(project, practitioner):
+    return gates.draft_gate(
+        project=project, actor=practitioner, proposal="Move on now.", what_changes="More hours."
+    )
+
+
+@pytest.fixture
+def open_one(project, practitioner, expert):
+    return open_gate(project, practitioner, expert)
+
+
+@pytest.fixture
+def passed_commissioning(project, practitioner, practitioner2, expert, expert2):
+    Project.objects.filter(pk=project.pk).update(stage=Stage.COMMISSIONING)
+    gate = open_gate(Project.objects.get(pk=project.pk), practitioner, expert)
+    for voter in (expert, expert2, practitioner, practitioner2):
+        gates.cast_vote(gate=gate, voter=voter, choice=Choice.APPROVE)
+    return Gate.objects.get(pk=gate.pk)
+
+
+# --- access trio: anonymous, outsider, member without the right, member with it -------------
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "allowed", "refused", "status"),
+    [
+        ("gate", "get", "expert2", None, 200),
+        # An empty form is refused with a message on the gate page, and nothing changes.
+        ("gate_edit", "post", "practitioner", "expert2", 302),
+        ("gate_open", "post", "practitioner", "commissioner", 302),
+    ],
+)
+def test_draft_gate_pages_follow_the_access_trio(
+    client, request, draft, outsider, name, method, allowed, refused, status
+):
+    target = url(name, draft)
+    assert getattr(client, method)(target).status_code == 302  # anonymous: to sign in
+    assert getattr(as_user(client, outsider), method)(target).status_code == 404
+    if refused:
+        member = request.getfixturevalue(refused)
+        assert getattr(as_user(client, member), method)(target).status_code == 403
+    member = request.getfixturevalue(allowed)
+    response = getattr(as_user(client, member), method)(target)
+    assert response.status_code == status
+    if status == 302:
+        assert response["Location"] == draft.get_absolute_url()
+    assert Gate.objects.get().is_draft
+
+
+def test_nothing_about_a_decision_can_be_changed_once_the_project_is_closed(
+    client, project, practitioner, practitioner2, expert, expert2
+):
+    gate = open_gate(project, practitioner, expert)
+    for voter in (expert, expert2, practitioner):
+        gates.cast_vote(gate=gate, voter=voter, choice=Choice.APPROVE)
+    gates.cast_vote(gate=gate, voter=practitioner2, choice=Choice.OBJECT, reason="Costs")
+    objection = Vote.objects.get(choice="object")
+    Project.objects.filter(pk=project.pk).update(stage=Stage.CLOSED)
+    as_user(client, practitioner)
+    slug = {"slug": project.slug}
+    assert client.post(reverse("projects:gate_new", kwargs=slug), {}).status_code == 403
+    respond = url("objection_respond", gate, vote_pk=objection.pk)
+    assert client.post(respond, {"body": "Too late"}).status_code == 403
+    assert (
+        as_user(client, expert2).post(url("gate_vote", gate), {"choice": "approve"}).status_code
+        == 403
+    )
+    assert client.get(url("gate", gate)).status_code == 200
+
+
+def test_gate_list_and_new_proposal_follow_the_access_trio(
+    client, project, outsider, expert2, practitioner
+):
+    for name, right, wrong in [("gates", expert2, None), ("gate_new", practitioner, expert2)]:
+        target = reverse(f"projects:{name}", kwargs={"slug": project.slug})
+        client.logout()
+        assert client.get(target).status_code == 302
+        assert as_user(client, outsider).get(target).status_code == 404
+        if wrong:
+            assert as_user(client, wrong).get(target).status_code == 403
+        assert as_user(client, right).get(target).status_code == 200
+
+
+def test_only_voting_members_may_post_a_vote(client, open_one, outsider, commissioner, expert2):
+    target = url("gate_vote", open_one)
+    data = {"choice": "approve"}
+    assert as_user(client, outsider).post(target, data).status_code == 404
+    assert as_user(client, commissioner).post(target, data).status_code == 403
+    assert as_user(client, expert2).post(target, data).status_code == 302
+    assert Vote.objects.get().voter == expert2
+
+
+def test_only_commissioners_reach_the_sign_off_page(
+    client, passed_commissioning, outsider, expert, commissioner
+):
+    target = url("gate_signoff", passed_commissioning)
+    assert client.get(target).status_code == 302
+    assert as_user(client, outsider).get(target).status_code == 404
+    assert as_user(client, expert).get(target).status_code == 403
+    assert as_user(client, commissioner).get(target).status_code == 200
+
+
+# --- directions hidden while open -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "viewer", ["practitioner", "expert", "expert2", "practitioner2", "commissioner"]
+)
+def test_no_role_sees_how_anyone_voted_while_voting_is_open(
+    client, request, open_one, expert2, practitioner2, viewer
+):
+    gates.cast_vote(gate=open_one, voter=expert2, choice=Choice.OBJECT, reason="Secret worry")
+    gates.cast_vote(gate=open_one, voter=practitioner2, choice=Choice.APPROVE)
+    as_user(client, request.getfixturevalue(viewer))
+    html = client.get(url("gate", open_one)).content.decode()
+    if viewer != "expert2":  # the objector alone sees their own vote
+        assert "Secret worry" not in html
+    assert "1 of 2 have voted" in html
+    for page in ("gates", "history"):
+        listing = client.get(reverse(f"projects:{page}", kwargs={"slug": open_one.project.slug}))
+        assert listing.status_code == 200
+        assert "Secret worry" not in listing.content.decode()
+    if viewer not in ("expert2", "practitioner2"):
+        assert "You voted" not in html
+
+
+def test_a_voter_sees_their_own_vote_and_can_change_it(client, open_one, expert2):
+    as_user(client, expert2)
+    client.post(url("gate_vote", open_one), {"choice": "abstain"})
+    html = client.get(url("gate", open_one)).content.decode()
+    assert "You voted: Abstain" in html
+    client.post(url("gate_vote", open_one), {"choice": "approve"})
+    assert Vote.objects.get().choice == "approve"
+
+
+def test_an_objection_without_a_reason_is_refused_with_a_message_and_not_saved(
+    client, open_one, expert2
+):
+    response = as_user(client, expert2).post(url("gate_vote", open_one), {"choice": "object"})
+    assert response.status_code == 400
+    assert "Please say why you object" in response.content.decode()
+    assert not Vote.objects.exists()
+
+
+def test_after_close_everyone_sees_results_per_group_objections_and_the_decision_in_words(
+    client, project, practitioner, practitioner2, expert, expert2, commissioner
+):
+    gate = open_gate(project, practitioner, expert)
+    gates.cast_vote(gate=gate, voter=expert, choice=Choice.APPROVE)
+    gates.cast_vote(gate=gate, voter=expert2, choice=Choice.OBJECT, reason="Too few evening hours")
+    gates.cast_vote(gate=gate, voter=practitioner, choice=Choice.APPROVE)
+    gates.cast_vote(gate=gate, voter=practitioner2, choice=Choice.APPROVE)
+    html = as_user(client, commissioner).get(url("gate", gate)).content.decode()
+    assert "Not passed: experts by experience did not approve." in html
+    assert "Too few evening hours" in html
+    assert "2 of 2 (needed 2)" in html
+
+
+# --- forms drive the services -----------------------------------------------------------------
+
+
+def test_a_co_lead_proposes_and_opens_a_gate_through_the_pages(
+    client, project, practitioner, expert
+):
+    lived_take_part(project, expert)
+    as_user(client, practitioner)
+    response = client.post(
+        reverse("projects:gate_new", kwargs={"slug": project.slug}),
+        {"proposal": "Start delivering.", "what_changes": "We open the doors."},
+    )
+    gate = Gate.objects.get()
+    assert response["Location"] == gate.get_absolute_url()
+    client.post(url("gate_open", gate), {"window_hours": "48"})
+    gate.refresh_from_db()
+    assert gate.is_open
+    assert gate.closes_at and gate.opened_at and (gate.closes_at - gate.opened_at).days == 2
+
+
+def test_opening_with_a_failing_guard_shows_the_reason_and_changes_nothing(
+    client, draft, practitioner
+):
+    response = as_user(client, practitioner).post(
+        url("gate_open", draft), {"window_hours": "72"}, follow=True
+    )
+    assert "Experts by experience must take part" in response.content.decode()
+    assert Gate.objects.get().is_draft
+
+
+def test_a_window_under_24_hours_is_refused(client, project, draft, practitioner, expert):
+    lived_take_part(project, expert)
+    response = as_user(client, practitioner).post(
+        url("gate_open", draft), {"window_hours": "6"}, follow=True
+    )
+    assert "at least 24 hours" in response.content.decode()
+    assert Gate.objects.get().is_draft
+
+
+def test_a_commissioner_signs_off_through_the_evidence_page(
+    client, passed_commissioning, commissioner
+):
+    as_user(client, commissioner)
+    page = client.get(url("gate_signoff", passed_commissioning)).content.decode()
+    assert "Who was involved" in page and "Checks when voting opened" in page
+    bad = client.post(url("gate_signoff", passed_commissioning), {"assured": "yes", "reasons": ""})
+    assert bad.status_code == 400
+    client.post(
+        url("gate_signoff", passed_commissioning), {"assured": "yes", "reasons": "Both groups led."}
+    )
+    assert Project.objects.get().stage == Stage.EVALUATION
+
+
+def test_a_co_lead_records_a_response_to_an_objection(
+    client, project, practitioner, practitioner2, expert, expert2
+):
+    gate = open_gate(project, practitioner, expert)
+    for voter, choice in [
+        (expert, "approve"),
+        (expert2, "object"),
+        (practitioner, "approve"),
+        (practitioner2, "approve"),
+    ]:
+        gates.cast_vote(gate=gate, voter=voter, choice=choice, reason="Worried about cost")
+    objection = Vote.objects.get(choice="object")
+    as_user(client, practitioner).post(
+        url("objection_respond", gate, vote_pk=objection.pk), {"body": "We costed it again."}
+    )
+    objection.refresh_from_db()
+    assert objection.response.body == "We costed it again."
+
+
+def test_gate_page_runs_a_fixed_number_of_queries_whatever_the_size(
+    client, project, practitioner, expert, join, django_assert_max_num_queries
+):
+    voters = [join(project, "expert_by_experience") for _ in range(20)]
+    gate = open_gate(project, practitioner, expert)
+    as_user(client, practitioner)
+    with django_assert_max_num_queries(10):
+        client.get(url("gate", gate))
+    for voter in voters:
+        gates.cast_vote(gate=gate, voter=voter, choice=Choice.APPROVE)
+    with django_assert_max_num_queries(10):
+        client.get(url("gate", gate))
+
+
+def test_gate_list_runs_a_fixed_number_of_queries_whatever_the_number_of_gates(
+    client, project, practitioner, commissioner, django_assert_max_num_queries
+):
+    def closed_gate(n: int) -> Gate:
+        at = timezone.now() - timedelta(days=30 - n)
+        return Gate.objects.create(
+            project=project,
+            from_stage="design",
+            to_stage="delivery",
+            proposal=f"Proposal {n}",
+            what_changes="w",
+            status=GateStatus.CLOSED,
+            opened_at=at,
+            closes_at=at,
+            closed_at=at,
+            passed=True,
+            reason="passed",
+            signoff_required=True,
+            results={"rule": "dual_key"},
+        )
+
+    list_url = reverse("projects:gates", kwargs={"slug": project.slug})
+    client.force_login(practitioner)
+    SignOff.objects.create(
+        gate=closed_gate(0), commissioner=commissioner, assured=False, reasons="r"
+    )
+    with django_assert_max_num_queries(7):
+        assert "was not assured" in client.get(list_url).content.decode()
+    for n in range(1, 15):
+        closed_gate(n)
+    with django_assert_max_num_queries(7):
+        assert "Waiting for a commissioner" in client.get(list_url).content.decode()

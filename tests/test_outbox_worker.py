@@ -1,0 +1,244 @@
+"""The outbox with a real Redis and a real Celery worker process (CI runs these).
+
+Each test starts its own Redis on a free port, so stopping it to simulate an outage never
+touches the machine's shared Redis, and a worker process pointed at it and at the test
+database, sending email to files in a temporary folder.
+
+Skipped without REDIS_URL (a plain `make test`), without `redis-server` on the PATH, and on
+SQLite: the worker is another process and cannot see an in-memory test database.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from coproduce.celery import app as celery_app
+from coproduce.tasks import ping
+from participation.models import Invitation, OutboxMessage, OutboxStatus
+from participation.services.invitations import invite
+from participation.tasks import relay_outbox, send_reminders
+from projects import gates
+from projects.models import Choice, Gate, Role
+from tests.gate_helpers import open_gate
+from tests.worker import celery_worker
+
+ROOT = Path(__file__).resolve().parent.parent
+REDIS_SERVER = shutil.which("redis-server")
+
+pytestmark = [
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL; CI sets it"),
+    pytest.mark.skipif(REDIS_SERVER is None, reason="needs redis-server on the PATH"),
+]
+
+
+def wait_until(check: Callable[[], object], *, timeout: float = 60, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(0.2)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class PrivateRedis:
+    """A throwaway redis-server that the test can stop and start again on the same port."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        assert REDIS_SERVER is not None
+        self.process = subprocess.Popen(  # noqa: S603 - a fixed argument list, no shell
+            [
+                REDIS_SERVER,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        wait_until(self.answers, timeout=10, what="redis-server to start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
+                sock.sendall(b"PING\r\n")
+                return sock.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    user = quote(db["USER"] or "")
+    password = f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
+    return f"postgres://{user}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def redis() -> Iterator[PrivateRedis]:
+    if connection.vendor != "postgresql":
+        pytest.skip("the worker process needs a PostgreSQL test database")
+    server = PrivateRedis()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def forget_connections() -> None:
+    """The app caches its broker pools and result backend; drop them to use new URLs."""
+    app: Any = celery_app  # these caches are private, so the type stubs do not know them
+    app._pool = None
+    app.amqp._producer_pool = None
+    app._backend_cache = None
+    app._local.__dict__.pop("backend", None)
+
+
+@pytest.fixture
+def broker(redis: PrivateRedis) -> Iterator[PrivateRedis]:
+    """Point this process's Celery app at the private Redis, and stop running tasks eagerly."""
+    saved = {
+        "broker_url": celery_app.conf.broker_url,
+        "result_backend": celery_app.conf.result_backend,
+    }
+    celery_app.conf.update(
+        broker_url=redis.url,
+        result_backend=redis.url.replace("/0", "/1"),
+        task_always_eager=False,
+    )
+    forget_connections()
+    try:
+        yield redis
+    finally:
+        celery_app.conf.update(**saved, task_always_eager=True)
+        forget_connections()
+
+
+@pytest.fixture
+def outbox_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "emails"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def worker(broker: PrivateRedis, outbox_dir: Path) -> Iterator[subprocess.Popen[bytes]]:
+    env = dict(
+        REDIS_URL=broker.url,
+        DATABASE_URL=database_url(),
+        CELERY_TASK_ALWAYS_EAGER="false",
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        EMAIL_FILE_PATH=str(outbox_dir),
+    )
+    with celery_worker(**env) as proc:
+        assert ping.delay("ready?").get(timeout=60) == "ready?"
+        yield proc
+
+
+def emails(folder: Path) -> list[str]:
+    return [path.read_text() for path in sorted(folder.iterdir())]
+
+
+def subjects(folder: Path, start: str) -> list[str]:
+    return [
+        line
+        for text in emails(folder)
+        for line in text.splitlines()
+        if line.startswith(f"Subject: {start}")
+    ]
+
+
+def settle() -> None:
+    """Wait until the single worker has finished everything queued before this call."""
+    assert ping.delay("done?").get(timeout=60) == "done?"
+
+
+def test_an_invitation_is_delivered_by_the_worker_to_the_file_backend(
+    worker, outbox_dir, project, practitioner
+):
+    invitation = invite(
+        project=project, role=Role.EXPERT_BY_EXPERIENCE, inviter=practitioner, email="sam@ex.org"
+    ).invitation
+    wait_until(lambda: emails(outbox_dir), what="the invitation email")
+    [text] = emails(outbox_dir)
+    assert "To: sam@ex.org" in text
+    assert "/invitations/" in text
+    message = OutboxMessage.objects.get(invitation=invitation)
+    assert message.status == OutboxStatus.SENT
+
+
+def test_the_reminder_sweep_run_twice_through_the_worker_sends_each_reminder_once(
+    worker, outbox_dir, project, practitioner, expert
+):
+    gate = open_gate(project, practitioner, expert, window_hours=72)
+    gates.cast_vote(gate=gate, voter=practitioner, choice=Choice.APPROVE)
+    gates.cast_vote(gate=gate, voter=expert, choice=Choice.APPROVE)
+    now = timezone.now()
+    # Thirty hours into a 72-hour vote: inside the 48-hour reminder window.
+    Gate.objects.filter(pk=gate.pk).update(
+        opened_at=now - timedelta(hours=30), closes_at=now + timedelta(hours=42)
+    )
+    send_reminders.delay()
+    send_reminders.delay()
+    settle()
+    assert len(subjects(outbox_dir, "Reminder: vote by")) == 2
+    send_reminders.delay()
+    settle()
+    assert len(subjects(outbox_dir, "Reminder: vote by")) == 2
+
+
+def test_with_redis_down_an_invitation_is_still_made_and_goes_out_when_redis_is_back(
+    worker, broker, outbox_dir, project, practitioner
+):
+    broker.stop()
+    started = time.monotonic()
+    invitation = invite(
+        project=project, role=Role.PRACTITIONER, inviter=practitioner, email="ali@ex.org"
+    ).invitation
+    assert time.monotonic() - started < 5, "the request must not hang on a dead broker"
+    assert Invitation.objects.filter(pk=invitation.pk).exists()
+    assert OutboxMessage.objects.get(invitation=invitation).status == OutboxStatus.PENDING
+    assert emails(outbox_dir) == []
+
+    broker.start()
+    relay_outbox.delay()  # what beat does every minute
+    wait_until(lambda: emails(outbox_dir), timeout=90, what="the delayed invitation email")
+    assert "To: ali@ex.org" in emails(outbox_dir)[0]
+    assert OutboxMessage.objects.get(invitation=invitation).status == OutboxStatus.SENT
