@@ -172,6 +172,10 @@ def worker(broker: PrivateRedis, outbox_dir: Path) -> Iterator[subprocess.Popen[
         yield proc
 
 
+def status_of(invitation: Invitation) -> str:
+    return str(OutboxMessage.objects.get(invitation=invitation).status)
+
+
 def emails(folder: Path) -> list[str]:
     return [path.read_text() for path in sorted(folder.iterdir())]
 
@@ -196,12 +200,12 @@ def test_an_invitation_is_delivered_by_the_worker_to_the_file_backend(
     invitation = invite(
         project=project, role=Role.EXPERT_BY_EXPERIENCE, inviter=practitioner, email="sam@ex.org"
     ).invitation
-    wait_until(lambda: emails(outbox_dir), what="the invitation email")
+    # The worker writes the email, then commits the row as sent: wait for the commit, after
+    # which the file is complete.
+    wait_until(lambda: status_of(invitation) == OutboxStatus.SENT, what="the invitation email")
     [text] = emails(outbox_dir)
     assert "To: sam@ex.org" in text
     assert "/invitations/" in text
-    message = OutboxMessage.objects.get(invitation=invitation)
-    assert message.status == OutboxStatus.SENT
 
 
 def test_the_reminder_sweep_run_twice_through_the_worker_sends_each_reminder_once(
@@ -232,13 +236,18 @@ def test_with_redis_down_an_invitation_is_still_made_and_goes_out_when_redis_is_
     invitation = invite(
         project=project, role=Role.PRACTITIONER, inviter=practitioner, email="ali@ex.org"
     ).invitation
-    assert time.monotonic() - started < 5, "the request must not hang on a dead broker"
+    # Connection refused is immediate and publishing retries once; a hang would take minutes.
+    assert time.monotonic() - started < 20, "the request must not hang on a dead broker"
     assert Invitation.objects.filter(pk=invitation.pk).exists()
-    assert OutboxMessage.objects.get(invitation=invitation).status == OutboxStatus.PENDING
+    assert status_of(invitation) == OutboxStatus.PENDING
     assert emails(outbox_dir) == []
 
     broker.start()
     relay_outbox.delay()  # what beat does every minute
-    wait_until(lambda: emails(outbox_dir), timeout=90, what="the delayed invitation email")
-    assert "To: ali@ex.org" in emails(outbox_dir)[0]
-    assert OutboxMessage.objects.get(invitation=invitation).status == OutboxStatus.SENT
+    wait_until(
+        lambda: status_of(invitation) == OutboxStatus.SENT,
+        timeout=90,
+        what="the delayed invitation email",
+    )
+    [text] = emails(outbox_dir)
+    assert "To: ali@ex.org" in text
