@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .contact import InvalidContact, normalise_phone
 
 
 class UserManager(BaseUserManager["User"]):
@@ -62,6 +65,23 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.display_name or self.email
+
+    def clean(self) -> None:
+        """Store one form of each address, however it was typed (the admin comes here).
+
+        Sign-in looks emails up in lower case, and texts go to numbers in E.164 form, so an
+        "Alex@Example.org" or a "07700 900123" saved as typed would be an account nobody can
+        reach.
+        """
+        super().clean()
+        self.email = self.email.strip().lower()
+        if self.phone.strip():
+            try:
+                self.phone = normalise_phone(self.phone)
+            except InvalidContact as error:
+                raise ValidationError({"phone": str(error)}) from None
+        else:
+            self.phone = ""
 
     def get_full_name(self) -> str:
         return str(self)

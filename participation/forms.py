@@ -7,9 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.contact import MAX_EMAIL_LENGTH, InvalidContact, normalise_phone
 from projects.models import Role
 
-from .contact import MAX_EMAIL_LENGTH, InvalidContact, normalise_phone
 from .models import NAME_MAX_LENGTH, ChannelChoice, NotificationPreference, Topic
 
 # About 500 lines of name, email, phone and role, with room to spare.

@@ -20,11 +20,11 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coproduce.contact import InvalidContact, normalise_email, normalise_phone
 from coproduce.models import User
 from projects.models import EventKind, Membership, Project, Role
 from projects.services import add_member, log_event
 
-from ..contact import InvalidContact, normalise_email, normalise_phone
 from ..models import (
     NAME_MAX_LENGTH,
     ChannelChoice,

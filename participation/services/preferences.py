@@ -7,9 +7,9 @@ from collections.abc import Collection, Iterable
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from coproduce.contact import normalise_phone
 from coproduce.models import User
 
-from ..contact import normalise_phone
 from ..models import Channel, ChannelChoice, NotificationPreference, Topic
 
 
