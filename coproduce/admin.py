@@ -16,7 +16,10 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]  # stubs expect Abstra
         (_("Personal details"), {"fields": ("display_name", "phone")}),
         (
             _("Permissions"),
-            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+            # No "groups" here: a person's project role groups follow their memberships, and
+            # saving this form would replace them. Deactivate, rather than delete, anyone who
+            # has taken part in a project: their record is kept and deleting is refused.
+            {"fields": ("is_active", "is_staff", "is_superuser", "user_permissions")},
         ),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )

@@ -1,4 +1,7 @@
-"""Site staff can see invitations and the outbox, and send a failed message again."""
+"""Site staff can see invitations, ideas and the outbox, and send a failed message again.
+
+Ideas and their responses are read-only here: they are what members said and what the project
+did about it, part of the evidence a commissioner reads."""
 
 from __future__ import annotations
 
@@ -8,7 +11,16 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Invitation, NotificationPreference, OutboxMessage, OutboxStatus
+from projects.admin import ReadOnlyMixin
+
+from .models import (
+    Contribution,
+    ContributionResponse,
+    Invitation,
+    NotificationPreference,
+    OutboxMessage,
+    OutboxStatus,
+)
 
 
 @admin.register(Invitation)
@@ -52,3 +64,17 @@ class OutboxMessageAdmin(admin.ModelAdmin[OutboxMessage]):
 class NotificationPreferenceAdmin(admin.ModelAdmin[NotificationPreference]):
     list_display = ["user", "channel", "updated_at"]
     raw_id_fields = ["user"]
+
+
+@admin.register(Contribution)
+class ContributionAdmin(ReadOnlyMixin, admin.ModelAdmin[Contribution]):
+    list_display = ["__str__", "project", "stage", "kind", "created_at"]
+    list_filter = ["kind", "stage"]
+    search_fields = ["body", "project__title", "author__display_name", "author__email"]
+    list_select_related = ["project", "author"]
+
+
+@admin.register(ContributionResponse)
+class ContributionResponseAdmin(ReadOnlyMixin, admin.ModelAdmin[ContributionResponse]):
+    list_display = ["contribution", "responder", "at"]
+    list_select_related = ["contribution__author", "responder"]

@@ -12,10 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 
 from coproduce.models import User
@@ -28,7 +31,9 @@ from .models import (
     Membership,
     ObjectionResponse,
     Project,
+    ProjectGroupObjectPermission,
     ProjectRoleGroup,
+    ProjectUserObjectPermission,
     SignOff,
     Vote,
 )
@@ -63,6 +68,13 @@ class ProjectAdmin(GuardedModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Project | None = None) -> bool:
         # A project with history is closed, never deleted (the event log protects it anyway).
         return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Project | None = None) -> bool:
+        # A closed project is a finished record: staff see it, as everyone does, but the
+        # services refuse every change to it, so the admin offers none.
+        if obj is not None and obj.is_closed:
+            return False
+        return super().has_change_permission(request, obj)
 
     def save_model(
         self, request: HttpRequest, obj: Project, form: ModelForm[Project], change: bool
@@ -133,3 +145,57 @@ class ProjectRoleGroupAdmin(ReadOnlyMixin, admin.ModelAdmin[ProjectRoleGroup]):
     list_display = ("project", "key", "group")
     list_filter = ("key",)
     list_select_related = ("project", "group")
+
+
+HIDDEN_WHILE_OPEN = _("Hidden until voting closes")
+
+
+@admin.register(Vote)
+class VoteAdmin(ReadOnlyMixin, admin.ModelAdmin[Vote]):
+    """Who voted and when; how they voted only once voting has closed, as on the site.
+
+    No filter or search on the direction or the reason: either would reveal them while open.
+    """
+
+    list_display = ("gate", "voter", "direction", "cast_at", "changed_at")
+    list_select_related = ("gate__project", "voter")
+    search_fields = ("gate__project__title", "voter__email", "voter__display_name")
+    fields = ("gate", "voter", "direction", "objection_reason", "cast_at", "changed_at")
+    readonly_fields = fields
+
+    @admin.display(description=_("vote"))
+    def direction(self, vote: Vote) -> str:
+        return str(vote.get_choice_display() if vote.gate.is_closed else HIDDEN_WHILE_OPEN)
+
+    @admin.display(description=_("reason"))
+    def objection_reason(self, vote: Vote) -> str:
+        return vote.reason if vote.gate.is_closed else str(HIDDEN_WHILE_OPEN)
+
+
+@admin.register(ProjectUserObjectPermission)
+class ProjectUserObjectPermissionAdmin(ReadOnlyMixin, admin.ModelAdmin[Any]):
+    """Nobody holds a project permission directly today; if anyone ever does, it shows here."""
+
+    list_display = ("content_object", "user", "permission")
+    list_select_related = ("content_object", "user", "permission")
+
+
+@admin.register(ProjectGroupObjectPermission)
+class ProjectGroupObjectPermissionAdmin(ReadOnlyMixin, admin.ModelAdmin[Any]):
+    """What each role group may do on its project, as granted by the role table."""
+
+    list_display = ("content_object", "group", "permission")
+    list_filter = ("permission",)
+    list_select_related = ("content_object", "group", "permission")
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin):
+    """Site-wide groups only: each project's role groups follow its memberships, through the
+    services, and are shown read-only under "Project role groups"."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Group]:
+        return super().get_queryset(request).filter(project_role__isnull=True)

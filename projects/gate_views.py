@@ -45,7 +45,9 @@ def _gate_page(
         context["turnout"] = gates.turnout(gate)
         my_vote = Vote.objects.filter(gate=gate, voter=user).first()
         context["my_vote"] = my_vote
-        if access.can(VOTE):
+        if access.can(VOTE) and not gate.in_electorate(user.pk):
+            context["no_vote_reason"] = gates.JOINED_AFTER_OPENING
+        elif access.can(VOTE):
             context["vote_form"] = vote_form or VoteForm(
                 initial={"choice": my_vote.choice, "reason": my_vote.reason} if my_vote else None
             )

@@ -45,6 +45,11 @@ MIN_MEMBERS_PER_BLOC = 2
 
 logger = logging.getLogger(__name__)
 
+# Said on the gate page instead of a voting form, and if such a vote is sent anyway.
+JOINED_AFTER_OPENING = gettext_lazy(
+    "You joined after voting opened, so this decision is for the members at that time."
+)
+
 
 class GateError(ProjectError):
     """A gate action that was refused; the message is plain English for the person who asked."""
@@ -185,8 +190,7 @@ def open_gate(
     gate.status, gate.opened_at = GateStatus.OPEN, now
     gate.closes_at = now + timedelta(hours=hours)
     gate.guard_results = [{"code": g.code, "message": g.message} for g in guards]
-    voters = Membership.objects.filter(project_id=gate.project_id).voters_by_bloc()
-    gate.electorate = {str(uid): bloc.value for bloc, ids in voters.items() for uid in ids}
+    gate.electorate = electorate_now(gate.project_id)
     gate.rule = gate.project.rule_settings()
     gate.save(
         update_fields=["status", "opened_at", "closes_at", "guard_results", "electorate", "rule"]
@@ -241,11 +245,8 @@ def _cast_vote(
         raise GateError(_("Voting on this decision has closed, so your vote was not recorded."))
     if not Membership.objects.voting().filter(project_id=gate.project_id, user=voter).exists():
         raise GateError(_("Only experts by experience and practitioners in this project can vote."))
-    bloc = gate.electorate.get(str(voter.pk))
-    if bloc is None:
-        raise GateError(
-            _("You joined after voting opened, so this decision is for the members at that time.")
-        )
+    if not gate.in_electorate(voter.pk):
+        raise GateError(str(JOINED_AFTER_OPENING))
     vote = Vote.objects.filter(gate=gate, voter=voter).first()
     if vote is None:
         vote = Vote.objects.create(
@@ -262,11 +263,17 @@ def _cast_vote(
         kind=kind,
         actor=voter,
         summary=summary % {"name": voter},
-        data={"gate": gate.pk, "bloc": bloc},
+        data={"gate": gate.pk, "bloc": gate.electorate[str(voter.pk)]},
     )
     if not _still_to_vote(gate):
         _close_locked(gate, now=now, early=True)
     return vote
+
+
+def electorate_now(project_id: int) -> dict[str, str]:
+    """Who can vote in the project now, as stored on a gate when it opens: user id -> bloc."""
+    voters = Membership.objects.filter(project_id=project_id).voters_by_bloc()
+    return {str(uid): bloc.value for bloc, ids in voters.items() for uid in ids}
 
 
 def _electorate(gate: Gate) -> dict[int, Bloc]:

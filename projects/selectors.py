@@ -66,12 +66,15 @@ def dashboard(user: User) -> list[DashboardEntry]:
     voting_in = [m.project_id for m in memberships if m.can_vote]
     signing_in = [m.project_id for m in memberships if m.role == Role.COMMISSIONER]
     votes = _by_project(
-        list(
-            Gate.objects.open()
+        [
+            gate
+            for gate in Gate.objects.open()
             .filter(project_id__in=voting_in)
             .exclude(votes__voter=user)
             .order_by("closes_at", "pk")
-        )
+            # Someone who joined after voting opened has no vote on that decision.
+            if gate.in_electorate(user.pk)
+        ]
     )
     signoffs = _by_project(
         list(

@@ -11,14 +11,19 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.core.cache import cache
+from django.test import Client
 from pytest_factoryboy import register
 
 from projects import services
 from projects.models import Project, Role
-from tests.factories import UserFactory
+from tests.factories import ProjectFactory, UserFactory
 
 register(UserFactory)
+# `project_factory(...)` starts more projects; the model fixture is named `started_project`
+# because `project` below is the shared project with every persona in it.
+register(ProjectFactory, "started_project")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -65,6 +70,23 @@ def outsider(user_factory: Any) -> Any:
 @pytest.fixture
 def staff(user_factory: Any) -> Any:
     return user_factory(email="staff@example.org", display_name="Stevie", is_staff=True)
+
+
+@pytest.fixture
+def superuser(user_factory: Any) -> Any:
+    """Site staff with every admin right, and the two-factor sign-in staff must have."""
+    person = user_factory(
+        email="superuser@example.org", display_name="Sam", is_staff=True, is_superuser=True
+    )
+    Authenticator.objects.create(user=person, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    return person
+
+
+@pytest.fixture
+def admin_site(client: Client, superuser: Any) -> Client:
+    """A browser signed in to the Django admin as `superuser`."""
+    client.force_login(superuser)
+    return client
 
 
 @pytest.fixture

@@ -165,14 +165,6 @@ def test_account_pages_use_the_site_layout(client: Client, url_name: str):
     assert 'name="viewport"' in html
 
 
-def admin_client(client: Client, staff) -> Client:
-    staff.is_superuser = True
-    staff.save(update_fields=["is_superuser"])
-    Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    client.force_login(staff)
-    return client
-
-
 def edit_in_admin(client: Client, person: User, **changes: str):
     data = {
         "email": person.email,
@@ -188,9 +180,9 @@ def edit_in_admin(client: Client, person: User, **changes: str):
     return client.post(reverse("admin:coproduce_user_change", args=[person.pk]), data)
 
 
-def test_the_admin_stores_a_phone_number_and_email_in_one_form(client: Client, staff, expert):
+def test_the_admin_stores_a_phone_number_and_email_in_one_form(admin_site: Client, expert):
     response = edit_in_admin(
-        admin_client(client, staff), expert, email="  Sam.Expert@Example.ORG ", phone="07700 900123"
+        admin_site, expert, email="  Sam.Expert@Example.ORG ", phone="07700 900123"
     )
     assert response.status_code == 302, response.content.decode()
     expert.refresh_from_db()
@@ -199,10 +191,10 @@ def test_the_admin_stores_a_phone_number_and_email_in_one_form(client: Client, s
 
 
 def test_the_admin_refuses_a_number_that_cannot_take_texts_and_changes_nothing(
-    client: Client, staff, expert
+    admin_site: Client, expert
 ):
     before = expert.phone
-    response = edit_in_admin(admin_client(client, staff), expert, phone="12")
+    response = edit_in_admin(admin_site, expert, phone="12")
     assert response.status_code == 200
     assert "is not a phone number we can text" in response.content.decode()
     expert.refresh_from_db()

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from projects import services
+from projects import gates, services
 from projects.models import Choice, Gate, GateStatus, Project, Role, Stage, Vote
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,9 @@ HISTORY_BUDGET = 7  # session, user, membership, 2 x guardian perms, count, one 
 
 
 def open_gate(project: Project, **fields) -> Gate:
+    """An open gate made directly, with the electorate the gate services would fix."""
     now = timezone.now()
+    fields.setdefault("electorate", gates.electorate_now(project.pk))
     return Gate.objects.create(
         project=project,
         from_stage=project.stage,
@@ -97,6 +99,17 @@ def test_dashboard_hides_the_vote_once_i_have_voted(client: Client, project, exp
     assert "Nothing needs you right now" in html
 
 
+def test_dashboard_does_not_ask_someone_who_joined_after_voting_opened_to_vote(
+    client: Client, project, join
+):
+    open_gate(project)
+    newcomer = join(project, Role.EXPERT_BY_EXPERIENCE)
+    client.force_login(newcomer)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "Vote: move to Delivery?" not in html
+    assert "Nothing needs you right now" in html
+
+
 def test_dashboard_never_asks_a_commissioner_to_vote(client: Client, project, commissioner):
     open_gate(project)
     client.force_login(commissioner)
@@ -119,16 +132,14 @@ def test_dashboard_asks_a_commissioner_to_sign_off_a_passed_gate(
 
 @pytest.mark.parametrize("size", [1, 15])
 def test_dashboard_runs_a_fixed_number_of_queries(
-    client: Client, django_assert_max_num_queries, user_factory, size
+    client: Client, django_assert_max_num_queries, user_factory, project_factory, size
 ):
     me = user_factory(display_name="Mo")
     lead = user_factory(display_name="Lee")
     for n in range(size):
         # Alternate roles so both the "vote" and the "sign off" lists have something in them.
         role = Role.PRACTITIONER if n % 2 else Role.COMMISSIONER
-        p = services.create_project(
-            creator=lead, title=f"Project {n}", summary="s", creator_role=Role.PRACTITIONER
-        )
+        p = project_factory(created_by=lead)
         services.add_member(project=p, user=me, role=role, actor=lead)
         if role == Role.COMMISSIONER:
             closed_gate(p, passed=True, signoff_required=True)
@@ -140,11 +151,9 @@ def test_dashboard_runs_a_fixed_number_of_queries(
     assert response.content.decode().count('class="card"') == size
 
 
-def _project_with(size: int, join, user_factory, *, gates: int = 0):
-    lead = user_factory(display_name="Lee")
-    project = services.create_project(
-        creator=lead, title="Budget", summary="s", creator_role=Role.PRACTITIONER
-    )
+def _project_with(size: int, join, project_factory, *, gates: int = 0):
+    project = project_factory(title="Budget")
+    lead = project.created_by
     for n in range(size - 1):
         join(project, Role.EXPERT_BY_EXPERIENCE if n % 2 else Role.PRACTITIONER)
     for _ in range(gates):
@@ -154,9 +163,9 @@ def _project_with(size: int, join, user_factory, *, gates: int = 0):
 
 @pytest.mark.parametrize("size", [3, 30])
 def test_project_page_runs_a_fixed_number_of_queries(
-    client: Client, django_assert_max_num_queries, join, user_factory, size
+    client: Client, django_assert_max_num_queries, join, project_factory, size
 ):
-    project, lead = _project_with(size, join, user_factory, gates=size // 3)
+    project, lead = _project_with(size, join, project_factory, gates=size // 3)
     client.force_login(lead)
     with django_assert_max_num_queries(DETAIL_BUDGET):
         response = client.get(reverse("projects:detail", args=[project.slug]))
@@ -165,9 +174,9 @@ def test_project_page_runs_a_fixed_number_of_queries(
 
 @pytest.mark.parametrize("size", [3, 30])
 def test_members_page_runs_a_fixed_number_of_queries_even_with_a_form_per_member(
-    client: Client, django_assert_max_num_queries, join, user_factory, size
+    client: Client, django_assert_max_num_queries, join, project_factory, size
 ):
-    project, lead = _project_with(size, join, user_factory)
+    project, lead = _project_with(size, join, project_factory)
     client.force_login(lead)
     with django_assert_max_num_queries(MEMBERS_BUDGET):
         response = client.get(reverse("projects:members", args=[project.slug]))
@@ -176,10 +185,10 @@ def test_members_page_runs_a_fixed_number_of_queries_even_with_a_form_per_member
 
 @pytest.mark.parametrize("size", [3, 60])
 def test_history_page_runs_a_fixed_number_of_queries(
-    client: Client, django_assert_max_num_queries, join, user_factory, size
+    client: Client, django_assert_max_num_queries, join, project_factory, size
 ):
     # Every join writes an event, so 60 members means more than one page of history.
-    project, lead = _project_with(size, join, user_factory)
+    project, lead = _project_with(size, join, project_factory)
     client.force_login(lead)
     with django_assert_max_num_queries(HISTORY_BUDGET):
         response = client.get(reverse("projects:history", args=[project.slug]))

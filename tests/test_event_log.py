@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -67,20 +66,6 @@ def test_events_cannot_be_deleted_in_bulk(event):
 # --- The admin ------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def superuser(user_factory):
-    person = user_factory(display_name="Sam", is_staff=True, is_superuser=True)
-    # Staff without two-factor authentication are sent to set it up before anything else.
-    Authenticator.objects.create(user=person, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    return person
-
-
-@pytest.fixture
-def admin_client(client: Client, superuser) -> Client:
-    client.force_login(superuser)
-    return client
-
-
 def test_the_admin_refuses_to_add_change_or_delete_events(superuser, event):
     event_admin = admin.site._registry[Event]
     request = RequestFactory().get("/")
@@ -91,15 +76,15 @@ def test_the_admin_refuses_to_add_change_or_delete_events(superuser, event):
     assert event_admin.has_view_permission(request, event)
 
 
-def test_staff_can_read_the_event_log_in_the_admin(admin_client: Client, event):
-    assert admin_client.get(reverse("admin:projects_event_changelist")).status_code == 200
-    page = admin_client.get(reverse("admin:projects_event_change", args=[event.pk]))
+def test_staff_can_read_the_event_log_in_the_admin(admin_site: Client, event):
+    assert admin_site.get(reverse("admin:projects_event_changelist")).status_code == 200
+    page = admin_site.get(reverse("admin:projects_event_change", args=[event.pk]))
     assert page.status_code == 200
     assert 'name="_save"' not in page.content.decode()
 
 
-def test_a_change_posted_to_the_admin_is_refused(admin_client: Client, event):
-    response = admin_client.post(
+def test_a_change_posted_to_the_admin_is_refused(admin_site: Client, event):
+    response = admin_site.post(
         reverse("admin:projects_event_change", args=[event.pk]),
         {"summary": "Nothing happened.", "kind": event.kind, "stage": event.stage},
     )
@@ -108,16 +93,16 @@ def test_a_change_posted_to_the_admin_is_refused(admin_client: Client, event):
     assert event.summary != "Nothing happened."
 
 
-def test_a_delete_posted_to_the_admin_is_refused(admin_client: Client, event):
-    response = admin_client.post(
+def test_a_delete_posted_to_the_admin_is_refused(admin_site: Client, event):
+    response = admin_site.post(
         reverse("admin:projects_event_delete", args=[event.pk]), {"post": "yes"}
     )
     assert response.status_code == 403
     assert Event.objects.filter(pk=event.pk).exists()
 
 
-def test_the_admin_offers_no_bulk_delete_of_events(admin_client: Client, event):
-    response = admin_client.post(
+def test_the_admin_offers_no_bulk_delete_of_events(admin_site: Client, event):
+    response = admin_site.post(
         reverse("admin:projects_event_changelist"),
         {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"},
     )
@@ -125,7 +110,7 @@ def test_the_admin_offers_no_bulk_delete_of_events(admin_client: Client, event):
     assert Event.objects.filter(pk=event.pk).exists()
 
 
-def test_project_settings_changed_in_the_admin_are_logged(admin_client: Client, project, superuser):
+def test_project_settings_changed_in_the_admin_are_logged(admin_site: Client, project, superuser):
     url = reverse("admin:projects_project_change", args=[project.pk])
     data = {
         "title": project.title,
@@ -135,7 +120,7 @@ def test_project_settings_changed_in_the_admin_are_logged(admin_client: Client, 
         "min_votes_per_bloc": project.min_votes_per_bloc,
         "voting_window_hours": project.voting_window_hours,
     }
-    response = admin_client.post(url, data)
+    response = admin_site.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     latest = project.events.first()
     assert latest is not None
@@ -146,12 +131,12 @@ def test_project_settings_changed_in_the_admin_are_logged(admin_client: Client, 
     "model",
     ["project", "membership", "gate", "signoff", "objectionresponse", "event", "projectrolegroup"],
 )
-def test_every_projects_model_is_in_the_admin(admin_client: Client, project, model):
-    assert admin_client.get(reverse(f"admin:projects_{model}_changelist")).status_code == 200
+def test_every_projects_model_is_in_the_admin(admin_site: Client, project, model):
+    assert admin_site.get(reverse(f"admin:projects_{model}_changelist")).status_code == 200
 
 
 def test_the_admin_hides_votes_while_open_and_shows_them_read_only_after_close(
-    admin_client: Client, project, expert
+    admin_site: Client, project, expert
 ):
     now = timezone.now()
     gate = Gate.objects.create(
@@ -167,17 +152,17 @@ def test_the_admin_hides_votes_while_open_and_shows_them_read_only_after_close(
     Vote.objects.create(gate=gate, voter=expert, choice=Choice.OBJECT, reason="Too soon.")
     change_url = reverse("admin:projects_gate_change", args=[gate.pk])
 
-    page = admin_client.get(change_url)
+    page = admin_site.get(change_url)
     assert page.status_code == 200
     assert "Too soon." not in page.content.decode()
 
     Gate.objects.filter(pk=gate.pk).update(status=GateStatus.CLOSED, closed_at=now)
-    html = admin_client.get(change_url).content.decode()
+    html = admin_site.get(change_url).content.decode()
     assert "Too soon." in html
     assert 'name="_save"' not in html
 
 
-def test_a_project_change_page_offers_object_permissions(admin_client: Client, project):
-    page = admin_client.get(reverse("admin:projects_project_change", args=[project.pk]))
+def test_a_project_change_page_offers_object_permissions(admin_site: Client, project):
+    page = admin_site.get(reverse("admin:projects_project_change", args=[project.pk]))
     assert page.status_code == 200
     assert reverse("admin:projects_project_permissions", args=[project.pk]) in page.content.decode()

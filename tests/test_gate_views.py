@@ -161,6 +161,18 @@ def test_a_voter_sees_their_own_vote_and_can_change_it(client, open_one, expert2
     assert Vote.objects.get().choice == "approve"
 
 
+def test_someone_who_joined_after_voting_opened_is_told_why_there_is_no_form(
+    client, open_one, join
+):
+    newcomer = join(open_one.project, "practitioner")
+    html = as_user(client, newcomer).get(url("gate", open_one)).content.decode()
+    assert "You joined after voting opened" in html
+    assert url("gate_vote", open_one) not in html
+    response = client.post(url("gate_vote", open_one), {"choice": "approve"}, follow=True)
+    assert "You joined after voting opened" in response.content.decode()
+    assert not Vote.objects.exists()
+
+
 def test_an_objection_without_a_reason_is_refused_with_a_message_and_not_saved(
     client, open_one, expert2
 ):

@@ -19,7 +19,7 @@ class ContributionKind(models.TextChoices):
 class Contribution(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="contributions")
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contributions"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contributions"
     )
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
     kind = models.CharField(
@@ -33,7 +33,7 @@ class Contribution(models.Model):
         indexes = [models.Index(fields=["project", "stage", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} by {self.author}"
+        return _("%(kind)s by %(name)s") % {"kind": self.get_kind_display(), "name": self.author}
 
 
 class ContributionResponse(models.Model):
@@ -47,4 +47,4 @@ class ContributionResponse(models.Model):
     at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
-        return f"Response to {self.contribution}"
+        return _("Response to %(contribution)s") % {"contribution": self.contribution}

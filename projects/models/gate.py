@@ -122,6 +122,10 @@ class Gate(models.Model):
     def is_closed(self) -> bool:
         return self.status == GateStatus.CLOSED
 
+    def in_electorate(self, user_id: int) -> bool:
+        """Whether this person could vote when voting opened (later joiners cannot)."""
+        return str(user_id) in self.electorate
+
     @property
     def outcome(self) -> GateOutcome:
         """Uses the sign-off row, so list pages select_related("signoff")."""
@@ -149,7 +153,7 @@ class Choice(models.TextChoices):
 class Vote(models.Model):
     gate = models.ForeignKey(Gate, on_delete=models.CASCADE, related_name="votes")
     voter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="votes"
     )
     choice = models.CharField(_("your vote"), max_length=10, choices=Choice.choices)
     reason = models.TextField(_("reason"), blank=True)

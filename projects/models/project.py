@@ -198,7 +198,9 @@ class Membership(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("person"),
-        on_delete=models.CASCADE,
+        # A project's record of who took part outlives nobody's account: someone who was ever
+        # a member is deactivated, not deleted (deleting them is refused, in the admin too).
+        on_delete=models.PROTECT,
         related_name="memberships",
     )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
@@ -304,7 +306,7 @@ class Event(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,  # the log is append-only, so deleting its actor is refused
         null=True,
         blank=True,
         related_name="+",

@@ -1,0 +1,121 @@
+"""The Django admin: every model is there, and none of it can go round the services.
+
+Staff may read everything, but a vote's direction stays hidden until voting closes, a closed
+project cannot be changed, project role groups are left to the membership services, and an
+account with a project record is deactivated rather than deleted.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
+
+from projects import gates
+from projects.models import Choice, Event, Membership, Project, ProjectRoleGroup, Stage
+from tests.gate_helpers import open_gate
+
+pytestmark = pytest.mark.django_db
+
+OUR_APPS = ("coproduce", "projects", "participation", "evaluation")
+
+
+def our_models() -> list[str]:
+    return [
+        model._meta.label for label in OUR_APPS for model in apps.get_app_config(label).get_models()
+    ]
+
+
+def test_every_model_of_ours_has_an_admin_page_that_opens(admin_site: Client, project):
+    for label in our_models():
+        model = apps.get_model(label)
+        assert model in admin.site._registry, f"{label} is not in the admin"
+        opts = model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        assert admin_site.get(url).status_code == 200, label
+
+
+def test_the_vote_admin_hides_how_people_voted_until_voting_closes(
+    admin_site: Client, project, practitioner, practitioner2, expert, expert2
+):
+    gate = open_gate(project, practitioner, expert)
+    gates.cast_vote(gate=gate, voter=expert, choice=Choice.OBJECT, reason="Evenings only")
+    listing = admin_site.get(reverse("admin:projects_vote_changelist")).content.decode()
+    vote = gate.votes.get()
+    page = admin_site.get(reverse("admin:projects_vote_change", args=[vote.pk])).content.decode()
+    for html in (listing, page):
+        assert "Hidden until voting closes" in html
+        assert ">Object<" not in html
+        assert "Evenings only" not in html
+
+    for voter in (expert2, practitioner, practitioner2):
+        gates.cast_vote(gate=gate, voter=voter, choice=Choice.APPROVE)
+    page = admin_site.get(reverse("admin:projects_vote_change", args=[vote.pk])).content.decode()
+    assert "Evenings only" in page
+    assert "Hidden until voting closes" not in page
+
+
+def test_deleting_someone_with_a_project_record_is_refused(admin_site: Client, project, expert2):
+    events_before = Event.objects.count()
+    url = reverse("admin:coproduce_user_delete", args=[expert2.pk])
+    page = admin_site.get(url).content.decode()
+    assert "Cannot delete user" in page
+    admin_site.post(url, {"post": "yes"})
+    assert type(expert2).objects.filter(pk=expert2.pk).exists()
+    assert Membership.objects.filter(user=expert2, project=project).exists()
+    assert Event.objects.count() == events_before
+
+
+def test_someone_with_no_project_record_can_still_be_deleted(admin_site: Client, outsider):
+    url = reverse("admin:coproduce_user_delete", args=[outsider.pk])
+    assert admin_site.post(url, {"post": "yes"}).status_code == 302
+    assert not type(outsider).objects.filter(pk=outsider.pk).exists()
+
+
+def test_a_closed_project_can_be_read_but_not_changed_in_the_admin(admin_site: Client, project):
+    Project.objects.filter(pk=project.pk).update(stage=Stage.CLOSED)
+    url = reverse("admin:projects_project_change", args=[project.pk])
+    page = admin_site.get(url)
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    response = admin_site.post(url, {"title": "Renamed", "summary": project.summary})
+    assert response.status_code == 403
+    project.refresh_from_db()
+    assert project.title != "Renamed"
+
+
+def test_project_role_groups_are_not_offered_in_the_group_admin(admin_site: Client, project):
+    Group.objects.create(name="Support desk")
+    html = admin_site.get(reverse("admin:auth_group_changelist")).content.decode()
+    assert "Support desk" in html
+    for role_group in ProjectRoleGroup.objects.filter(project=project).select_related("group"):
+        assert role_group.group.name not in html
+        url = reverse("admin:auth_group_change", args=[role_group.group.pk])
+        assert admin_site.get(url).status_code == 302  # "does not exist" back to the list
+
+
+def test_saving_a_person_in_the_admin_keeps_their_project_role_groups(
+    admin_site: Client, project, expert2
+):
+    groups_before = set(expert2.groups.values_list("pk", flat=True))
+    assert groups_before
+    page = admin_site.get(reverse("admin:coproduce_user_change", args=[expert2.pk]))
+    assert 'name="groups"' not in page.content.decode()
+    response = admin_site.post(
+        reverse("admin:coproduce_user_change", args=[expert2.pk]),
+        {
+            "email": expert2.email,
+            "display_name": "Eli B",
+            "phone": "",
+            "is_active": "on",
+            "date_joined_0": expert2.date_joined.strftime("%Y-%m-%d"),
+            "date_joined_1": expert2.date_joined.strftime("%H:%M:%S"),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    expert2.refresh_from_db()
+    assert expert2.display_name == "Eli B"
+    assert set(expert2.groups.values_list("pk", flat=True)) == groups_before
