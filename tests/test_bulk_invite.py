@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -147,6 +150,36 @@ def test_an_uploaded_spreadsheet_file_is_read(client: Client, project, expert):
     response = client.post(url(project), {"csv_file": upload, "send": "1"})
     assert response.status_code == 302
     assert Invitation.objects.get().name == "Zoë"
+
+
+def test_an_uploaded_file_is_checked_then_sent_from_the_page_as_a_browser_would(
+    client: Client, project, expert
+):
+    client.force_login(expert)
+    upload = SimpleUploadedFile(
+        "people.csv", "name,email,role\nZoë,zoe@example.org,expert\n".encode(), "text/csv"
+    )
+    page = client.post(url(project), {"csv_file": upload, "check": "1", "message": "Hi all"})
+    html = page.content.decode()
+    assert "Send 1 invitation" in html
+    assert "The list from your file is now in the box below" in html
+    assert not Invitation.objects.exists()
+    # What the browser sends back: the boxes as the page filled them, and no file (a browser
+    # never re-sends a chosen file).
+    box = re.search(r'<textarea name="csv_text"[^>]*>(.*?)</textarea>', html, re.S)
+    message = re.search(r'<textarea name="message"[^>]*>(.*?)</textarea>', html, re.S)
+    assert box and message
+    response = client.post(
+        url(project),
+        {"csv_text": unescape(box.group(1)), "message": unescape(message.group(1)), "send": "1"},
+    )
+    assert response.status_code == 302
+    invitation = Invitation.objects.get()
+    assert (invitation.name, invitation.email, invitation.message) == (
+        "Zoë",
+        "zoe@example.org",
+        "Hi all",
+    )
 
 
 def test_an_empty_form_gets_a_plain_message_and_changes_nothing(client: Client, project, expert):

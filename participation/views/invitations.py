@@ -142,6 +142,7 @@ def bulk_invite(request: Request, slug: str) -> HttpResponse:
     access = access_project(user, slug, MANAGE_MEMBERS)
     form = BulkInviteForm(request.POST or None, request.FILES or None)
     checked: list[bulk.Row] = []
+    from_file = False
     if request.method == "POST" and form.is_valid():
         options = {
             "project": access.project,
@@ -164,6 +165,17 @@ def bulk_invite(request: Request, slug: str) -> HttpResponse:
                 )
                 return redirect("participation:bulk_invite", slug=slug)
             checked = bulk.check(**options)
+            # A browser never sends a chosen file twice, so the checked list goes back in the
+            # box, from a file or not: "Send" sends exactly what was checked, and it can be
+            # changed first.
+            from_file = form.cleaned_data["csv_file"] is not None
+            form = BulkInviteForm(
+                initial={
+                    "csv_text": options["text"],
+                    "default_role": form.cleaned_data["default_role"] or "",
+                    "message": form.cleaned_data["message"],
+                }
+            )
         except bulk.BulkError as error:
             form.add_error("csv_text", str(error))
     results = request.session.pop(REPORT_KEY, None) if request.method == "GET" else None
@@ -176,6 +188,7 @@ def bulk_invite(request: Request, slug: str) -> HttpResponse:
             form=form,
             checked=_report_rows(checked),
             ready=sum(1 for row in checked if row.sendable),
+            from_file=checked and from_file,
             results=results,
         ),
         status=status,
