@@ -81,6 +81,19 @@ def test_a_short_vote_gets_no_48_hour_reminder(project, practitioner, expert):
         assert {occasion for occasion, _email in reminded()} == {f"gate:{gate.pk}:closing:24h"}
 
 
+@pytest.mark.parametrize("window", [24, 48])
+def test_a_vote_as_long_as_a_mark_is_not_reminded_of_it_on_top_of_voting_opening(
+    project, practitioner, expert, window
+):
+    gate = open_gate(project, practitioner, expert, window_hours=window)
+    with time_machine.travel(gate.opened_at + timedelta(minutes=5)):
+        assert queue_due_reminders() == []
+    with time_machine.travel(deadline(gate) - timedelta(hours=20)):
+        queue_due_reminders()
+    expected = set() if window == 24 else {f"gate:{gate.pk}:closing:24h"}
+    assert {occasion for occasion, _email in reminded()} == expected
+
+
 def test_someone_who_votes_after_the_reminder_was_queued_is_not_sent_it(gate, expert2, mailoutbox):
     with time_machine.travel(deadline(gate) - timedelta(hours=40)):
         queue_due_reminders()

@@ -58,9 +58,10 @@ def _voting_closing(now: datetime) -> list[OutboxMessage]:
             continue  # an open gate always has both; this only tells the type checker
         left = gate.closes_at - now
         # The nearest mark the gate is inside of, if the gate was already open at that mark;
-        # so a gate opened for 30 hours never gets a "48 hours left" reminder.
+        # so a gate opened for 30 hours never gets a "48 hours left" reminder, and one opened
+        # for exactly 48 hours does not get it on top of "voting has opened".
         mark = next((h for h in hours if left <= timedelta(hours=h)), None)
-        if mark is None or gate.closes_at - timedelta(hours=mark) < gate.opened_at:
+        if mark is None or gate.closes_at - timedelta(hours=mark) <= gate.opened_at:
             continue
         due += user_messages(
             kind=MessageKind.VOTING_CLOSING,
