@@ -41,10 +41,10 @@ def _gate_page(
         context["open_form"] = OpenGateForm(
             initial={"window_hours": access.project.voting_window_hours}
         )
+    my_vote = None if gate.is_draft else Vote.objects.filter(gate=gate, voter=user).first()
+    context["my_vote"] = my_vote
     if gate.is_open:
         context["turnout"] = gates.turnout(gate)
-        my_vote = Vote.objects.filter(gate=gate, voter=user).first()
-        context["my_vote"] = my_vote
         if access.can(VOTE) and not gate.in_electorate(user.pk):
             context["no_vote_reason"] = gates.JOINED_AFTER_OPENING
         elif access.can(VOTE):

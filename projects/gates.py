@@ -35,6 +35,7 @@ from .models import (
     Membership,
     ObjectionResponse,
     Project,
+    Role,
     SignOff,
     Stage,
     Vote,
@@ -66,7 +67,8 @@ class GuardResult:
 
 
 def check_guards(gate: Gate) -> list[GuardResult]:
-    """The three checks a gate must pass before it may open, each named in plain English."""
+    """The checks a gate must pass before it may open, each named in plain English: the three
+    tokenism guards, and a commissioner to sign off when the decision will need one."""
     project = gate.project
     voters = Membership.objects.filter(project=project).voters_by_bloc()
     lived, learned = voters[Bloc.LIVED], voters[Bloc.LEARNED]
@@ -115,6 +117,20 @@ def check_guards(gate: Gate) -> list[GuardResult]:
             % {"n": unanswered},
         )
     )
+    if project.signoff_required_leaving(gate.from_stage):
+        # Without a commissioner a passed decision would wait for a sign-off nobody can give.
+        results.append(
+            GuardResult(
+                code="commissioner_present",
+                passed=Membership.objects.active()
+                .filter(project=project, role=Role.COMMISSIONER)
+                .exists(),
+                message=_(
+                    "If this passes, a commissioner must sign it off, so the project needs a "
+                    "commissioner before voting opens."
+                ),
+            )
+        )
     return results
 
 
@@ -241,7 +257,7 @@ def _cast_vote(
     now = now or timezone.now()
     if gate.is_draft:
         raise GateError(_("Voting on this decision has not opened yet."))
-    if not gate.is_open or (gate.closes_at is not None and now >= gate.closes_at):
+    if not gate.is_open or _past_deadline(gate, now):
         raise GateError(_("Voting on this decision has closed, so your vote was not recorded."))
     if not Membership.objects.voting().filter(project_id=gate.project_id, user=voter).exists():
         raise GateError(_("Only experts by experience and practitioners in this project can vote."))
@@ -282,8 +298,20 @@ def _electorate(gate: Gate) -> dict[int, Bloc]:
 
 
 def _still_to_vote(gate: Gate) -> set[int]:
+    """Who could vote when voting opened, has not, and still can.
+
+    Someone who has left, or moved to a role that does not vote, still counts in the
+    electorate (so quorum does not shrink), but nobody waits for their vote.
+    """
     voted = set(gate.votes.values_list("voter_id", flat=True))
-    return set(_electorate(gate)) - voted
+    waiting = set(_electorate(gate)) - voted
+    if not waiting:
+        return waiting
+    return set(
+        Membership.objects.voting()
+        .filter(project_id=gate.project_id, user_id__in=waiting)
+        .values_list("user_id", flat=True)
+    )
 
 
 def tally(gate: Gate) -> Decision:
@@ -370,21 +398,36 @@ def _close_locked(gate: Gate, *, now: datetime, early: bool) -> Gate:
     return gate
 
 
+def _past_deadline(gate: Gate, now: datetime) -> bool:
+    return gate.closes_at is not None and now >= gate.closes_at
+
+
 @transaction.atomic
 def close_gate(*, gate_id: int, now: datetime | None = None) -> Gate | None:
-    """Close an open gate whose window has ended. Harmless to call twice or on a closed gate."""
+    """Close an open gate whose window has ended, or early when nobody who can still vote
+    has yet to. Harmless to call twice or on a closed gate."""
     gate = _lock(gate_id)
     now = now or timezone.now()
-    if not gate.is_open or (gate.closes_at is not None and now < gate.closes_at):
+    if not gate.is_open:
         return None
-    return _close_locked(gate, now=now, early=False)
+    if _past_deadline(gate, now):
+        return _close_locked(gate, now=now, early=False)
+    if not _still_to_vote(gate):
+        return _close_locked(gate, now=now, early=True)
+    return None
 
 
 def close_due_gates(*, now: datetime | None = None) -> list[int]:
-    """Close every gate past its deadline; each in its own transaction. Returns the ids closed."""
+    """Close every gate past its deadline, and every gate whose last missing voters have left
+    the project or stopped voting; each in its own transaction. Returns the ids closed."""
     now = now or timezone.now()
     closed = []
-    for gate_id in Gate.objects.due(now).values_list("pk", flat=True):
+    ready = [
+        gate.pk
+        for gate in Gate.objects.open()
+        if _past_deadline(gate, now) or not _still_to_vote(gate)
+    ]
+    for gate_id in ready:
         try:
             if close_gate(gate_id=gate_id, now=now) is not None:
                 closed.append(gate_id)
@@ -575,4 +618,15 @@ def _describe_failure(gate: Gate) -> str:
     if reason == Reason.OBJECTION:
         return _("Not passed: this project decides by consent, and someone objected.")
     bloc = "lived" if reason == Reason.REJECTED_BY_LIVED else "learned"
+    if gate.results.get("rule") == RuleKind.PARITY_WEIGHTED:
+        # Under this rule the two groups' support is averaged, so a group may have approved
+        # in part: name the group whose support was lower, and give the figure.
+        return _(
+            "Not passed: with each group counting for half, not more than half approved "
+            "overall. The lower support was from %(group)s: %(percent)d%% of those who voted "
+            "approved."
+        ) % {
+            "group": BLOC_NAMES[bloc],
+            "percent": round(100 * gate.results[bloc]["approval_share"]),
+        }
     return _("Not passed: %(group)s did not approve.") % {"group": BLOC_NAMES[bloc]}

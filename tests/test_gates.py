@@ -78,6 +78,28 @@ def test_each_bloc_needs_two_voting_members_and_every_failing_guard_is_named(pra
     assert codes == {"bloc_size": False, "lived_participation": False, "objections_answered": True}
 
 
+def test_a_decision_that_will_need_sign_off_waits_for_a_commissioner_to_join(
+    project, practitioner, expert, commissioner
+):
+    services.remove_member(
+        membership=project.memberships.get(user=commissioner), actor=practitioner
+    )
+    lived_take_part(project, expert)
+    gate = draft(project, practitioner)
+    # From design, only a project that asks for sign-off on every gate needs a commissioner.
+    assert "commissioner_present" not in {g.code for g in gates.check_guards(gate)}
+    Project.objects.filter(pk=project.pk).update(signoff_every_gate=True)
+    gate.refresh_from_db()
+    with pytest.raises(gates.GateError, match="the project needs a commissioner"):
+        gates.open_gate(gate=gate, actor=practitioner)
+    gate.refresh_from_db()
+    assert gate.is_draft
+    services.add_member(
+        project=project, user=commissioner, role=Role.COMMISSIONER, actor=practitioner
+    )
+    assert gates.open_gate(gate=gate, actor=practitioner).is_open
+
+
 def test_voting_window_defaults_to_the_project_setting_and_is_never_under_24_hours(
     project, practitioner, expert
 ):
@@ -351,6 +373,61 @@ def test_removing_an_objector_mid_vote_does_not_remove_their_vote(
     assert not gate.passed
 
 
+def test_a_vote_closes_early_once_everyone_who_can_still_vote_has_voted(
+    project, practitioner, practitioner2, expert, expert2
+):
+    gate = open_gate(project, practitioner, expert)
+    for voter in (expert, practitioner, practitioner2):
+        gates.cast_vote(gate=gate, voter=voter, choice=Choice.APPROVE)
+    assert close_due_gates_task.delay().get() == []
+    # expert2, the only one yet to vote, leaves: nobody is left to wait for.
+    services.leave_project(membership=project.memberships.get(user=expert2))
+    assert close_due_gates_task.delay().get() == [gate.pk]
+    gate.refresh_from_db()
+    assert gate.is_closed and gate.results["closed_early"]
+    # They still count among who could vote: 1 of 2 experts by experience approved.
+    assert gate.results["lived"]["electorate"] == 2
+    assert gate.results["lived"]["approvals"] == 1
+
+
+def test_the_last_vote_closes_early_when_the_only_other_missing_voter_has_left(
+    project, practitioner, practitioner2, expert, expert2
+):
+    gate = open_gate(project, practitioner, expert)
+    services.change_role(
+        membership=project.memberships.get(user=practitioner2),
+        role=Role.COMMISSIONER,
+        actor=practitioner,
+    )
+    for voter in (expert, expert2):
+        gates.cast_vote(gate=gate, voter=voter, choice=Choice.APPROVE)
+    gates.cast_vote(gate=gate, voter=practitioner, choice=Choice.APPROVE)
+    gate.refresh_from_db()
+    assert gate.is_closed and gate.results["closed_early"]
+
+
+def test_a_parity_weighted_failure_names_the_group_with_less_support_and_its_figure(
+    project, practitioner, practitioner2, expert, expert2
+):
+    Project.objects.filter(pk=project.pk).update(decision_rule="parity_weighted")
+    gate = open_gate(Project.objects.get(pk=project.pk), practitioner, expert)
+    vote_all(
+        gate,
+        [
+            (expert, "approve"),
+            (expert2, "object"),
+            (practitioner, "approve"),
+            (practitioner2, "object"),
+        ],
+    )
+    gate.refresh_from_db()
+    assert not gate.passed
+    assert gates.describe_outcome(gate) == (
+        "Not passed: with each group counting for half, not more than half approved overall. "
+        "The lower support was from experts by experience: 50% of those who voted approved."
+    )
+
+
 def test_a_new_proposal_waits_while_the_last_decision_awaits_sign_off(
     project, practitioner, practitioner2, expert, expert2
 ):
@@ -375,24 +452,24 @@ def test_the_outcome_in_words_includes_the_sign_off(
 
 
 def test_one_gate_failing_to_close_does_not_hold_the_others_open(
-    project, practitioner, expert, join, monkeypatch, caplog
+    project, practitioner, expert, join, project_factory, monkeypatch, caplog
 ):
+    other = project_factory()
+    join(other, Role.PRACTITIONER)
+    other_expert = join(other, Role.EXPERT_BY_EXPERIENCE)
+    join(other, Role.EXPERT_BY_EXPERIENCE)
+    broken = open_gate(other, other.created_by, other_expert)
     gate = open_gate(project, practitioner, expert)
     real_close = gates.close_gate
 
     def flaky(*, gate_id: int, now=None):
-        if gate_id == -1:
+        if gate_id == broken.pk:
             raise RuntimeError("broken")
         return real_close(gate_id=gate_id, now=now)
 
-    class Due:
-        def values_list(self, *args, **kwargs):
-            return [-1, gate.pk]
-
     monkeypatch.setattr(gates, "close_gate", flaky)
-    monkeypatch.setattr(Gate.objects, "due", lambda now=None: Due())
     assert gates.close_due_gates(now=deadline(gate) + timedelta(seconds=1)) == [gate.pk]
-    assert "Could not close gate -1" in caplog.text
+    assert f"Could not close gate {broken.pk}" in caplog.text
 
 
 def test_a_draft_cannot_take_votes(project, practitioner, expert):

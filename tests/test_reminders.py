@@ -86,7 +86,7 @@ def test_a_vote_as_long_as_a_mark_is_not_reminded_of_it_on_top_of_voting_opening
     project, practitioner, expert, window
 ):
     gate = open_gate(project, practitioner, expert, window_hours=window)
-    with time_machine.travel(gate.opened_at + timedelta(minutes=5)):
+    with time_machine.travel(deadline(gate) - timedelta(hours=window, minutes=-5)):
         assert queue_due_reminders() == []
     with time_machine.travel(deadline(gate) - timedelta(hours=20)):
         queue_due_reminders()

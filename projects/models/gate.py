@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -34,10 +34,6 @@ class GateOutcome(models.TextChoices):
 class GateQuerySet(models.QuerySet["Gate"]):
     def open(self) -> GateQuerySet:
         return self.filter(status=GateStatus.OPEN)
-
-    def due(self, now: Any = None) -> GateQuerySet:
-        """Open gates whose voting window has ended."""
-        return self.open().filter(closes_at__lte=now or timezone.now())
 
     def awaiting_signoff(self) -> GateQuerySet:
         return self.filter(
