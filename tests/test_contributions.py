@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from participation.models import Contribution
+from participation.models import Contribution, ContributionResponse
 from projects import gates
 from projects.models import Event, EventKind, Project, Stage
 
@@ -48,11 +48,20 @@ def test_an_empty_idea_is_refused_with_a_message_and_nothing_saved(
     assert not Contribution.objects.exists()
 
 
-def test_only_co_leads_record_what_was_done(client: Client, project, practitioner, expert2):
+def test_only_co_leads_record_what_was_done(
+    client: Client, project, practitioner, expert2, outsider
+):
     idea = Contribution.objects.create(project=project, author=expert2, stage="design", body="x")
     url = reverse("contributions:respond", kwargs={"slug": project.slug, "pk": idea.pk})
-    client.force_login(expert2)
-    assert client.post(url, {"body": "Done"}).status_code == 403
+    events = Event.objects.count()
+    anonymous = client.post(url, {"body": "Done"})
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith(reverse("account_login"))
+    for person, status in [(outsider, 404), (expert2, 403)]:
+        client.force_login(person)
+        assert client.post(url, {"body": "Done"}).status_code == status
+    assert not ContributionResponse.objects.exists()
+    assert Event.objects.count() == events
     client.force_login(practitioner)
     assert client.post(url, {"body": "We now open on Sundays."}).status_code == 302
     idea.refresh_from_db()

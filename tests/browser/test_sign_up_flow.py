@@ -34,8 +34,9 @@ def test_sign_up_verify_sign_in_and_sign_out(live_server, phone_page: Page):
     page.goto(link.group(0))
     assert_accessible(page)
     page.get_by_role("button", name="Confirm").click()
-
-    page.goto(live_server.url + "/accounts/login/")
+    # Confirming lands on the sign-in page, with a message saying the address is confirmed.
+    expect(page.get_by_text("You have confirmed maya@example.org")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign In")
     assert_accessible(page)
     page.get_by_label("Email").fill("maya@example.org")
     page.get_by_label("Password:", exact=True).fill(PASSWORD)
@@ -46,4 +47,6 @@ def test_sign_up_verify_sign_in_and_sign_out(live_server, phone_page: Page):
     page.get_by_role("link", name="Sign out").click()
     assert_accessible(page)
     page.get_by_role("button", name="Sign Out").click()
+    expect(page.get_by_text("You have signed out.")).to_be_visible()
     expect(page.get_by_role("navigation").get_by_role("link", name="Sign in")).to_be_visible()
+    assert_accessible(page)
