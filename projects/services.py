@@ -18,6 +18,7 @@ from guardian.shortcuts import assign_perm
 from coproduce.models import User
 
 from .models import (
+    VOTING_ROLES,
     Event,
     EventKind,
     Membership,
@@ -40,8 +41,8 @@ def _refuse_if_closed(project: Project) -> None:
 
 def _refuse_commissioner_co_lead(role: Role, is_co_lead: bool) -> None:
     # Co-leads propose and open decisions; a commissioner then signs them off, so the two
-    # must be different people. Co-leads come from the voting groups.
-    if is_co_lead and role == Role.COMMISSIONER:
+    # must be different people. Co-leads come from the voting groups (Membership.may_co_lead).
+    if is_co_lead and role not in VOTING_ROLES:
         raise ProjectError(
             _("Commissioners cannot be co-leads: co-leads come from the two voting groups.")
         )

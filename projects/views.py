@@ -124,7 +124,6 @@ def members(request: Request, slug: str) -> HttpResponse:
         "projects/members.html",
         access.page_context(
             members=selectors.current_members(access.project),
-            role_choices=Role.choices,
             may_leave=selectors.may_leave(access),
             nav="members",
         ),

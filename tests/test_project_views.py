@@ -396,6 +396,22 @@ def test_each_member_button_names_the_person_for_screen_readers(client: Client, 
     assert 'Remove <span class="visually-hidden">Petra from the project</span>' in html
 
 
+def test_co_leads_are_offered_only_changes_the_rules_allow(
+    client: Client, project, practitioner, expert, commissioner
+):
+    client.force_login(practitioner)
+    html = client.get(reverse("projects:members", args=[project.slug])).content.decode()
+    # A commissioner signs off what co-leads propose, so cannot become one...
+    assert 'Make <span class="visually-hidden">Cam</span> co-lead' not in html
+    # ...and a co-lead cannot be made a commissioner while they are a co-lead.
+    expert_form = html.split(f'id="role-{project.memberships.get(user=expert).pk}"')[1]
+    expert_choices = expert_form.split("</select>")[0]
+    assert 'value="commissioner"' not in expert_choices
+    assert 'value="practitioner"' in expert_choices
+    cam_form = html.split(f'id="role-{project.memberships.get(user=commissioner).pk}"')[1]
+    assert 'value="commissioner" selected' in cam_form.split("</select>")[0]
+
+
 def test_plain_members_see_the_list_but_no_management_forms(client: Client, project, expert2):
     client.force_login(expert2)
     html = client.get(reverse("projects:members", args=[project.slug])).content.decode()

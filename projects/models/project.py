@@ -234,6 +234,16 @@ class Membership(models.Model):
     def can_vote(self) -> bool:
         return self.is_active and self.bloc != Bloc.NON_VOTING
 
+    @property
+    def may_co_lead(self) -> bool:
+        """Co-leads propose decisions a commissioner then signs off, so they must vote."""
+        return self.role in VOTING_ROLES
+
+    @property
+    def roles_open_to(self) -> list[Role]:
+        """The roles this member can be moved to: a co-lead keeps a voting role."""
+        return list(VOTING_ROLES) if self.is_co_lead else list(Role)
+
 
 class ProjectRoleGroup(models.Model):
     """The guardian group that holds one role's permissions on one project."""
