@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import django_stubs_ext
 import environ
@@ -105,12 +106,11 @@ REDIS_URL: str = env.str("REDIS_URL", default="")
 
 
 def _redis_db(url: str, number: int) -> str:
-    """Point a redis:// URL at another database so broker and cache keys never mix."""
-    base = url.split("?", 1)[0].rstrip("/")
-    head, _, last = base.rpartition("/")
-    if last.isdigit() and head.count("/") >= 2:
-        base = head
-    return f"{base}/{number}"
+    """Point a redis:// URL at another database so broker and cache keys never mix.
+
+    Options after "?" stay: a managed Redis over TLS needs `rediss://...?ssl_cert_reqs=required`.
+    """
+    return urlsplit(url)._replace(path=f"/{number}").geturl()
 
 
 if REDIS_URL:

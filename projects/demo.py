@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from coproduce.models import User
 
 from . import services
@@ -23,7 +21,9 @@ DEMO_PROJECTS: list[tuple[str, str, Stage]] = [
     ("demo-winter-outreach", "Winter outreach pilot", Stage.CLOSED),
 ]
 
-SUMMARY = _(
+# Demo content is stored in the database like anything members write, so, like the titles
+# above, it is not translated.
+SUMMARY = (
     "People who have used the service and people who run it decide together how it should work."
 )
 
@@ -56,7 +56,7 @@ def seed(people: dict[str, User], **_others: Any) -> dict[str, Project]:
                 )
             if stage != Stage.DESIGN:
                 services.change_stage(
-                    project=project, to=stage, actor=lead, reason=_("the demo starts here.")
+                    project=project, to=stage, actor=lead, reason="the demo starts here."
                 )
         projects[slug] = project
     return projects

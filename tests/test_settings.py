@@ -49,3 +49,8 @@ def test_broker_and_cache_use_separate_redis_databases():
     assert _redis_db("redis://127.0.0.1:6379/0", 2) == "redis://127.0.0.1:6379/2"
     assert _redis_db("redis://127.0.0.1:6379", 1) == "redis://127.0.0.1:6379/1"
     assert _redis_db("redis://:pw@cache.internal:6380/5", 0) == "redis://:pw@cache.internal:6380/0"
+    # TLS options of a managed Redis are kept for every database.
+    assert (
+        _redis_db("rediss://:pw@cache.example.net:6380/0?ssl_cert_reqs=required", 1)
+        == "rediss://:pw@cache.example.net:6380/1?ssl_cert_reqs=required"
+    )
