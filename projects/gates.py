@@ -122,7 +122,7 @@ def check_guards(gate: Gate) -> list[GuardResult]:
         results.append(
             GuardResult(
                 code="commissioner_present",
-                passed=Membership.objects.active()
+                passed=Membership.objects.taking_part()
                 .filter(project=project, role=Role.COMMISSIONER)
                 .exists(),
                 message=_(
@@ -208,8 +208,19 @@ def open_gate(
     gate.guard_results = [{"code": g.code, "message": g.message} for g in guards]
     gate.electorate = electorate_now(gate.project_id)
     gate.rule = gate.project.rule_settings()
+    # Fixed now, like the rule: ticking "sign-off on every decision" mid-vote changes the next
+    # decision, not this one. At the close it stays true only if the decision passed.
+    gate.signoff_required = gate.project.signoff_required_leaving(gate.from_stage)
     gate.save(
-        update_fields=["status", "opened_at", "closes_at", "guard_results", "electorate", "rule"]
+        update_fields=[
+            "status",
+            "opened_at",
+            "closes_at",
+            "guard_results",
+            "electorate",
+            "rule",
+            "signoff_required",
+        ]
     )
     log_event(
         project=gate.project,
@@ -377,7 +388,7 @@ def _close_locked(gate: Gate, *, now: datetime, early: bool) -> Gate:
         "weighted_score": decision.weighted_score,
         "closed_early": early,
     }
-    gate.signoff_required = decision.passed and project.signoff_required_leaving(gate.from_stage)
+    gate.signoff_required = decision.passed and gate.signoff_required
     gate.save(
         update_fields=["status", "closed_at", "passed", "reason", "results", "signoff_required"]
     )
@@ -418,16 +429,10 @@ def close_gate(*, gate_id: int, now: datetime | None = None) -> Gate | None:
 
 
 def close_due_gates(*, now: datetime | None = None) -> list[int]:
-    """Close every gate past its deadline, and every gate whose last missing voters have left
-    the project or stopped voting; each in its own transaction. Returns the ids closed."""
+    """Close every gate past its deadline; each in its own transaction. Returns the ids closed."""
     now = now or timezone.now()
     closed = []
-    ready = [
-        gate.pk
-        for gate in Gate.objects.open()
-        if _past_deadline(gate, now) or not _still_to_vote(gate)
-    ]
-    for gate_id in ready:
+    for gate_id in Gate.objects.due(now).values_list("pk", flat=True):
         try:
             if close_gate(gate_id=gate_id, now=now) is not None:
                 closed.append(gate_id)
@@ -436,6 +441,24 @@ def close_due_gates(*, now: datetime | None = None) -> list[int]:
             # minute's sweep tries it again.
             logger.exception("Could not close gate %s", gate_id)
     return closed
+
+
+def close_if_nobody_is_left_to_vote(membership: Membership, **_: Any) -> None:
+    """Someone left mid-vote (or stopped voting): if they were the last one missing, close.
+
+    After the commit, in a transaction of its own, so the leaving never waits on a gate lock
+    held by a voter; should this fail, the deadline still closes the gate.
+    """
+    open_gates = Gate.objects.open().filter(project_id=membership.project_id)
+
+    def close_now() -> None:
+        for gate_id in open_gates.values_list("pk", flat=True):
+            try:
+                close_gate(gate_id=gate_id)
+            except Exception:
+                logger.exception("Could not close gate %s early", gate_id)
+
+    transaction.on_commit(close_now)
 
 
 # --- After the vote ----------------------------------------------------------------------------
@@ -456,6 +479,12 @@ def record_signoff(*, gate: Gate, commissioner: User, assured: bool, reasons: st
         raise GateError(_("This decision does not need a sign-off."))
     if SignOff.objects.filter(gate=gate).exists():
         raise GateError(_("This decision has already been signed off."))
+    if (
+        not Membership.objects.taking_part()
+        .filter(project_id=gate.project_id, user=commissioner, role=Role.COMMISSIONER)
+        .exists()
+    ):
+        raise GateError(_("Only a commissioner in this project can sign off its decisions."))
     project = Project.objects.select_for_update().get(pk=gate.project_id)
     signoff = SignOff.objects.create(
         gate=gate, commissioner=commissioner, assured=assured, reasons=reasons

@@ -17,6 +17,7 @@ from guardian.shortcuts import assign_perm
 
 from coproduce.models import User
 
+from . import signals
 from .models import (
     VOTING_ROLES,
     Event,
@@ -203,6 +204,7 @@ def change_role(*, membership: Membership, role: Role | str, actor: User) -> Mem
         return membership
     _refuse_commissioner_co_lead(role, membership.is_co_lead)
     old = membership.get_role_display()
+    could_vote = membership.can_vote
     membership.role = role
     membership.save(update_fields=["role"])
     _sync_groups(membership)
@@ -214,6 +216,8 @@ def change_role(*, membership: Membership, role: Role | str, actor: User) -> Mem
         % {"name": membership.user, "old": old, "new": role.label},
         data={"user": membership.user_id, "from": old, "to": role.value},
     )
+    if could_vote and not membership.can_vote:
+        signals.stopped_voting.send(sender=Membership, membership=membership)
     return membership
 
 
@@ -244,6 +248,7 @@ def set_co_lead(*, membership: Membership, is_co_lead: bool, actor: User) -> Mem
 def _end_membership(membership: Membership, *, actor: User, kind: EventKind, summary: str) -> None:
     membership = _locked(membership)
     _refuse_if_last_co_lead(membership)
+    could_vote = membership.can_vote
     membership.left_at = timezone.now()
     membership.is_co_lead = False
     membership.save(update_fields=["left_at", "is_co_lead"])
@@ -255,6 +260,8 @@ def _end_membership(membership: Membership, *, actor: User, kind: EventKind, sum
         summary=summary % {"name": membership.user},
         data={"user": membership.user_id},
     )
+    if could_vote:
+        signals.stopped_voting.send(sender=Membership, membership=membership)
 
 
 @transaction.atomic

@@ -1,7 +1,8 @@
-"""Signals sent from inside the gate services' transactions.
+"""Signals sent from inside the project and gate services' transactions.
 
 Later apps (notifications in `participation`) connect to them and write their outbox rows in
-the same transaction as the change, without this app importing them.
+the same transaction as the change, without this app importing them. `stopped_voting` lets the
+gate services notice a member leaving mid-vote without the membership services importing them.
 """
 
 from django.dispatch import Signal
@@ -10,3 +11,4 @@ gate_opened = Signal()  # gate=
 gate_closed = Signal()  # gate=
 signoff_requested = Signal()  # gate=
 signoff_recorded = Signal()  # gate=, signoff=
+stopped_voting = Signal()  # membership=: left, was removed, or moved to a role that does not vote

@@ -10,7 +10,18 @@ from django.utils import timezone
 
 from participation.models import Contribution
 from projects import gates, services
-from projects.models import Choice, Event, EventKind, Gate, GateStatus, Project, Role, Stage, Vote
+from projects.models import (
+    Choice,
+    Event,
+    EventKind,
+    Gate,
+    GateStatus,
+    Project,
+    Role,
+    SignOff,
+    Stage,
+    Vote,
+)
 from projects.tasks import close_due_gates_task
 from tests.gate_helpers import deadline, lived_take_part, open_gate
 
@@ -305,6 +316,47 @@ def test_the_sign_off_setting_makes_every_gate_need_a_commissioner(
     assert Project.objects.get(pk=project.pk).stage == Stage.DESIGN
 
 
+def test_whether_a_decision_needs_sign_off_is_fixed_when_voting_opens(
+    project, practitioner, practitioner2, expert, expert2
+):
+    gate = open_gate(project, practitioner, expert)
+    services.update_settings(
+        project=project, actor=practitioner, changes={"signoff_every_gate": True}
+    )
+    vote_all(gate, [(u, "approve") for u in (expert, expert2, practitioner, practitioner2)])
+    gate.refresh_from_db()
+    assert gate.passed and not gate.signoff_required
+    assert Project.objects.get(pk=project.pk).stage == Stage.DELIVERY
+
+
+def test_only_a_commissioner_of_the_project_can_sign_off(
+    project, practitioner, practitioner2, expert, expert2, commissioner, user_factory
+):
+    Project.objects.filter(pk=project.pk).update(stage=Stage.COMMISSIONING)
+    gate = open_gate(Project.objects.get(pk=project.pk), practitioner, expert)
+    vote_all(gate, [(u, "approve") for u in (expert, expert2, practitioner, practitioner2)])
+    stranger = user_factory(display_name="Kit")
+    commissioner.is_active = False
+    commissioner.save(update_fields=["is_active"])
+    for signer in (practitioner, stranger, commissioner):
+        with pytest.raises(gates.GateError, match="Only a commissioner in this project"):
+            gates.record_signoff(gate=gate, commissioner=signer, assured=True, reasons="Fine.")
+    assert not SignOff.objects.exists()
+    assert Project.objects.get(pk=project.pk).stage == Stage.COMMISSIONING
+
+
+def test_a_deactivated_account_neither_counts_towards_a_group_nor_as_the_commissioner(
+    project, practitioner, expert, expert2, commissioner
+):
+    Project.objects.filter(pk=project.pk).update(stage=Stage.COMMISSIONING)
+    lived_take_part(project, expert)
+    gate = draft(Project.objects.get(pk=project.pk), practitioner)
+    type(expert2).objects.filter(pk__in=[expert2.pk, commissioner.pk]).update(is_active=False)
+    codes = {g.code: g.passed for g in gates.check_guards(gate)}
+    assert codes["bloc_size"] is False
+    assert codes["commissioner_present"] is False
+
+
 def test_turnout_is_counted_per_bloc(project, practitioner, expert):
     gate = open_gate(project, practitioner, expert)
     gates.cast_vote(gate=gate, voter=expert, choice=Choice.ABSTAIN)
@@ -374,15 +426,19 @@ def test_removing_an_objector_mid_vote_does_not_remove_their_vote(
 
 
 def test_a_vote_closes_early_once_everyone_who_can_still_vote_has_voted(
-    project, practitioner, practitioner2, expert, expert2
+    project, practitioner, practitioner2, expert, expert2, django_capture_on_commit_callbacks
 ):
     gate = open_gate(project, practitioner, expert)
     for voter in (expert, practitioner, practitioner2):
         gates.cast_vote(gate=gate, voter=voter, choice=Choice.APPROVE)
-    assert close_due_gates_task.delay().get() == []
-    # expert2, the only one yet to vote, leaves: nobody is left to wait for.
-    services.leave_project(membership=project.memberships.get(user=expert2))
-    assert close_due_gates_task.delay().get() == [gate.pk]
+    # expert2, the only one yet to vote, leaves: nobody is left to wait for. The gate closes
+    # once the leaving has committed.
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.leave_project(membership=project.memberships.get(user=expert2))
+    gate.refresh_from_db()
+    assert gate.is_open
+    for callback in callbacks:
+        callback()
     gate.refresh_from_db()
     assert gate.is_closed and gate.results["closed_early"]
     # They still count among who could vote: 1 of 2 experts by experience approved.

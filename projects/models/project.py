@@ -177,8 +177,13 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
     def active(self) -> MembershipQuerySet:
         return self.filter(left_at__isnull=True)
 
+    def taking_part(self) -> MembershipQuerySet:
+        """Current members whose account is in use. A deactivated account (staff untick
+        "Active" in the admin) neither votes, nor counts towards a group, nor signs off."""
+        return self.active().filter(user__is_active=True)
+
     def voting(self) -> MembershipQuerySet:
-        return self.active().filter(role__in=VOTING_ROLES)
+        return self.taking_part().filter(role__in=VOTING_ROLES)
 
     def voters_by_bloc(self) -> dict[Bloc, set[int]]:
         """User ids of the current voting members, by bloc (one query)."""
