@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 
@@ -75,6 +76,30 @@ class ProjectAdmin(GuardedModelAdmin):
         if obj is not None and obj.is_closed:
             return False
         return super().has_change_permission(request, obj)
+
+    # guardian's "Object permissions" page lists who holds which permission on the project.
+    # Granting one there would give a right that no role has, past the membership services,
+    # so its per-person and per-group editing pages send staff back with the reason.
+
+    def obj_perms_manage_user_view(
+        self, request: HttpRequest, object_pk: str, user_id: str
+    ) -> HttpResponse:
+        return self._permissions_follow_roles(request, object_pk)
+
+    def obj_perms_manage_group_view(
+        self, request: HttpRequest, object_pk: str, group_id: str
+    ) -> HttpResponse:
+        return self._permissions_follow_roles(request, object_pk)
+
+    def _permissions_follow_roles(self, request: HttpRequest, object_pk: str) -> HttpResponse:
+        messages.info(
+            request,
+            _(
+                "Permissions on a project follow each member's role and whether they are a "
+                "co-lead. Change those on the project's Members page; this page only shows them."
+            ),
+        )
+        return redirect("admin:projects_project_permissions", object_pk)
 
     def save_model(
         self, request: HttpRequest, obj: Project, form: ModelForm[Project], change: bool
@@ -163,6 +188,13 @@ class VoteAdmin(ReadOnlyMixin, admin.ModelAdmin[Vote]):
     fields = ("gate", "voter", "direction", "objection_reason", "cast_at", "changed_at")
     readonly_fields = fields
 
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        # The admin accepts filters on a model's own fields in the address bar
+        # (?choice=object): refuse any on the direction or the reason.
+        if {"choice", "reason"} & set(lookup.split("__")):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
     @admin.display(description=_("vote"))
     def direction(self, vote: Vote) -> str:
         return str(vote.get_choice_display() if vote.gate.is_closed else HIDDEN_WHILE_OPEN)
@@ -174,7 +206,8 @@ class VoteAdmin(ReadOnlyMixin, admin.ModelAdmin[Vote]):
 
 @admin.register(ProjectUserObjectPermission)
 class ProjectUserObjectPermissionAdmin(ReadOnlyMixin, admin.ModelAdmin[Any]):
-    """Nobody holds a project permission directly today; if anyone ever does, it shows here."""
+    """Permissions held by one person directly. The site never grants any (they come through
+    role groups), so this list shows if anything ever did."""
 
     list_display = ("content_object", "user", "permission")
     list_select_related = ("content_object", "user", "permission")

@@ -15,7 +15,15 @@ from django.test import Client
 from django.urls import reverse
 
 from projects import gates
-from projects.models import Choice, Event, Membership, Project, ProjectRoleGroup, Stage
+from projects.models import (
+    Choice,
+    Event,
+    Membership,
+    Project,
+    ProjectRoleGroup,
+    ProjectUserObjectPermission,
+    Stage,
+)
 from tests.gate_helpers import open_gate
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +127,30 @@ def test_saving_a_person_in_the_admin_keeps_their_project_role_groups(
     expert2.refresh_from_db()
     assert expert2.display_name == "Eli B"
     assert set(expert2.groups.values_list("pk", flat=True)) == groups_before
+
+
+def test_the_vote_admin_refuses_filters_on_how_people_voted(
+    admin_site: Client, project, practitioner, expert
+):
+    gate = open_gate(project, practitioner, expert)
+    gates.cast_vote(gate=gate, voter=expert, choice=Choice.OBJECT, reason="Evenings only")
+    listing = reverse("admin:projects_vote_changelist")
+    for query in ("?choice=object", "?choice__exact=object", "?reason__icontains=evening"):
+        response = admin_site.get(listing + query)
+        assert response.status_code == 400, query
+        assert expert.display_name not in response.content.decode()
+
+
+def test_project_permissions_can_be_seen_but_not_granted_in_the_admin(
+    admin_site: Client, project, outsider
+):
+    overview = reverse("admin:projects_project_permissions", args=[project.pk])
+    assert admin_site.get(overview).status_code == 200
+    manage = reverse(
+        "admin:projects_project_permissions_manage_user", args=[project.pk, outsider.pk]
+    )
+    response = admin_site.post(manage, {"permissions": ["view_project", "sign_off"]}, follow=True)
+    assert response.redirect_chain[-1][0] == overview
+    assert "follow each member&#x27;s role" in response.content.decode()
+    assert not ProjectUserObjectPermission.objects.exists()
+    assert not outsider.has_perm("projects.view_project", project)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
 from django.conf import settings
@@ -34,6 +35,10 @@ class GateOutcome(models.TextChoices):
 class GateQuerySet(models.QuerySet["Gate"]):
     def open(self) -> GateQuerySet:
         return self.filter(status=GateStatus.OPEN)
+
+    def due(self, now: datetime | None = None) -> GateQuerySet:
+        """Open gates whose voting window has ended."""
+        return self.open().filter(closes_at__lte=now or timezone.now())
 
     def awaiting_signoff(self) -> GateQuerySet:
         return self.filter(
@@ -167,7 +172,7 @@ class Vote(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.voter} on {self.gate}"
+        return _("%(name)s on %(gate)s") % {"name": self.voter, "gate": self.gate}
 
 
 class ObjectionResponse(models.Model):
@@ -181,7 +186,7 @@ class ObjectionResponse(models.Model):
     at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
-        return f"Response to {self.objection}"
+        return _("Response to %(objection)s") % {"objection": self.objection}
 
 
 class SignOff(models.Model):
@@ -197,4 +202,5 @@ class SignOff(models.Model):
         verbose_name = _("co-production sign-off")
 
     def __str__(self) -> str:
-        return f"{'Assured' if self.assured else 'Not assured'}: {self.gate}"
+        verdict = _("Assured") if self.assured else _("Not assured")
+        return f"{verdict}: {self.gate}"
