@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import django_stubs_ext
 import environ
@@ -109,8 +109,11 @@ def _redis_db(url: str, number: int) -> str:
     """Point a redis:// URL at another database so broker and cache keys never mix.
 
     Options after "?" stay: a managed Redis over TLS needs `rediss://...?ssl_cert_reqs=required`.
+    A `db` option would override the path, so it goes.
     """
-    return urlsplit(url)._replace(path=f"/{number}").geturl()
+    parts = urlsplit(url)
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k != "db"])
+    return parts._replace(path=f"/{number}", query=query).geturl()
 
 
 if REDIS_URL:

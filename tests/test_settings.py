@@ -54,3 +54,6 @@ def test_broker_and_cache_use_separate_redis_databases():
         _redis_db("rediss://:pw@cache.example.net:6380/0?ssl_cert_reqs=required", 1)
         == "rediss://:pw@cache.example.net:6380/1?ssl_cert_reqs=required"
     )
+    assert _redis_db("redis://127.0.0.1:6379?db=0&socket_timeout=5", 2) == (
+        "redis://127.0.0.1:6379/2?socket_timeout=5"
+    )
