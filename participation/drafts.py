@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from projects import gates
+from projects import gate_reading
 from projects.models import Gate, Membership, Role, SignOff, Stage, Vote
 
 from .models import MessageKind, OutboxMessage
@@ -250,7 +250,7 @@ def decision_made(message: OutboxMessage, now: datetime) -> Draft | None:
     words = {**_moves(gate), "link": absolute(gate.get_absolute_url())}
     paragraphs = [
         _("Voting has closed on moving %(project)s from %(from)s to %(to)s.") % words,
-        gates.describe_outcome(gate),
+        gate_reading.describe_outcome(gate),
     ]
     if gate.signoff_required:
         paragraphs.append(
@@ -271,7 +271,7 @@ def decision_made(message: OutboxMessage, now: datetime) -> Draft | None:
 
 def signoff_requested(message: OutboxMessage, now: datetime) -> Draft | None:
     gate = _gate(message)
-    if gate is None or not gates.awaits_signoff(gate):
+    if gate is None or not gate_reading.awaits_signoff(gate):
         return None
     link = absolute(reverse("projects:gate_signoff", args=[gate.project.slug, gate.pk]))
     words = {**_moves(gate), "link": link}

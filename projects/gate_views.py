@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from coproduce.http import AuthenticatedHttpRequest as Request
 
-from . import gates
+from . import gate_reading, gates, guards
 from .gate_forms import ObjectionResponseForm, OpenGateForm, ProposalForm, SignOffForm, VoteForm
 from .models import Gate, Vote
 from .permissions import MANAGE_GATES, SIGN_OFF, VIEW_PROJECT, VOTE, ProjectAccess, access_project
@@ -36,7 +36,7 @@ def _gate_page(
     user = request.user
     context = access.page_context(nav="gates", gate=gate, access=access)
     if gate.is_draft and access.can(MANAGE_GATES):
-        context["guards"] = gates.check_guards(gate)
+        context["guards"] = guards.check_guards(gate)
         context["proposal_form"] = ProposalForm(instance=gate)
         context["open_form"] = OpenGateForm(
             initial={"window_hours": access.project.voting_window_hours}
@@ -52,10 +52,10 @@ def _gate_page(
                 initial={"choice": my_vote.choice, "reason": my_vote.reason} if my_vote else None
             )
     if gate.is_closed:
-        context["outcome"] = gates.describe_outcome(gate)
-        context["objections"] = gates.objections(gate)
+        context["outcome"] = gate_reading.describe_outcome(gate)
+        context["objections"] = gate_reading.objections(gate)
         context["can_respond"] = access.can(MANAGE_GATES)
-        context["can_sign_off"] = access.can(SIGN_OFF) and gates.awaits_signoff(gate)
+        context["can_sign_off"] = access.can(SIGN_OFF) and gate_reading.awaits_signoff(gate)
     return render(request, "projects/gate_detail.html", context, status=status)
 
 
@@ -68,7 +68,7 @@ def gate_list(request: Request, slug: str) -> HttpResponse:
         "projects/gate_list.html",
         access.page_context(
             nav="gates",
-            gates=[(gate, gates.describe_outcome(gate)) for gate in gate_rows],
+            gates=[(gate, gate_reading.describe_outcome(gate)) for gate in gate_rows],
             can_propose=access.can(MANAGE_GATES),
         ),
     )
@@ -172,9 +172,9 @@ def gate_signoff(request: Request, slug: str, pk: int) -> HttpResponse:
         {
             "project": access.project,
             "gate": gate,
-            "pack": gates.evidence_pack(gate),
-            "outcome": gates.describe_outcome(gate),
-            "form": form if gates.awaits_signoff(gate) else None,
+            "pack": gate_reading.evidence_pack(gate),
+            "outcome": gate_reading.describe_outcome(gate),
+            "form": form if gate_reading.awaits_signoff(gate) else None,
         },
         status=400 if request.method == "POST" else 200,
     )

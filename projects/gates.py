@@ -9,7 +9,6 @@ with a message); nothing is silently dropped. The outcome is computed by the pur
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,16 +20,16 @@ from django.utils.translation import gettext_lazy
 
 from coproduce.models import User
 
-from . import evidence, signals
-from .decision import BlocBallots, BlocResult, Decision, Reason, RuleKind, decide
+from . import signals
+from .decision import BlocBallots, BlocResult, Decision, decide
+from .gate_reading import describe_outcome
+from .guards import check_guards
 from .models import (
     MIN_VOTING_WINDOW_HOURS,
     Bloc,
     Choice,
-    Event,
     EventKind,
     Gate,
-    GateOutcome,
     GateStatus,
     Membership,
     ObjectionResponse,
@@ -42,8 +41,6 @@ from .models import (
 )
 from .services import ProjectError, change_stage, log_event
 
-MIN_MEMBERS_PER_BLOC = 2
-
 logger = logging.getLogger(__name__)
 
 # Said on the gate page instead of a voting form, and if such a vote is sent anyway.
@@ -54,84 +51,6 @@ JOINED_AFTER_OPENING = gettext_lazy(
 
 class GateError(ProjectError):
     """A gate action that was refused; the message is plain English for the person who asked."""
-
-
-# --- Guards against tokenism ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class GuardResult:
-    code: str
-    passed: bool
-    message: str
-
-
-def check_guards(gate: Gate) -> list[GuardResult]:
-    """The checks a gate must pass before it may open, each named in plain English: the three
-    tokenism guards, and a commissioner to sign off when the decision will need one."""
-    project = gate.project
-    voters = Membership.objects.filter(project=project).voters_by_bloc()
-    lived, learned = voters[Bloc.LIVED], voters[Bloc.LEARNED]
-    results = [
-        GuardResult(
-            code="bloc_size",
-            passed=len(lived) >= MIN_MEMBERS_PER_BLOC and len(learned) >= MIN_MEMBERS_PER_BLOC,
-            message=_(
-                "Each group needs at least %(n)d voting members. Now: %(lived)d experts by "
-                "experience and %(learned)d practitioners."
-            )
-            % {"n": MIN_MEMBERS_PER_BLOC, "lived": len(lived), "learned": len(learned)},
-        )
-    ]
-    took_part = evidence.participants(project, gate.from_stage, gate.created_at) & lived
-    results.append(
-        GuardResult(
-            code="lived_participation",
-            passed=bool(took_part),
-            message=_(
-                "Experts by experience must take part in this stage before a decision is "
-                "proposed: %(n)d of them did (by attending an activity or adding an idea or "
-                "comment)."
-            )
-            % {"n": len(took_part)},
-        )
-    )
-    last_closed = (
-        Gate.objects.filter(project=project, status=GateStatus.CLOSED)
-        .order_by("-closed_at", "-pk")
-        .first()
-    )
-    unanswered = (
-        last_closed.votes.filter(choice=Choice.OBJECT, response__isnull=True).count()
-        if last_closed
-        else 0
-    )
-    results.append(
-        GuardResult(
-            code="objections_answered",
-            passed=unanswered == 0,
-            message=_(
-                "Every objection to the last decision needs a recorded response. "
-                "%(n)d still need one."
-            )
-            % {"n": unanswered},
-        )
-    )
-    if project.signoff_required_leaving(gate.from_stage):
-        # Without a commissioner a passed decision would wait for a sign-off nobody can give.
-        results.append(
-            GuardResult(
-                code="commissioner_present",
-                passed=Membership.objects.taking_part()
-                .filter(project=project, role=Role.COMMISSIONER)
-                .exists(),
-                message=_(
-                    "If this passes, a commissioner must sign it off, so the project needs a "
-                    "commissioner before voting opens."
-                ),
-            )
-        )
-    return results
 
 
 # --- Lifecycle --------------------------------------------------------------------------------
@@ -532,130 +451,3 @@ def respond_to_objection(*, objection: Vote, actor: User, body: str) -> Objectio
         data={"vote": objection.pk, "updated": not created},
     )
     return response
-
-
-# --- Reading ----------------------------------------------------------------------------------
-
-
-def awaits_signoff(gate: Gate) -> bool:
-    return gate.outcome == GateOutcome.AWAITING_SIGNOFF
-
-
-def objections(gate: Gate) -> list[Vote]:
-    """Objections with their reasons and responses: shown to every member once voting closed."""
-    if not gate.is_closed:
-        return []
-    return list(
-        gate.votes.filter(choice=Choice.OBJECT)
-        .select_related("voter", "response__responder")
-        .order_by("cast_at")
-    )
-
-
-@dataclass(frozen=True)
-class BlocEvidence:
-    bloc: Bloc
-    members: list[Membership]
-    took_part: int
-
-
-@dataclass(frozen=True)
-class EvidencePack:
-    """What a commissioner reviews before assuring that co-production was genuine."""
-
-    blocs: list[BlocEvidence]
-    commissioners: list[Membership]
-    results: dict[str, Any]
-    objections: list[Vote]
-    guards: list[dict[str, str]]
-    events: list[Event]
-
-
-def evidence_pack(gate: Gate) -> EvidencePack:
-    memberships = list(
-        Membership.objects.active().filter(project_id=gate.project_id).select_related("user")
-    )
-    participants = evidence.participants(gate.project, gate.from_stage, gate.created_at)
-    blocs = [
-        BlocEvidence(
-            bloc=bloc,
-            members=[m for m in memberships if m.bloc == bloc],
-            took_part=sum(1 for m in memberships if m.bloc == bloc and m.user_id in participants),
-        )
-        for bloc in (Bloc.LIVED, Bloc.LEARNED)
-    ]
-    return EvidencePack(
-        blocs=blocs,
-        commissioners=[m for m in memberships if m.bloc == Bloc.NON_VOTING],
-        results=gate.results,
-        objections=objections(gate),
-        guards=gate.guard_results,
-        events=list(
-            Event.objects.filter(project_id=gate.project_id, stage=gate.from_stage)
-            .select_related("actor")
-            .order_by("at", "pk")
-        ),
-    )
-
-
-# --- Words ----------------------------------------------------------------------------------
-
-BLOC_NAMES = {
-    "lived": gettext_lazy("experts by experience"),
-    "learned": gettext_lazy("practitioners"),
-}
-
-
-def describe_outcome(gate: Gate) -> str:
-    """The decision in plain words, as every member sees it after close, sign-off included."""
-    outcome = gate.outcome
-    if outcome in (GateOutcome.DRAFT, GateOutcome.OPEN):
-        return ""
-    if outcome == GateOutcome.NOT_PASSED:
-        return _describe_failure(gate)
-    vote = _describe_pass(gate)
-    if outcome == GateOutcome.AWAITING_SIGNOFF:
-        return _("%(vote)s Waiting for a commissioner to sign off.") % {"vote": vote}
-    if outcome == GateOutcome.NOT_ASSURED:
-        return _(
-            "%(vote)s A commissioner was not assured the work was truly done together, so the "
-            "project stays in this stage."
-        ) % {"vote": vote}
-    if gate.signoff_required:
-        return _("%(vote)s A commissioner signed off.") % {"vote": vote}
-    return vote
-
-
-def _describe_pass(gate: Gate) -> str:
-    rule = gate.results.get("rule")
-    if rule == RuleKind.PARITY_WEIGHTED:
-        return _("Passed: with each group counting for half, more than half approved overall.")
-    if rule == RuleKind.CONSENT:
-        return _("Passed: nobody objected, and both groups approved.")
-    return _("Passed: a majority of both experts by experience and practitioners approved.")
-
-
-def _describe_failure(gate: Gate) -> str:
-    reason = Reason(gate.reason)
-    if reason in (Reason.NO_QUORUM_LIVED, Reason.NO_QUORUM_LEARNED):
-        bloc = "lived" if reason == Reason.NO_QUORUM_LIVED else "learned"
-        return _("Not passed: not enough %(group)s voted (%(cast)d of %(needed)d needed).") % {
-            "group": BLOC_NAMES[bloc],
-            "cast": gate.results[bloc]["votes_cast"],
-            "needed": gate.results[bloc]["quorum_needed"],
-        }
-    if reason == Reason.OBJECTION:
-        return _("Not passed: this project decides by consent, and someone objected.")
-    bloc = "lived" if reason == Reason.REJECTED_BY_LIVED else "learned"
-    if gate.results.get("rule") == RuleKind.PARITY_WEIGHTED:
-        # Under this rule the two groups' support is averaged, so a group may have approved
-        # in part: name the group whose support was lower, and give the figure.
-        return _(
-            "Not passed: with each group counting for half, not more than half approved "
-            "overall. The lower support was from %(group)s: %(percent)d%% of those who voted "
-            "approved."
-        ) % {
-            "group": BLOC_NAMES[bloc],
-            "percent": round(100 * gate.results[bloc]["approval_share"]),
-        }
-    return _("Not passed: %(group)s did not approve.") % {"group": BLOC_NAMES[bloc]}

@@ -9,7 +9,7 @@ import time_machine
 from django.utils import timezone
 
 from participation.models import Contribution
-from projects import gates, services
+from projects import gate_reading, gates, guards, services
 from projects.models import (
     Choice,
     Event,
@@ -85,7 +85,7 @@ def test_each_bloc_needs_two_voting_members_and_every_failing_guard_is_named(pra
     assert "at least 2 voting members" in message
     assert "0 experts by experience and 1 practitioners" in message
     assert "Experts by experience must take part" in message
-    codes = {g.code: g.passed for g in gates.check_guards(gate)}
+    codes = {g.code: g.passed for g in guards.check_guards(gate)}
     assert codes == {"bloc_size": False, "lived_participation": False, "objections_answered": True}
 
 
@@ -98,7 +98,7 @@ def test_a_decision_that_will_need_sign_off_waits_for_a_commissioner_to_join(
     lived_take_part(project, expert)
     gate = draft(project, practitioner)
     # From design, only a project that asks for sign-off on every gate needs a commissioner.
-    assert "commissioner_present" not in {g.code for g in gates.check_guards(gate)}
+    assert "commissioner_present" not in {g.code for g in guards.check_guards(gate)}
     Project.objects.filter(pk=project.pk).update(signoff_every_gate=True)
     gate.refresh_from_db()
     with pytest.raises(gates.GateError, match="the project needs a commissioner"):
@@ -172,7 +172,7 @@ def test_gate_closes_early_once_everyone_has_voted_and_the_stage_moves_on(
     assert gate.is_closed and gate.passed and gate.results["closed_early"]
     assert gate.results["lived"]["approvals"] == 2
     assert project.stage == Stage.DELIVERY
-    assert gates.describe_outcome(gate) == (
+    assert gate_reading.describe_outcome(gate) == (
         "Passed: a majority of both experts by experience and practitioners approved."
     )
     assert Event.objects.filter(kind=EventKind.STAGE_CHANGED).exists()
@@ -187,7 +187,9 @@ def test_a_larger_learned_bloc_cannot_outvote_the_lived_bloc(
     vote_all(gate, [(expert, "object"), (expert2, "object")])
     gate.refresh_from_db()
     assert not gate.passed and gate.reason == "rejected_by_lived"
-    assert gates.describe_outcome(gate) == "Not passed: experts by experience did not approve."
+    assert (
+        gate_reading.describe_outcome(gate) == "Not passed: experts by experience did not approve."
+    )
     assert Project.objects.get(pk=project.pk).stage == Stage.DESIGN
 
 
@@ -203,7 +205,7 @@ def test_the_periodic_task_closes_a_gate_at_its_deadline_and_a_second_run_is_har
         assert close_due_gates_task.delay().get() == []
     gate.refresh_from_db()
     assert gate.is_closed and not gate.passed and gate.reason == "no_quorum_lived"
-    assert gates.describe_outcome(gate) == (
+    assert gate_reading.describe_outcome(gate) == (
         "Not passed: not enough experts by experience voted (1 of 2 needed)."
     )
     assert Event.objects.filter(kind=EventKind.GATE_CLOSED).count() == 1
@@ -352,7 +354,7 @@ def test_a_deactivated_account_neither_counts_towards_a_group_nor_as_the_commiss
     lived_take_part(project, expert)
     gate = draft(Project.objects.get(pk=project.pk), practitioner)
     type(expert2).objects.filter(pk__in=[expert2.pk, commissioner.pk]).update(is_active=False)
-    codes = {g.code: g.passed for g in gates.check_guards(gate)}
+    codes = {g.code: g.passed for g in guards.check_guards(gate)}
     assert codes["bloc_size"] is False
     assert codes["commissioner_present"] is False
 
@@ -478,7 +480,7 @@ def test_a_parity_weighted_failure_names_the_group_with_less_support_and_its_fig
     )
     gate.refresh_from_db()
     assert not gate.passed
-    assert gates.describe_outcome(gate) == (
+    assert gate_reading.describe_outcome(gate) == (
         "Not passed: with each group counting for half, not more than half approved overall. "
         "The lower support was from experts by experience: 50% of those who voted approved."
     )
@@ -501,10 +503,10 @@ def test_the_outcome_in_words_includes_the_sign_off(
     gate = open_gate(Project.objects.get(pk=project.pk), practitioner, expert)
     vote_all(gate, [(u, "approve") for u in (expert, expert2, practitioner, practitioner2)])
     gate.refresh_from_db()
-    assert gates.describe_outcome(gate).endswith("Waiting for a commissioner to sign off.")
+    assert gate_reading.describe_outcome(gate).endswith("Waiting for a commissioner to sign off.")
     gates.record_signoff(gate=gate, commissioner=commissioner, assured=False, reasons="Absent.")
     gate.refresh_from_db()
-    assert "was not assured" in gates.describe_outcome(gate)
+    assert "was not assured" in gate_reading.describe_outcome(gate)
 
 
 def test_one_gate_failing_to_close_does_not_hold_the_others_open(

@@ -1,0 +1,141 @@
+"""What members and a commissioner read about a decision, from what the gate services stored:
+objections with their responses, the evidence pack for sign-off, and the outcome in words.
+
+Reading only: every change to a decision goes through `projects.gates`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import evidence
+from .decision import Reason, RuleKind
+from .models import Bloc, Choice, Event, Gate, GateOutcome, Membership, Vote
+
+
+def awaits_signoff(gate: Gate) -> bool:
+    return gate.outcome == GateOutcome.AWAITING_SIGNOFF
+
+
+def objections(gate: Gate) -> list[Vote]:
+    """Objections with their reasons and responses: shown to every member once voting closed."""
+    if not gate.is_closed:
+        return []
+    return list(
+        gate.votes.filter(choice=Choice.OBJECT)
+        .select_related("voter", "response__responder")
+        .order_by("cast_at")
+    )
+
+
+@dataclass(frozen=True)
+class BlocEvidence:
+    bloc: Bloc
+    members: list[Membership]
+    took_part: int
+
+
+@dataclass(frozen=True)
+class EvidencePack:
+    """What a commissioner reviews before assuring that co-production was genuine."""
+
+    blocs: list[BlocEvidence]
+    commissioners: list[Membership]
+    results: dict[str, Any]
+    objections: list[Vote]
+    guards: list[dict[str, str]]
+    events: list[Event]
+
+
+def evidence_pack(gate: Gate) -> EvidencePack:
+    memberships = list(
+        Membership.objects.active().filter(project_id=gate.project_id).select_related("user")
+    )
+    participants = evidence.participants(gate.project, gate.from_stage, gate.created_at)
+    blocs = [
+        BlocEvidence(
+            bloc=bloc,
+            members=[m for m in memberships if m.bloc == bloc],
+            took_part=sum(1 for m in memberships if m.bloc == bloc and m.user_id in participants),
+        )
+        for bloc in (Bloc.LIVED, Bloc.LEARNED)
+    ]
+    return EvidencePack(
+        blocs=blocs,
+        commissioners=[m for m in memberships if m.bloc == Bloc.NON_VOTING],
+        results=gate.results,
+        objections=objections(gate),
+        guards=gate.guard_results,
+        events=list(
+            Event.objects.filter(project_id=gate.project_id, stage=gate.from_stage)
+            .select_related("actor")
+            .order_by("at", "pk")
+        ),
+    )
+
+
+# --- Words ----------------------------------------------------------------------------------
+
+BLOC_NAMES = {
+    "lived": gettext_lazy("experts by experience"),
+    "learned": gettext_lazy("practitioners"),
+}
+
+
+def describe_outcome(gate: Gate) -> str:
+    """The decision in plain words, as every member sees it after close, sign-off included."""
+    outcome = gate.outcome
+    if outcome in (GateOutcome.DRAFT, GateOutcome.OPEN):
+        return ""
+    if outcome == GateOutcome.NOT_PASSED:
+        return _describe_failure(gate)
+    vote = _describe_pass(gate)
+    if outcome == GateOutcome.AWAITING_SIGNOFF:
+        return _("%(vote)s Waiting for a commissioner to sign off.") % {"vote": vote}
+    if outcome == GateOutcome.NOT_ASSURED:
+        return _(
+            "%(vote)s A commissioner was not assured the work was truly done together, so the "
+            "project stays in this stage."
+        ) % {"vote": vote}
+    if gate.signoff_required:
+        return _("%(vote)s A commissioner signed off.") % {"vote": vote}
+    return vote
+
+
+def _describe_pass(gate: Gate) -> str:
+    rule = gate.results.get("rule")
+    if rule == RuleKind.PARITY_WEIGHTED:
+        return _("Passed: with each group counting for half, more than half approved overall.")
+    if rule == RuleKind.CONSENT:
+        return _("Passed: nobody objected, and both groups approved.")
+    return _("Passed: a majority of both experts by experience and practitioners approved.")
+
+
+def _describe_failure(gate: Gate) -> str:
+    reason = Reason(gate.reason)
+    if reason in (Reason.NO_QUORUM_LIVED, Reason.NO_QUORUM_LEARNED):
+        bloc = "lived" if reason == Reason.NO_QUORUM_LIVED else "learned"
+        return _("Not passed: not enough %(group)s voted (%(cast)d of %(needed)d needed).") % {
+            "group": BLOC_NAMES[bloc],
+            "cast": gate.results[bloc]["votes_cast"],
+            "needed": gate.results[bloc]["quorum_needed"],
+        }
+    if reason == Reason.OBJECTION:
+        return _("Not passed: this project decides by consent, and someone objected.")
+    bloc = "lived" if reason == Reason.REJECTED_BY_LIVED else "learned"
+    if gate.results.get("rule") == RuleKind.PARITY_WEIGHTED:
+        # Under this rule the two groups' support is averaged, so a group may have approved
+        # in part: name the group whose support was lower, and give the figure.
+        return _(
+            "Not passed: with each group counting for half, not more than half approved "
+            "overall. The lower support was from %(group)s: %(percent)d%% of those who voted "
+            "approved."
+        ) % {
+            "group": BLOC_NAMES[bloc],
+            "percent": round(100 * gate.results[bloc]["approval_share"]),
+        }
+    return _("Not passed: %(group)s did not approve.") % {"group": BLOC_NAMES[bloc]}
