@@ -61,6 +61,11 @@ def normalise_phone(value: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def optional_phone(value: str) -> str:
+    """"" when nothing was typed (a number is optional everywhere), else `normalise_phone`."""
+    return normalise_phone(value) if value.strip() else ""
+
+
 def _example_mobile() -> str:
     """A mobile number written the way people in PHONE_DEFAULT_REGION write them."""
     example = phonenumbers.example_number_for_type(

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .contact import InvalidContact, normalise_phone
+from .contact import InvalidContact, optional_phone
 
 
 class UserManager(BaseUserManager["User"]):
@@ -75,13 +75,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         """
         super().clean()
         self.email = self.email.strip().lower()
-        if self.phone.strip():
-            try:
-                self.phone = normalise_phone(self.phone)
-            except InvalidContact as error:
-                raise ValidationError({"phone": str(error)}) from None
-        else:
-            self.phone = ""
+        try:
+            self.phone = optional_phone(self.phone)
+        except InvalidContact as error:
+            raise ValidationError({"phone": str(error)}) from None
 
     def get_full_name(self) -> str:
         return str(self)

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from coproduce.contact import MAX_EMAIL_LENGTH, InvalidContact, normalise_phone
+from coproduce.contact import MAX_EMAIL_LENGTH, InvalidContact, optional_phone
 from projects.models import Role
 
 from .models import NAME_MAX_LENGTH, ChannelChoice, NotificationPreference, Topic
@@ -29,10 +29,8 @@ class PhoneField(forms.CharField):
 
     def clean(self, value: Any) -> str:
         phone: str = super().clean(value)
-        if not phone.strip():
-            return ""
         try:
-            return normalise_phone(phone)
+            return optional_phone(phone)
         except InvalidContact as error:
             raise forms.ValidationError(str(error)) from None
 

@@ -45,12 +45,12 @@ def _gate_page(
     context["my_vote"] = my_vote
     if gate.is_open:
         context["turnout"] = gates.turnout(gate)
-        if access.can(VOTE) and not gate.in_electorate(user.pk):
-            context["no_vote_reason"] = gates.JOINED_AFTER_OPENING
-        elif access.can(VOTE):
+        if access.can(VOTE) and gate.in_electorate(user.pk):
             context["vote_form"] = vote_form or VoteForm(
                 initial={"choice": my_vote.choice, "reason": my_vote.reason} if my_vote else None
             )
+        elif access.can(VOTE):
+            context["no_vote_reason"] = gates.JOINED_AFTER_OPENING
     if gate.is_closed:
         context["outcome"] = gate_reading.describe_outcome(gate)
         context["objections"] = gate_reading.objections(gate)

@@ -163,39 +163,3 @@ def test_account_pages_use_the_site_layout(client: Client, url_name: str):
     assert 'href="#main"' in html
     assert '<main id="main"' in html
     assert 'name="viewport"' in html
-
-
-def edit_in_admin(client: Client, person: User, **changes: str):
-    data = {
-        "email": person.email,
-        "display_name": person.display_name,
-        "phone": person.phone,
-        "is_active": "on",
-        "last_login_0": "",
-        "last_login_1": "",
-        "date_joined_0": person.date_joined.strftime("%Y-%m-%d"),
-        "date_joined_1": person.date_joined.strftime("%H:%M:%S"),
-        **changes,
-    }
-    return client.post(reverse("admin:coproduce_user_change", args=[person.pk]), data)
-
-
-def test_the_admin_stores_a_phone_number_and_email_in_one_form(admin_site: Client, expert):
-    response = edit_in_admin(
-        admin_site, expert, email="  Sam.Expert@Example.ORG ", phone="07700 900123"
-    )
-    assert response.status_code == 302, response.content.decode()
-    expert.refresh_from_db()
-    assert expert.phone == "+447700900123"
-    assert expert.email == "sam.expert@example.org"
-
-
-def test_the_admin_refuses_a_number_that_cannot_take_texts_and_changes_nothing(
-    admin_site: Client, expert
-):
-    before = expert.phone
-    response = edit_in_admin(admin_site, expert, phone="12")
-    assert response.status_code == 200
-    assert "is not a phone number we can text" in response.content.decode()
-    expert.refresh_from_db()
-    assert expert.phone == before

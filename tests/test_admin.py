@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
+from coproduce.models import User
 from projects import gates
 from projects.models import (
     Choice,
@@ -35,6 +36,21 @@ def our_models() -> list[str]:
     return [
         model._meta.label for label in OUR_APPS for model in apps.get_app_config(label).get_models()
     ]
+
+
+def edit_in_admin(client: Client, person: User, **changes: str):
+    data = {
+        "email": person.email,
+        "display_name": person.display_name,
+        "phone": person.phone,
+        "is_active": "on",
+        "last_login_0": "",
+        "last_login_1": "",
+        "date_joined_0": person.date_joined.strftime("%Y-%m-%d"),
+        "date_joined_1": person.date_joined.strftime("%H:%M:%S"),
+        **changes,
+    }
+    return client.post(reverse("admin:coproduce_user_change", args=[person.pk]), data)
 
 
 def test_every_model_of_ours_has_an_admin_page_that_opens(admin_site: Client, project):
@@ -112,21 +128,32 @@ def test_saving_a_person_in_the_admin_keeps_their_project_role_groups(
     assert groups_before
     page = admin_site.get(reverse("admin:coproduce_user_change", args=[expert2.pk]))
     assert 'name="groups"' not in page.content.decode()
-    response = admin_site.post(
-        reverse("admin:coproduce_user_change", args=[expert2.pk]),
-        {
-            "email": expert2.email,
-            "display_name": "Eli B",
-            "phone": "",
-            "is_active": "on",
-            "date_joined_0": expert2.date_joined.strftime("%Y-%m-%d"),
-            "date_joined_1": expert2.date_joined.strftime("%H:%M:%S"),
-        },
-    )
+    response = edit_in_admin(admin_site, expert2, display_name="Eli B")
     assert response.status_code == 302, response.content.decode()[:3000]
     expert2.refresh_from_db()
     assert expert2.display_name == "Eli B"
     assert set(expert2.groups.values_list("pk", flat=True)) == groups_before
+
+
+def test_the_admin_stores_a_phone_number_and_email_in_one_form(admin_site: Client, expert):
+    response = edit_in_admin(
+        admin_site, expert, email="  Sam.Expert@Example.ORG ", phone="07700 900123"
+    )
+    assert response.status_code == 302, response.content.decode()
+    expert.refresh_from_db()
+    assert expert.phone == "+447700900123"
+    assert expert.email == "sam.expert@example.org"
+
+
+def test_the_admin_refuses_a_number_that_cannot_take_texts_and_changes_nothing(
+    admin_site: Client, expert
+):
+    before = expert.phone
+    response = edit_in_admin(admin_site, expert, phone="12")
+    assert response.status_code == 200
+    assert "is not a phone number we can text" in response.content.decode()
+    expert.refresh_from_db()
+    assert expert.phone == before
 
 
 def test_the_vote_admin_refuses_filters_on_how_people_voted(

@@ -20,7 +20,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coproduce.contact import InvalidContact, normalise_email, normalise_phone
+from coproduce.contact import InvalidContact, normalise_email, optional_phone
 from coproduce.models import User
 from projects.models import EventKind, Membership, Project, Role
 from projects.services import add_member, log_event
@@ -56,7 +56,7 @@ def clean_contact(*, email: str, phone: str) -> tuple[str, str]:
     """Both in their normal form; at least one is needed. Raises InvitationError."""
     try:
         email = normalise_email(email) if email.strip() else ""
-        phone = normalise_phone(phone) if phone.strip() else ""
+        phone = optional_phone(phone)
     except InvalidContact as error:
         raise InvitationError(str(error)) from None
     if not email and not phone:

@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from coproduce.contact import normalise_phone
+from coproduce.contact import optional_phone
 from coproduce.models import User
 
 from ..models import Channel, ChannelChoice, NotificationPreference, Topic
@@ -36,7 +36,7 @@ def update_preferences(
     *, user: User, channel: ChannelChoice | str, phone: str, topics: Collection[Topic | str]
 ) -> NotificationPreference:
     channel = ChannelChoice(channel)
-    phone = normalise_phone(phone) if phone.strip() else ""
+    phone = optional_phone(phone)
     if channel != ChannelChoice.EMAIL and not phone:
         raise PreferenceError(_("Add your mobile number to get text messages."))
     if user.phone != phone:

@@ -188,7 +188,7 @@ def bulk_invite(request: Request, slug: str) -> HttpResponse:
             form=form,
             checked=_report_rows(checked),
             ready=sum(1 for row in checked if row.sendable),
-            from_file=checked and from_file,
+            from_file=from_file,
             results=results,
         ),
         status=status,
