@@ -62,7 +62,7 @@ def normalise_phone(value: str) -> str:
 
 
 def optional_phone(value: str) -> str:
-    """"" when nothing was typed (a number is optional everywhere), else `normalise_phone`."""
+    """The empty string when nothing was typed (a number is optional), else `normalise_phone`."""
     return normalise_phone(value) if value.strip() else ""
 
 
