@@ -7,9 +7,17 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from coproduce.models import User
+
         from . import gates, signals
 
         # The membership services cannot import the gate services (which import them).
         signals.stopped_voting.connect(
-            gates.close_if_nobody_is_left_to_vote, dispatch_uid="projects.stopped_voting"
+            gates.member_stopped_voting, dispatch_uid="projects.stopped_voting"
+        )
+        # Staff switch accounts off in the admin, which calls no service of ours.
+        post_save.connect(
+            gates.account_switched_off, sender=User, dispatch_uid="projects.account_switched_off"
         )

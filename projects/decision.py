@@ -27,6 +27,7 @@ __all__ = [
     "Rule",
     "RuleKind",
     "decide",
+    "quorum_reachable",
 ]
 
 
@@ -298,3 +299,27 @@ def decide(rule: Rule, *, lived: BlocBallots, learned: BlocBallots) -> Decision:
             if learned.approvals == 0:
                 return outcome(Reason.REJECTED_BY_LEARNED)
             return outcome(Reason.PASSED)
+
+
+def quorum_reachable(rule: Rule, ballots: BlocBallots, *, still_to_vote: int) -> bool:
+    """Whether a bloc can still meet its quorum before the vote closes.
+
+    ``still_to_vote`` counts the bloc's members who have not voted and still may (people who
+    left keep their place in ``ballots.electorate``, so the quorum does not shrink, but they
+    cannot vote). True when ``ballots.votes_cast + still_to_vote`` reaches
+    ``rule.quorum_needed(ballots.electorate)``. When it is false the vote cannot be decided,
+    which is not the same as a rejection.
+
+    Raises ``ValueError`` if ``still_to_vote`` is not a whole number, is negative, or together
+    with the votes cast exceeds the electorate.
+    """
+    if not _is_whole_number(still_to_vote) or still_to_vote < 0:
+        raise ValueError(
+            f"The number still to vote must be a whole number of 0 or more, not {still_to_vote!r}."
+        )
+    if ballots.votes_cast + still_to_vote > ballots.electorate:
+        raise ValueError(
+            f"{ballots.votes_cast} votes cast and {still_to_vote} still to vote are more than "
+            f"the {ballots.electorate} voting members of the bloc."
+        )
+    return ballots.votes_cast + still_to_vote >= rule.quorum_needed(ballots.electorate)

@@ -20,6 +20,7 @@ WINDOW_TOO_SHORT = format_lazy(
     _("Voting must stay open for at least {hours} hours, so everyone has time to take part."),
     hours=MIN_VOTING_WINDOW_HOURS,
 )
+WINDOW_TOO_LONG = _("Voting can stay open for 4 weeks (672 hours) at most.")
 
 SETTINGS_FIELDS = [
     "title",
@@ -81,7 +82,7 @@ class ProjectSettingsForm(forms.ModelForm[Project]):
         if hours < MIN_VOTING_WINDOW_HOURS:
             raise forms.ValidationError(WINDOW_TOO_SHORT)
         if hours > 24 * 28:
-            raise forms.ValidationError(_("Voting can stay open for 4 weeks (672 hours) at most."))
+            raise forms.ValidationError(WINDOW_TOO_LONG)
         return hours
 
     def changes(self) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .forms import WINDOW_TOO_LONG, WINDOW_TOO_SHORT
 from .models import MIN_VOTING_WINDOW_HOURS, Choice, Gate
 
 
@@ -26,6 +27,12 @@ class OpenGateForm(forms.Form):
         min_value=MIN_VOTING_WINDOW_HOURS,
         max_value=24 * 28,
         help_text=_("At least 24 hours, so people who check their phone once a day can vote."),
+        error_messages={
+            "required": _("Enter how many hours voting stays open, such as 72."),
+            "invalid": _("Enter a whole number of hours, such as 72."),
+            "min_value": WINDOW_TOO_SHORT,
+            "max_value": WINDOW_TOO_LONG,
+        },
     )
 
 

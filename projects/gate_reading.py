@@ -6,19 +6,58 @@ Reading only: every change to a decision goes through `projects.gates`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import evidence
 from .decision import Reason, RuleKind
-from .models import Bloc, Choice, Event, Gate, GateOutcome, Membership, Vote
+from .models import (
+    IN_PROGRESS,
+    Bloc,
+    Choice,
+    Event,
+    Gate,
+    GateOutcome,
+    Membership,
+    Project,
+    Role,
+    Vote,
+)
 
 
 def awaits_signoff(gate: Gate) -> bool:
     return gate.outcome == GateOutcome.AWAITING_SIGNOFF
+
+
+# Outcomes that stop a new proposal: one decision at a time, and none past a sign-off.
+BLOCKING_OUTCOMES = frozenset({GateOutcome.DRAFT, GateOutcome.OPEN, GateOutcome.AWAITING_SIGNOFF})
+
+
+def blocking_among(gates: Iterable[Gate]) -> Gate | None:
+    """`blocking_gate` for gates already loaded (with their sign-off), without a query."""
+    return next((gate for gate in gates if gate.outcome in BLOCKING_OUTCOMES), None)
+
+
+def blocking_gate(project: Project) -> Gate | None:
+    """The decision that stops a new proposal, if any: one in progress (a draft or an open
+    vote), or a passed one waiting for a commissioner's sign-off."""
+    return (
+        Gate.objects.filter(project=project)
+        .filter(Q(status__in=IN_PROGRESS) | Q(pk__in=Gate.objects.awaiting_signoff().values("pk")))
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def has_commissioner(project: Project) -> bool:
+    """Whether anyone can give a sign-off now. A decision waiting for one whose commissioner
+    left waits, visibly, for the next commissioner a co-lead invites."""
+    return Membership.objects.taking_part().filter(project=project, role=Role.COMMISSIONER).exists()
 
 
 def objections(gate: Gate) -> list[Vote]:
@@ -55,7 +94,7 @@ def evidence_pack(gate: Gate) -> EvidencePack:
     memberships = list(
         Membership.objects.active().filter(project_id=gate.project_id).select_related("user")
     )
-    participants = evidence.participants(gate.project, gate.from_stage, gate.created_at)
+    participants = evidence.participants(gate.project, gate.from_stage, gate.proposed_at)
     blocs = [
         BlocEvidence(
             bloc=bloc,
@@ -91,6 +130,10 @@ def describe_outcome(gate: Gate) -> str:
     outcome = gate.outcome
     if outcome in (GateOutcome.DRAFT, GateOutcome.OPEN):
         return ""
+    if outcome == GateOutcome.WITHDRAWN:
+        return _("Withdrawn before voting. A new decision can be proposed.")
+    if outcome == GateOutcome.NOT_DECIDED:
+        return _describe_not_decided(gate)
     if outcome == GateOutcome.NOT_PASSED:
         return _describe_failure(gate)
     vote = _describe_pass(gate)
@@ -139,3 +182,16 @@ def _describe_failure(gate: Gate) -> str:
             "percent": round(100 * gate.results[bloc]["approval_share"]),
         }
     return _("Not passed: %(group)s did not approve.") % {"group": BLOC_NAMES[bloc]}
+
+
+def _describe_not_decided(gate: Gate) -> str:
+    bloc = gate.results.get("quorum_unreachable") or "lived"
+    figures = gate.results.get(bloc, {})
+    return _(
+        "Not decided: too few people left to reach the quorum. %(group)s needed "
+        "%(needed)d votes, and too few who could still vote remained. This is not a rejection: "
+        "a new decision can be proposed."
+    ) % {
+        "group": str(BLOC_NAMES[bloc]).capitalize(),
+        "needed": figures.get("quorum_needed", 0),
+    }

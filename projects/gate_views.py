@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from copy import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,14 +34,17 @@ def _gate_page(
     gate: Gate,
     *,
     vote_form: VoteForm | None = None,
+    proposal_form: ProposalForm | None = None,
+    open_form: OpenGateForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    """The decision page; a form sent with mistakes comes back in place with what was typed."""
     user = request.user
     context = access.page_context(nav="gates", gate=gate, access=access)
     if gate.is_draft and access.can(MANAGE_GATES):
         context["guards"] = guards.check_guards(gate)
-        context["proposal_form"] = ProposalForm(instance=gate)
-        context["open_form"] = OpenGateForm(
+        context["proposal_form"] = proposal_form or ProposalForm(instance=gate)
+        context["open_form"] = open_form or OpenGateForm(
             initial={"window_hours": access.project.voting_window_hours}
         )
     my_vote = None if gate.is_draft else Vote.objects.filter(gate=gate, voter=user).first()
@@ -51,18 +57,22 @@ def _gate_page(
             )
         elif access.can(VOTE):
             context["no_vote_reason"] = gates.JOINED_AFTER_OPENING
-    if gate.is_closed:
+    if gate.is_closed or gate.is_withdrawn:
         context["outcome"] = gate_reading.describe_outcome(gate)
+    if gate.is_closed:
         context["objections"] = gate_reading.objections(gate)
         context["can_respond"] = access.can(MANAGE_GATES)
         context["can_sign_off"] = access.can(SIGN_OFF) and gate_reading.awaits_signoff(gate)
+        context["signoff_waits_for_commissioner"] = gate_reading.awaits_signoff(
+            gate
+        ) and not gate_reading.has_commissioner(gate.project)
     return render(request, "projects/gate_detail.html", context, status=status)
 
 
 @login_required
 def gate_list(request: Request, slug: str) -> HttpResponse:
     access = access_project(request.user, slug, VIEW_PROJECT)
-    gate_rows = access.project.gates.select_related("signoff").order_by("-created_at", "-pk")
+    gate_rows = list(access.project.gates.select_related("signoff").order_by("-created_at", "-pk"))
     return render(
         request,
         "projects/gate_list.html",
@@ -70,6 +80,7 @@ def gate_list(request: Request, slug: str) -> HttpResponse:
             nav="gates",
             gates=[(gate, gate_reading.describe_outcome(gate)) for gate in gate_rows],
             can_propose=access.can(MANAGE_GATES),
+            blocking=gate_reading.blocking_among(gate_rows),
         ),
     )
 
@@ -82,60 +93,88 @@ def gate_detail(request: Request, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def gate_new(request: Request, slug: str) -> HttpResponse:
+    """The checks first, then the proposal. Not offered while a decision is in progress or
+    waiting for sign-off: the page says which, and links to it."""
     access = access_project(request.user, slug, MANAGE_GATES)
+    project = access.project
     form = ProposalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            gate = gates.draft_gate(project=access.project, actor=request.user, **form.cleaned_data)
+            gate = gates.draft_gate(project=project, actor=request.user, **form.cleaned_data)
         except gates.GateError as error:
-            messages.error(request, str(error))
+            form.add_error(None, str(error))
         else:
             messages.success(request, _("Proposal saved. Check it, then open voting."))
             return redirect(gate)
+    blocking = gate_reading.blocking_gate(project)
+    next_stage = project.stage_enum.next
+    checks = (
+        guards.check_proposal(project, from_stage=project.stage, proposed_at=timezone.now())
+        if blocking is None and next_stage is not None
+        else []
+    )
     return render(
         request,
         "projects/gate_new.html",
-        {"project": access.project, "form": form, "next_stage": access.project.stage_enum.next},
-        status=400 if request.method == "POST" else 200,
+        access.page_context(
+            nav="gates",
+            form=form,
+            next_stage=next_stage,
+            blocking=blocking,
+            checks=checks,
+            checks_pass=all(check.passed for check in checks),
+        ),
+        status=400 if form.errors else 200,
     )
 
 
 @login_required
 @require_POST
 def gate_edit(request: Request, slug: str, pk: int) -> HttpResponse:
+    access, gate = _gate(request, slug, pk, MANAGE_GATES)
+    form = ProposalForm(request.POST, instance=copy(gate))
+    if form.is_valid():
+        try:
+            gates.update_draft(gate=gate, actor=request.user, **form.cleaned_data)
+        except gates.GateError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Proposal updated."))
+            return redirect(gate)
+    return _gate_page(request, access, gate, proposal_form=form, status=400)
+
+
+@login_required
+@require_POST
+def gate_withdraw(request: Request, slug: str, pk: int) -> HttpResponse:
     _access, gate = _gate(request, slug, pk, MANAGE_GATES)
-    form = ProposalForm(request.POST, instance=gate)
-    if not form.is_valid():
-        messages.error(request, _("Please fill in both parts of the proposal."))
-        return redirect(gate)
     try:
-        gates.update_draft(gate=gate, actor=request.user, **form.cleaned_data)
+        gates.withdraw_gate(gate=gate, actor=request.user)
     except gates.GateError as error:
         messages.error(request, str(error))
-    else:
-        messages.success(request, _("Proposal updated."))
-    return redirect(gate)
+        return redirect(gate)
+    messages.success(
+        request, _("The proposal is withdrawn. You can propose a new decision when you are ready.")
+    )
+    return redirect("projects:gates", slug=slug)
 
 
 @login_required
 @require_POST
 def gate_open(request: Request, slug: str, pk: int) -> HttpResponse:
-    _access, gate = _gate(request, slug, pk, MANAGE_GATES)
+    access, gate = _gate(request, slug, pk, MANAGE_GATES)
     form = OpenGateForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Voting must stay open for at least 24 hours."))
-        return redirect(gate)
-    try:
-        gates.open_gate(
-            gate=gate,
-            actor=request.user,
-            window_hours=form.cleaned_data["window_hours"],
-        )
-    except gates.GateError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Voting is open. Members can now vote."))
-    return redirect(gate)
+    if form.is_valid():
+        try:
+            gates.open_gate(
+                gate=gate, actor=request.user, window_hours=form.cleaned_data["window_hours"]
+            )
+        except gates.GateError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Voting is open. Members can now vote."))
+            return redirect(gate)
+    return _gate_page(request, access, gate, open_form=form, status=400)
 
 
 @login_required
@@ -149,6 +188,13 @@ def gate_vote(request: Request, slug: str, pk: int) -> HttpResponse:
         gates.cast_vote(gate=gate, voter=request.user, **form.cleaned_data)
     except gates.GateError as error:
         messages.error(request, str(error))
+        return redirect(gate)
+    gate.refresh_from_db(fields=["status"])
+    if gate.is_closed:
+        messages.success(
+            request,
+            _("Your vote is saved. Everyone who could vote has now voted, so voting has closed."),
+        )
     else:
         messages.success(request, _("Your vote is saved. You can change it until voting closes."))
     return redirect(gate)

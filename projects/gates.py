@@ -9,6 +9,7 @@ with a message); nothing is silently dropped. The outcome is computed by the pur
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,11 +22,12 @@ from django.utils.translation import gettext_lazy
 from coproduce.models import User
 
 from . import signals
-from .decision import BlocBallots, BlocResult, Decision, decide
+from .decision import BlocBallots, BlocResult, Decision, decide, quorum_reachable
 from .gate_reading import describe_outcome
 from .guards import check_guards
 from .models import (
     MIN_VOTING_WINDOW_HOURS,
+    QUORUM_UNREACHABLE,
     Bloc,
     Choice,
     EventKind,
@@ -39,7 +41,7 @@ from .models import (
     Stage,
     Vote,
 )
-from .services import ProjectError, change_stage, log_event
+from .services import ProjectError, change_stage, lock_memberships, log_event
 
 logger = logging.getLogger(__name__)
 
@@ -58,12 +60,25 @@ class GateError(ProjectError):
 
 @transaction.atomic
 def draft_gate(*, project: Project, actor: User, proposal: str, what_changes: str) -> Gate:
-    """A co-lead proposes moving the project to its next stage."""
+    """A co-lead proposes moving the project to its next stage.
+
+    Sending the same proposal twice (a double tap, a retry on a slow phone) returns the draft
+    the first one made, and logs nothing more. Raises GateError when the project is closed or
+    another decision is in progress or waiting for sign-off.
+    """
     project = Project.objects.select_for_update().get(pk=project.pk)
+    proposal, what_changes = proposal.strip(), what_changes.strip()
     next_stage = project.stage_enum.next
     if next_stage is None:
         raise GateError(_("This project is closed, so there is no next stage to decide on."))
-    if Gate.objects.filter(project=project).exclude(status=GateStatus.CLOSED).exists():
+    in_progress = Gate.objects.in_progress().filter(project=project).first()
+    if in_progress is not None:
+        if (
+            in_progress.is_draft
+            and in_progress.proposed_by_id == actor.pk
+            and (in_progress.proposal, in_progress.what_changes) == (proposal, what_changes)
+        ):
+            return in_progress
         raise GateError(_("There is already a decision in progress for this project."))
     if Gate.objects.awaiting_signoff().filter(project=project).exists():
         raise GateError(
@@ -76,8 +91,8 @@ def draft_gate(*, project: Project, actor: User, proposal: str, what_changes: st
         project=project,
         from_stage=project.stage,
         to_stage=next_stage,
-        proposal=proposal.strip(),
-        what_changes=what_changes.strip(),
+        proposal=proposal,
+        what_changes=what_changes,
         proposed_by=actor,
     )
     log_event(
@@ -92,12 +107,54 @@ def draft_gate(*, project: Project, actor: User, proposal: str, what_changes: st
 
 
 @transaction.atomic
-def update_draft(*, gate: Gate, actor: User, proposal: str, what_changes: str) -> Gate:
+def update_draft(
+    *, gate: Gate, actor: User, proposal: str, what_changes: str, now: datetime | None = None
+) -> Gate:
+    """Change a draft's wording. A change counts as proposing it afresh: the check that experts
+    by experience took part "before the proposal" then counts from now. Sending the same words
+    again changes and logs nothing. Raises GateError once voting has started."""
     gate = _lock(gate.pk)
     if not gate.is_draft:
         raise GateError(_("Voting has started, so the proposal can no longer be changed."))
-    gate.proposal, gate.what_changes = proposal.strip(), what_changes.strip()
-    gate.save(update_fields=["proposal", "what_changes"])
+    proposal, what_changes = proposal.strip(), what_changes.strip()
+    if (gate.proposal, gate.what_changes) == (proposal, what_changes):
+        return gate
+    gate.proposal, gate.what_changes = proposal, what_changes
+    gate.revised_at = now or timezone.now()
+    gate.save(update_fields=["proposal", "what_changes", "revised_at"])
+    log_event(
+        project=gate.project,
+        kind=EventKind.GATE_REVISED,
+        actor=actor,
+        summary=_("%(name)s changed the proposal to move to %(stage)s.")
+        % {"name": actor, "stage": gate.get_to_stage_display()},
+        data={"gate": gate.pk},
+    )
+    return gate
+
+
+@transaction.atomic
+def withdraw_gate(*, gate: Gate, actor: User, now: datetime | None = None) -> Gate:
+    """Withdraw a draft that has not gone to a vote, so a new decision can be proposed.
+
+    Withdrawing twice is harmless. Raises GateError once voting has started: an open vote runs
+    to its end, so nobody can stop a vote that is going the other way.
+    """
+    gate = _lock(gate.pk)
+    if gate.is_withdrawn:
+        return gate
+    if not gate.is_draft:
+        raise GateError(_("Voting has started, so this proposal can no longer be withdrawn."))
+    gate.status, gate.closed_at = GateStatus.WITHDRAWN, now or timezone.now()
+    gate.save(update_fields=["status", "closed_at"])
+    log_event(
+        project=gate.project,
+        kind=EventKind.GATE_WITHDRAWN,
+        actor=actor,
+        summary=_("%(name)s withdrew the proposal to move to %(stage)s before voting.")
+        % {"name": actor, "stage": gate.get_to_stage_display()},
+        data={"gate": gate.pk},
+    )
     return gate
 
 
@@ -105,10 +162,17 @@ def update_draft(*, gate: Gate, actor: User, proposal: str, what_changes: str) -
 def open_gate(
     *, gate: Gate, actor: User, window_hours: int | None = None, now: datetime | None = None
 ) -> Gate:
-    """Open voting, after the tokenism guards pass. Refusals name every guard that failed."""
+    """Open voting, after the tokenism guards pass. Refusals name every guard that failed.
+
+    Opening an open vote again (a double tap) returns it unchanged.
+    """
     gate = _lock(gate.pk)
+    if gate.is_open:
+        return gate
     if not gate.is_draft:
-        raise GateError(_("This decision is already open or closed."))
+        raise GateError(_("This decision is already closed or withdrawn."))
+    # Who may vote is read under the same lock that removals take (see lock_memberships).
+    lock_memberships(gate.project_id)
     guards = check_guards(gate)
     failures = [g.message for g in guards if not g.passed]
     if failures:
@@ -194,6 +258,9 @@ def _cast_vote(
     if not gate.in_electorate(voter.pk):
         raise GateError(str(JOINED_AFTER_OPENING))
     vote = Vote.objects.filter(gate=gate, voter=voter).first()
+    if vote is not None and (vote.choice, vote.reason) == (choice, reason):
+        # The same vote sent again (a double tap, a retry): nothing changed, nothing to record.
+        return vote
     if vote is None:
         vote = Vote.objects.create(
             gate=gate, voter=voter, choice=choice, reason=reason, cast_at=now, changed_at=now
@@ -211,8 +278,7 @@ def _cast_vote(
         summary=summary % {"name": voter},
         data={"gate": gate.pk, "bloc": gate.electorate[str(voter.pk)]},
     )
-    if not _still_to_vote(gate):
-        _close_locked(gate, now=now, early=True)
+    _close_if_settled(gate, now=now)
     return vote
 
 
@@ -294,18 +360,59 @@ def _bloc_json(result: BlocResult) -> dict[str, Any]:
     }
 
 
-def _close_locked(gate: Gate, *, now: datetime, early: bool) -> Gate:
+def _unreachable_bloc(gate: Gate, decision: Decision, still_to_vote: set[int]) -> Bloc | None:
+    """The first group (lived before learned) that can no longer reach its quorum, because
+    people who could vote have left or stopped voting; None while both still can."""
+    rule = Project.rule_from(gate.rule)
+    electorate = _electorate(gate)
+    for bloc, result in ((Bloc.LIVED, decision.lived), (Bloc.LEARNED, decision.learned)):
+        ballots = BlocBallots(
+            electorate=result.electorate,
+            approvals=result.approvals,
+            objections=result.objections,
+            abstentions=result.abstentions,
+        )
+        waiting = sum(1 for uid in still_to_vote if electorate.get(uid) == bloc)
+        if not quorum_reachable(rule, ballots, still_to_vote=waiting):
+            return bloc
+    return None
+
+
+def _close_if_settled(gate: Gate, *, now: datetime) -> Gate | None:
+    """Close a locked open gate early when its outcome cannot change any more: everyone who
+    can still vote has, or a group can no longer reach its quorum (not decided)."""
+    still_to_vote = _still_to_vote(gate)
     decision = tally(gate)
+    unreachable = _unreachable_bloc(gate, decision, still_to_vote)
+    if unreachable is not None:
+        return _close_locked(gate, now=now, early=True, decision=decision, unreachable=unreachable)
+    if not still_to_vote:
+        return _close_locked(gate, now=now, early=True, decision=decision)
+    return None
+
+
+def _close_locked(
+    gate: Gate,
+    *,
+    now: datetime,
+    early: bool,
+    decision: Decision | None = None,
+    unreachable: Bloc | None = None,
+) -> Gate:
+    decision = decision or tally(gate)
     project = Project.objects.select_for_update().get(pk=gate.project_id)
     gate.project = project
     gate.status, gate.closed_at = GateStatus.CLOSED, now
     gate.passed, gate.reason = decision.passed, decision.reason.value
+    if unreachable is not None:
+        gate.passed, gate.reason = False, QUORUM_UNREACHABLE
     gate.results = {
         "rule": decision.rule.kind.value,
         "lived": _bloc_json(decision.lived),
         "learned": _bloc_json(decision.learned),
         "weighted_score": decision.weighted_score,
         "closed_early": early,
+        "quorum_unreachable": unreachable.value if unreachable else None,
     }
     gate.signoff_required = decision.passed and gate.signoff_required
     gate.save(
@@ -334,17 +441,16 @@ def _past_deadline(gate: Gate, now: datetime) -> bool:
 
 @transaction.atomic
 def close_gate(*, gate_id: int, now: datetime | None = None) -> Gate | None:
-    """Close an open gate whose window has ended, or early when nobody who can still vote
-    has yet to. Harmless to call twice or on a closed gate."""
+    """Close an open gate whose window has ended, or early when its outcome cannot change:
+    nobody who can still vote has yet to, or a group can no longer reach its quorum because
+    people left (not decided). Harmless to call twice or on a closed gate."""
     gate = _lock(gate_id)
     now = now or timezone.now()
     if not gate.is_open:
         return None
     if _past_deadline(gate, now):
         return _close_locked(gate, now=now, early=False)
-    if not _still_to_vote(gate):
-        return _close_locked(gate, now=now, early=True)
-    return None
+    return _close_if_settled(gate, now=now)
 
 
 def close_due_gates(*, now: datetime | None = None) -> list[int]:
@@ -362,13 +468,15 @@ def close_due_gates(*, now: datetime | None = None) -> list[int]:
     return closed
 
 
-def close_if_nobody_is_left_to_vote(membership: Membership, **_: Any) -> None:
-    """Someone left mid-vote (or stopped voting): if they were the last one missing, close.
+def close_if_settled_after_leaving(project_ids: Iterable[int]) -> None:
+    """Someone stopped being able to vote mid-vote (left, moved to a non-voting role, or their
+    account was switched off): close any open vote in their projects whose outcome that
+    settles, because they were the last one missing or a quorum is now out of reach.
 
     After the commit, in a transaction of its own, so the leaving never waits on a gate lock
     held by a voter; should this fail, the deadline still closes the gate.
     """
-    open_gates = Gate.objects.open().filter(project_id=membership.project_id)
+    open_gates = Gate.objects.open().filter(project_id__in=list(project_ids))
 
     def close_now() -> None:
         for gate_id in open_gates.values_list("pk", flat=True):
@@ -378,6 +486,20 @@ def close_if_nobody_is_left_to_vote(membership: Membership, **_: Any) -> None:
                 logger.exception("Could not close gate %s early", gate_id)
 
     transaction.on_commit(close_now)
+
+
+def member_stopped_voting(membership: Membership, **_: Any) -> None:
+    """Receiver for `signals.stopped_voting`."""
+    close_if_settled_after_leaving([membership.project_id])
+
+
+def account_switched_off(instance: User, **_: Any) -> None:
+    """Receiver for the User post_save: a switched-off account no longer votes, so its open
+    votes may be settled now rather than at their deadline."""
+    if not instance.is_active:
+        close_if_settled_after_leaving(
+            Membership.objects.active().filter(user=instance).values_list("project_id", flat=True)
+        )
 
 
 # --- After the vote ----------------------------------------------------------------------------
@@ -396,7 +518,14 @@ def record_signoff(*, gate: Gate, commissioner: User, assured: bool, reasons: st
         raise GateError(_("Please write your reasons. Every member will be able to read them."))
     if not (gate.is_closed and gate.passed and gate.signoff_required):
         raise GateError(_("This decision does not need a sign-off."))
-    if SignOff.objects.filter(gate=gate).exists():
+    existing = SignOff.objects.filter(gate=gate).first()
+    if existing is not None:
+        if (existing.commissioner_id, existing.assured, existing.reasons) == (
+            commissioner.pk,
+            assured,
+            reasons,
+        ):
+            return existing  # the same sign-off sent twice
         raise GateError(_("This decision has already been signed off."))
     if (
         not Membership.objects.taking_part()
@@ -439,6 +568,9 @@ def respond_to_objection(*, objection: Vote, actor: User, body: str) -> Objectio
     objection = Vote.objects.select_related("gate__project").get(pk=objection.pk)
     if objection.choice != Choice.OBJECT or not objection.gate.is_closed:
         raise GateError(_("Only objections to a closed decision can be answered here."))
+    existing = ObjectionResponse.objects.filter(objection=objection).first()
+    if existing is not None and existing.body == body:
+        return existing  # the same response sent again: nothing new to record
     response, created = ObjectionResponse.objects.update_or_create(
         objection=objection, defaults={"body": body, "responder": actor}
     )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coproduce.models import User
 
+from .gate_reading import blocking_among
 from .models import Bloc, Event, Gate, GateOutcome, Membership, Project, Role, Stage
 from .permissions import ProjectAccess
 
@@ -160,6 +161,21 @@ def timeline(project: Project) -> list[TimelineStep]:
         )
         for index, stage in enumerate(stages)
     ]
+
+
+def blocking_in(steps: list[TimelineStep]) -> Gate | None:
+    """The decision in the timeline that stops a new proposal, without another query."""
+    return blocking_among(item.gate for step in steps for item in step.gates)
+
+
+# --- Voting locks ---------------------------------------------------------------------------
+
+
+def open_vote_electorate(project: Project) -> tuple[Gate | None, set[int]]:
+    """The open vote, if any, and the user ids who could vote on it: while it is open their
+    role cannot change and they cannot be removed (one query)."""
+    gate = Gate.objects.open().filter(project=project).first()
+    return gate, ({int(uid) for uid in gate.electorate} if gate else set())
 
 
 # --- History --------------------------------------------------------------------------------

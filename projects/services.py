@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
@@ -22,6 +23,7 @@ from .models import (
     VOTING_ROLES,
     Event,
     EventKind,
+    Gate,
     Membership,
     Project,
     ProjectRoleGroup,
@@ -166,13 +168,30 @@ def add_member(
     return membership
 
 
+def lock_memberships(project_id: int) -> None:
+    """Lock every membership of a project until the transaction ends.
+
+    Every change to who is in a project takes this lock, and so does opening a vote before it
+    reads who may vote: a removal and an opening never interleave, so nobody is removed after
+    the electorate was read but before the vote shows as open.
+    """
+    # Only the membership rows: the model's default ordering would join (and so lock) the
+    # project and every member's account row too.
+    list(
+        Membership.objects.select_for_update(of=("self",))
+        .filter(project_id=project_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def _locked(membership: Membership) -> Membership:
     """Re-read the membership and lock every membership of its project.
 
     Locking the whole project's memberships serialises concurrent co-lead changes, so two
     co-leads stepping down at the same moment cannot leave the project with none.
     """
-    list(Membership.objects.select_for_update().filter(project_id=membership.project_id))
+    lock_memberships(membership.project_id)
     fresh = Membership.objects.select_related("project", "user").get(pk=membership.pk)
     _refuse_if_closed(fresh.project)
     if not fresh.is_active:
@@ -196,12 +215,45 @@ def _refuse_if_last_co_lead(membership: Membership) -> None:
         )
 
 
+def open_vote_of(membership: Membership) -> Gate | None:
+    """The open vote this member could vote on, if there is one (one query)."""
+    return (
+        Gate.objects.open()
+        .filter(project_id=membership.project_id, electorate__has_key=str(membership.user_id))
+        .first()
+    )
+
+
+def _refuse_while_voting(membership: Membership, refusal: str) -> None:
+    """While a vote is open nobody may remove its voters or change their role: that would be
+    a lever over the outcome (make a quorum unreachable, or move someone between groups).
+    Leaving by one's own choice stays possible."""
+    gate = open_vote_of(membership)
+    if gate is not None and gate.closes_at is not None:
+        raise ProjectError(
+            refusal
+            % {
+                "name": membership.user,
+                "when": date_format(timezone.localtime(gate.closes_at), "j F Y, H:i"),
+            }
+        )
+
+
 @transaction.atomic
 def change_role(*, membership: Membership, role: Role | str, actor: User) -> Membership:
+    """Move a member to another role. Raises ProjectError for a commissioner co-lead, and while
+    the member can vote on an open decision."""
     role = Role(role)
     membership = _locked(membership)
     if membership.role == role:
         return membership
+    _refuse_while_voting(
+        membership,
+        _(
+            "%(name)s can vote on the decision that is open now, so their role cannot change "
+            "until voting closes on %(when)s. Nobody can change who decides while a vote is open."
+        ),
+    )
     _refuse_commissioner_co_lead(role, membership.is_co_lead)
     old = membership.get_role_display()
     could_vote = membership.can_vote
@@ -245,9 +297,20 @@ def set_co_lead(*, membership: Membership, is_co_lead: bool, actor: User) -> Mem
     return membership
 
 
-def _end_membership(membership: Membership, *, actor: User, kind: EventKind, summary: str) -> None:
+def _end_membership(
+    membership: Membership,
+    *,
+    actor: User,
+    kind: EventKind,
+    summary: str,
+    while_voting: str | None = None,
+) -> None:
+    """End a membership; `while_voting` is the refusal to give while the member can vote on an
+    open decision (None lets them go: leaving by one's own choice is always possible)."""
     membership = _locked(membership)
     _refuse_if_last_co_lead(membership)
+    if while_voting is not None:
+        _refuse_while_voting(membership, while_voting)
     could_vote = membership.can_vote
     membership.left_at = timezone.now()
     membership.is_co_lead = False
@@ -271,6 +334,10 @@ def remove_member(*, membership: Membership, actor: User) -> None:
         actor=actor,
         kind=EventKind.MEMBER_REMOVED,
         summary=_("%(name)s was removed from the project."),
+        while_voting=_(
+            "%(name)s can vote on the decision that is open now, so they cannot be removed "
+            "until voting closes on %(when)s. Nobody can change who decides while a vote is open."
+        ),
     )
 
 

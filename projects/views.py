@@ -80,11 +80,13 @@ def project_new(request: Request) -> HttpResponse:
 @login_required
 def project_detail(request: Request, slug: str) -> HttpResponse:
     access = access_project(request.user, slug)
+    timeline = selectors.timeline(access.project)
     return render(
         request,
         "projects/detail.html",
         access.page_context(
-            timeline=selectors.timeline(access.project),
+            timeline=timeline,
+            blocking=selectors.blocking_in(timeline),
             blocs=selectors.members_by_bloc(access.project),
             nav="detail",
         ),
@@ -119,11 +121,14 @@ def project_settings(request: Request, slug: str) -> HttpResponse:
 @login_required
 def members(request: Request, slug: str) -> HttpResponse:
     access = access_project(request.user, slug)
+    open_vote, voters = selectors.open_vote_electorate(access.project)
     return render(
         request,
         "projects/members.html",
         access.page_context(
             members=selectors.current_members(access.project),
+            open_vote=open_vote,
+            voters=voters,
             may_leave=selectors.may_leave(access),
             nav="members",
         ),

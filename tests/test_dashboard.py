@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 DASHBOARD_BUDGET = 5  # session, user, memberships, votes waiting, sign-offs waiting
 DETAIL_BUDGET = 7  # session, user, membership, 2 x guardian perms, gates, members
-MEMBERS_BUDGET = 6  # session, user, membership, 2 x guardian perms, members
+MEMBERS_BUDGET = 7  # session, user, membership, 2 x guardian perms, members
 HISTORY_BUDGET = 7  # session, user, membership, 2 x guardian perms, count, one page
 
 

@@ -31,6 +31,7 @@ from projects.decision import (
     Rule,
     RuleKind,
     decide,
+    quorum_reachable,
 )
 
 # deadline=None: a loaded CI machine must not turn slowness into a failure. database=None: no
@@ -735,3 +736,50 @@ def test_decision_holds_exactly_the_documented_fields() -> None:
         "quorum_met",
         "approval_share",
     ]
+
+
+# --- quorum_reachable: can a bloc still be heard after people left? -------------------------
+
+
+@pytest.mark.parametrize(
+    ("electorate", "cast", "still_to_vote", "expected"),
+    [
+        (2, 1, 1, True),  # one more vote would meet the floor of 2
+        (2, 1, 0, False),  # the other one left without voting
+        (4, 0, 2, True),  # half of four, the floor of 2: both remaining must vote
+        (4, 0, 1, False),
+        (10, 3, 2, True),  # ceil(0.5 * 10) = 5
+        (10, 3, 1, False),
+    ],
+)
+def test_quorum_reachable_counts_votes_cast_and_people_who_can_still_vote(
+    electorate, cast, still_to_vote, expected
+):
+    ballots = BlocBallots(electorate=electorate, approvals=cast)
+    assert quorum_reachable(Rule(), ballots, still_to_vote=still_to_vote) is expected
+
+
+@given(
+    electorate=st.integers(min_value=0, max_value=40),
+    data=st.data(),
+    quorum=st.floats(min_value=0, max_value=1),
+    floor=st.integers(min_value=0, max_value=6),
+)
+def test_a_quorum_is_reachable_exactly_when_everyone_still_able_voting_would_meet_it(
+    electorate, data, quorum, floor
+):
+    rule = Rule(quorum=quorum, min_votes_per_bloc=floor)
+    cast = data.draw(st.integers(min_value=0, max_value=electorate))
+    still = data.draw(st.integers(min_value=0, max_value=electorate - cast))
+    ballots = BlocBallots(electorate=electorate, abstentions=cast)
+    everyone_votes = BlocBallots(electorate=electorate, abstentions=cast + still)
+    reachable = quorum_reachable(rule, ballots, still_to_vote=still)
+    assert reachable is decide(rule, lived=everyone_votes, learned=everyone_votes).lived.quorum_met
+
+
+@pytest.mark.parametrize("still_to_vote", [-1, 3, 1.0, True])
+def test_quorum_reachable_refuses_impossible_counts(still_to_vote):
+    with pytest.raises(ValueError):
+        quorum_reachable(
+            Rule(), BlocBallots(electorate=3, approvals=1), still_to_vote=still_to_vote
+        )

@@ -83,7 +83,7 @@ def closed_with_objection(project, practitioner, practitioner2, expert, expert2)
     ("gate_fixture", "name", "method", "data", "allowed", "refused", "writes"),
     [
         ("draft", "gate", "get", {}, "expert2", None, False),
-        # An empty form is refused with a message on the gate page, and nothing changes.
+        # An empty form is shown again with its mistakes on the gate page; nothing changes.
         ("draft", "gate_edit", "post", {}, "practitioner", "expert2", False),
         ("draft", "gate_open", "post", {}, "practitioner", "commissioner", False),
         ("open_one", "gate_vote", "post", {"choice": "approve"}, "expert2", "commissioner", True),
@@ -129,9 +129,13 @@ def test_gate_pages_follow_the_access_trio(
     response = attempt(allowed)
     if method == "get":
         assert response.status_code == 200
-    else:
+    elif writes:
         assert response.status_code == 302
         assert response["Location"] == gate.get_absolute_url()
+    else:
+        # The form comes back in place with its mistakes, on the decision page.
+        assert response.status_code == 400
+        assert "There is a problem" in response.content.decode()
     assert (database_state() != before) is writes
 
 

@@ -197,15 +197,14 @@ def test_a_voting_reminder_queued_for_someone_outside_the_electorate_is_skipped(
     assert newcomer.email not in {email.to[0] for email in mailoutbox}
 
 
-def test_a_voting_reminder_for_someone_who_no_longer_has_a_voting_role_is_skipped(
+def test_a_voting_reminder_for_someone_who_has_left_is_skipped(
     gate, project, practitioner, practitioner2, mailoutbox
 ):
     from participation.models import OutboxStatus
 
     with time_machine.travel(deadline(gate) - timedelta(hours=20)):
         queue_due_reminders()
-        membership = project.memberships.get(user=practitioner2)
-        services.change_role(membership=membership, role=Role.COMMISSIONER, actor=practitioner)
+        services.leave_project(membership=project.memberships.get(user=practitioner2))
         relay_outbox.delay()
     skipped = OutboxMessage.objects.get(kind=MessageKind.VOTING_CLOSING, user=practitioner2)
     assert skipped.status == OutboxStatus.SKIPPED

@@ -1,4 +1,6 @@
 from .gate import (
+    IN_PROGRESS,
+    QUORUM_UNREACHABLE,
     Choice,
     Gate,
     GateOutcome,
@@ -30,7 +32,9 @@ from .project import (
 
 __all__ = [
     "BLOC_OF_ROLE",
+    "IN_PROGRESS",
     "MIN_VOTING_WINDOW_HOURS",
+    "QUORUM_UNREACHABLE",
     "VOTING_ROLES",
     "AppendOnlyError",
     "Bloc",

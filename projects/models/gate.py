@@ -19,6 +19,15 @@ class GateStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     OPEN = "open", _("Open for votes")
     CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# Statuses of a decision that is still going: a project has at most one at a time.
+IN_PROGRESS = (GateStatus.DRAFT, GateStatus.OPEN)
+
+# The reason stored on a gate that closed early because, after people left, one group could
+# no longer cast enough votes: not decided, which is not the same as rejected.
+QUORUM_UNREACHABLE = "quorum_unreachable"
 
 
 class GateOutcome(models.TextChoices):
@@ -30,9 +39,15 @@ class GateOutcome(models.TextChoices):
     NOT_PASSED = "not_passed", _("Not passed")
     AWAITING_SIGNOFF = "awaiting_signoff", _("Passed, waiting for a commissioner's sign-off")
     NOT_ASSURED = "not_assured", _("Passed, but a commissioner was not assured")
+    NOT_DECIDED = "not_decided", _("Not decided: too few people left to reach the quorum")
+    WITHDRAWN = "withdrawn", _("Withdrawn before voting")
 
 
 class GateQuerySet(models.QuerySet["Gate"]):
+    def in_progress(self) -> GateQuerySet:
+        """A draft or an open vote: what stops a second proposal."""
+        return self.filter(status__in=IN_PROGRESS)
+
     def open(self) -> GateQuerySet:
         return self.filter(status=GateStatus.OPEN)
 
@@ -67,8 +82,12 @@ class Gate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(_("proposed"), default=timezone.now)
+    # When the text of a draft last changed. The "experts by experience took part before the
+    # proposal" check counts from here, so a proposal reworked after hearing them counts.
+    revised_at = models.DateTimeField(_("proposal last changed"), null=True, blank=True)
     opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
     closes_at = models.DateTimeField(_("voting closes"), null=True, blank=True)
+    # When voting closed, or when a draft was withdrawn.
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     passed = models.BooleanField(_("passed"), null=True, blank=True)
     reason = models.CharField(_("outcome reason"), max_length=30, blank=True)
@@ -93,11 +112,12 @@ class Gate(models.Model):
             # One decision in progress per project: votes can't be split across two proposals.
             models.UniqueConstraint(
                 fields=["project"],
-                condition=~Q(status="closed"),
+                condition=Q(status__in=IN_PROGRESS),
                 name="one_gate_in_progress_per_project",
             ),
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(opened_at__isnull=False, closes_at__isnull=False),
+                condition=Q(status__in=[GateStatus.DRAFT, GateStatus.WITHDRAWN])
+                | Q(opened_at__isnull=False, closes_at__isnull=False),
                 name="gate_open_or_closed_has_window",
             ),
         ]
@@ -123,6 +143,15 @@ class Gate(models.Model):
     def is_closed(self) -> bool:
         return self.status == GateStatus.CLOSED
 
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == GateStatus.WITHDRAWN
+
+    @property
+    def proposed_at(self) -> datetime:
+        """When the proposal took its present wording: first written, or last revised."""
+        return self.revised_at or self.created_at
+
     def in_electorate(self, user_id: int) -> bool:
         """Whether this person could vote when voting opened (later joiners cannot)."""
         return str(user_id) in self.electorate
@@ -134,6 +163,10 @@ class Gate(models.Model):
             return GateOutcome.DRAFT
         if self.is_open:
             return GateOutcome.OPEN
+        if self.is_withdrawn:
+            return GateOutcome.WITHDRAWN
+        if self.reason == QUORUM_UNREACHABLE:
+            return GateOutcome.NOT_DECIDED
         if not self.passed:
             return GateOutcome.NOT_PASSED
         if not self.signoff_required:

@@ -287,6 +287,8 @@ class EventKind(models.TextChoices):
     MEMBER_LEFT = "member_left", _("Member left")
     STAGE_CHANGED = "stage_changed", _("Stage changed")
     GATE_DRAFTED = "gate_drafted", _("Decision proposed")
+    GATE_REVISED = "gate_revised", _("Proposal changed")
+    GATE_WITHDRAWN = "gate_withdrawn", _("Proposal withdrawn")
     GATE_OPENED = "gate_opened", _("Voting opened")
     GATE_CLOSED = "gate_closed", _("Voting closed")
     VOTE_CAST = "vote_cast", _("Vote cast")

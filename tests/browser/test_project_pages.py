@@ -75,12 +75,16 @@ def test_a_co_lead_visits_every_project_page_on_a_phone(
     assert_accessible(page)
 
     page.get_by_role("link", name="Members", exact=True).click()
-    expect(page.get_by_role("button", name="Change role for Petra")).to_be_visible()
+    # Petra can vote on the open decision, so she can be neither moved nor removed until it
+    # closes, and the page says so; the commissioner, who does not vote, can be.
+    expect(page.get_by_text("Petra can vote on the open decision.")).to_be_visible()
+    expect(page.get_by_role("button", name="Change role for Petra")).to_have_count(0)
+    expect(page.get_by_role("button", name="Change role for Cam")).to_be_visible()
     assert_accessible(page)
 
     # Removing someone first asks for confirmation, on a page of its own.
-    page.get_by_role("button", name="Remove Petra from the project").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Remove Petra")
+    page.get_by_role("button", name="Remove Cam from the project").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Remove Cam")
     assert_accessible(page)
     page.get_by_role("link", name="No, go back to the members").click()
 
