@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from coproduce import limits
 from coproduce.models import User
 
 from . import signals
@@ -59,6 +60,7 @@ class GateError(ProjectError):
 @transaction.atomic
 def draft_gate(*, project: Project, actor: User, proposal: str, what_changes: str) -> Gate:
     """A co-lead proposes moving the project to its next stage."""
+    _refuse_long_proposal(proposal, what_changes)
     project = Project.objects.select_for_update().get(pk=project.pk)
     next_stage = project.stage_enum.next
     if next_stage is None:
@@ -93,12 +95,18 @@ def draft_gate(*, project: Project, actor: User, proposal: str, what_changes: st
 
 @transaction.atomic
 def update_draft(*, gate: Gate, actor: User, proposal: str, what_changes: str) -> Gate:
+    _refuse_long_proposal(proposal, what_changes)
     gate = _lock(gate.pk)
     if not gate.is_draft:
         raise GateError(_("Voting has started, so the proposal can no longer be changed."))
     gate.proposal, gate.what_changes = proposal.strip(), what_changes.strip()
     gate.save(update_fields=["proposal", "what_changes"])
     return gate
+
+
+def _refuse_long_proposal(proposal: str, what_changes: str) -> None:
+    limits.refuse_too_long(proposal, limit=limits.PROPOSAL, error=GateError)
+    limits.refuse_too_long(what_changes, limit=limits.WHAT_CHANGES, error=GateError)
 
 
 @transaction.atomic
@@ -168,6 +176,7 @@ def cast_vote(
     A vote that reaches the gate after it closed is refused with a message: it is never
     counted late and never dropped without telling the voter.
     """
+    limits.refuse_too_long(reason, limit=limits.VOTE_REASON, error=GateError)
     choice = Choice(choice)
     reason = reason.strip()
     if choice == Choice.OBJECT and not reason:
@@ -390,6 +399,7 @@ def record_signoff(*, gate: Gate, commissioner: User, assured: bool, reasons: st
     Only an assured gate moves the stage on. Sign-off is only ever asked of a gate that passed,
     so it can never turn a failed vote into a pass.
     """
+    limits.refuse_too_long(reasons, limit=limits.SIGNOFF_REASONS, error=GateError)
     gate = _lock(gate.pk)
     reasons = reasons.strip()
     if not reasons:
@@ -433,6 +443,7 @@ def record_signoff(*, gate: Gate, commissioner: User, assured: bool, reasons: st
 
 @transaction.atomic
 def respond_to_objection(*, objection: Vote, actor: User, body: str) -> ObjectionResponse:
+    limits.refuse_too_long(body, limit=limits.RESPONSE, error=GateError)
     body = body.strip()
     if not body:
         raise GateError(_("Please write a response."))
