@@ -4,9 +4,16 @@ Phone numbers are stored in E.164 form ("+447700900123"), whichever way they wer
 "07700 900123", "+44 7700 900123" and "0044 7700 900123" are one number, so they find one
 invitation and one member. A number without a country code is read as a number of
 PHONE_DEFAULT_REGION.
+
+A number is read as typed: digits, with spaces, dashes, dots and brackets between them and a
+"+" in front. Anything else is refused rather than guessed at: phonenumbers would read the
+letters of "0800-FLOWERS" as digits, and "07700 9OO123" (letter O for zero) as another
+person's number.
 """
 
 from __future__ import annotations
+
+import re
 
 import phonenumbers
 from django.conf import settings
@@ -16,19 +23,43 @@ from django.utils.translation import gettext as _
 
 # The longest address RFC 5321 lets through (and the length of every email column we keep).
 MAX_EMAIL_LENGTH = 254
+# \d: phonenumbers reads the digits of every script, as people may type them.
+_AS_TYPED = re.compile(r"\+?[\d\s().\-]+")
 
 
 class InvalidContact(ValueError):
     """The address or number cannot be used; str(error) says why in plain English."""
 
 
+def email_too_long(value: str) -> str:
+    """The plain message for an address longer than any we can keep, else ""."""
+    if len(value.strip()) <= MAX_EMAIL_LENGTH:
+        return ""
+    return _("This email address is too long: an address has at most %(max)d characters.") % {
+        "max": MAX_EMAIL_LENGTH
+    }
+
+
+def validate_email_address(value: str) -> None:
+    """For form fields (allauth's included): one plain message, the length checked first.
+
+    Django's own check lets addresses of up to 320 characters through, more than any email
+    column keeps (254).
+    """
+    if problem := email_too_long(value):
+        raise ValidationError(problem, code="max_length")
+    try:
+        validate_email(value)
+    except ValidationError:
+        raise ValidationError(
+            _("Enter a full email address, like name@example.org."), code="invalid"
+        ) from None
+
+
 def normalise_email(value: str) -> str:
     email = value.strip().lower()
-    if len(email) > MAX_EMAIL_LENGTH:
-        raise InvalidContact(
-            _("This email address is too long: an address has at most %(max)d characters.")
-            % {"max": MAX_EMAIL_LENGTH}
-        )
+    if problem := email_too_long(email):
+        raise InvalidContact(problem)
     try:
         validate_email(email)
     except ValidationError:
@@ -45,6 +76,19 @@ def normalise_phone(value: str) -> str:
     but unused fails when the text is sent, and Ofcom's drama numbers (07700 900000 to 900999)
     stay usable for demonstrations and tests.
     """
+    typed = value.strip()
+    if not _AS_TYPED.fullmatch(typed):
+        raise InvalidContact(
+            (
+                _("“%(phone)s” has letters in it. Write the number in digits, like %(example)s.")
+                if any(char.isalpha() for char in typed)
+                else _(
+                    "“%(phone)s” has signs we cannot read in a phone number. Write the number "
+                    "in digits, like %(example)s: spaces, dashes and brackets are fine."
+                )
+            )
+            % {"phone": typed, "example": _example_mobile()}
+        )
     try:
         number = phonenumbers.parse(value, settings.PHONE_DEFAULT_REGION)
     except phonenumbers.NumberParseException:

@@ -10,11 +10,13 @@ from django import forms
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from .limits import PERSON_NAME, line_field
+
 
 class SignupDetailsForm(forms.Form):
-    display_name = forms.CharField(
+    display_name = line_field(
+        limit=PERSON_NAME,
         label=_("Your name"),
-        max_length=80,
         help_text=_("A first name or nickname is fine. Other members will see it."),
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )

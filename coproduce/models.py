@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import limits
 from .contact import InvalidContact, optional_phone
 
 
@@ -38,8 +39,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email address"), unique=True)
     display_name = models.CharField(
         _("name to show others"),
-        max_length=80,
+        max_length=limits.PERSON_NAME,
         blank=True,
+        validators=[limits.single_line],
+        error_messages=limits.CHAR_FIELD_ERRORS,
         help_text=_("A first name or nickname is fine."),
     )
     phone = models.CharField(

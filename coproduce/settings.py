@@ -155,6 +155,18 @@ ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 15 * 60  # people on slow phones need longer tha
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_SIGNUP_FORM_CLASS = "coproduce.forms.SignupDetailsForm"
 ACCOUNT_ADAPTER = "coproduce.adapter.AccountAdapter"
+# Every allauth form that takes an email address refuses one too long to keep, in plain words.
+ACCOUNT_FORMS = {
+    name: f"coproduce.account_forms.{form}"
+    for name, form in {
+        "login": "LoginForm",
+        "signup": "SignupForm",
+        "add_email": "AddEmailForm",
+        "change_email": "ChangeEmailForm",
+        "reset_password": "ResetPasswordForm",
+        "request_login_code": "RequestLoginCodeForm",
+    }.items()
+}
 # Set false for an invitation-only site: people then join only through an invitation link.
 ACCOUNT_ALLOW_SIGNUP: bool = env.bool("ACCOUNT_ALLOW_SIGNUP", default=True)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[coproduce] "

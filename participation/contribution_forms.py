@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coproduce import limits
+
 from .models import ContributionKind
 
 
@@ -11,18 +13,18 @@ class ContributionForm(forms.Form):
         initial=ContributionKind.IDEA,
         widget=forms.RadioSelect,
     )
-    body = forms.CharField(
+    body = limits.text_field(
+        limit=limits.CONTRIBUTION,
         label=_("What you want to say"),
-        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": _("Please write something before sending.")},
     )
 
 
 class ResponseForm(forms.Form):
-    body = forms.CharField(
+    body = limits.text_field(
+        limit=limits.RESPONSE,
         label=_("What we did"),
-        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Please write a response.")},
     )

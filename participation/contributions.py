@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from coproduce import limits
 from coproduce.models import User
 from projects.models import EventKind, Project
 from projects.services import ProjectError, log_event
@@ -17,6 +18,7 @@ def add_contribution(
     *, project: Project, author: User, kind: ContributionKind | str, body: str
 ) -> Contribution:
     """Record an idea, comment or concern against the project's current stage."""
+    limits.refuse_too_long(body, limit=limits.CONTRIBUTION, error=ProjectError)
     body = body.strip()
     if not body:
         raise ProjectError(_("Please write something before sending."))
@@ -39,6 +41,7 @@ def add_contribution(
 @transaction.atomic
 def respond(*, contribution: Contribution, responder: User, body: str) -> ContributionResponse:
     """Record (or update) what the project did about a contribution."""
+    limits.refuse_too_long(body, limit=limits.RESPONSE, error=ProjectError)
     body = body.strip()
     if not body:
         raise ProjectError(_("Please write a response."))

@@ -7,10 +7,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coproduce import limits
 from coproduce.contact import MAX_EMAIL_LENGTH, InvalidContact, optional_phone
 from projects.models import Role
 
-from .models import NAME_MAX_LENGTH, ChannelChoice, NotificationPreference, Topic
+from .models import ChannelChoice, NotificationPreference, Topic
 
 # About 500 lines of name, email, phone and role, with room to spare.
 MAX_CSV_BYTES = 200_000
@@ -25,7 +26,7 @@ class PhoneField(forms.CharField):
     """An optional mobile number, stored in one normal form ("" when left empty)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_length=32, required=False, **kwargs)
+        super().__init__(required=False, validators=[limits.MaxChars(limits.PHONE)], **kwargs)
 
     def clean(self, value: Any) -> str:
         phone: str = super().clean(value)
@@ -36,9 +37,9 @@ class PhoneField(forms.CharField):
 
 
 class InviteForm(forms.Form):
-    name = forms.CharField(
+    name = limits.line_field(
+        limit=limits.PERSON_NAME,
         label=_("Their name (optional)"),
-        max_length=NAME_MAX_LENGTH,
         required=False,
         help_text=_("Used to greet them in the invitation."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
@@ -67,9 +68,9 @@ class InviteForm(forms.Form):
         help_text=ROLE_HELP,
         error_messages={"required": _("Choose the role they will have.")},
     )
-    message = forms.CharField(
+    message = limits.text_field(
+        limit=limits.INVITATION_MESSAGE,
         label=_("A personal message (optional)"),
-        max_length=1000,
         required=False,
         help_text=_("A few words from you make people more likely to join."),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -92,8 +93,9 @@ class BulkInviteForm(forms.Form):
             "max_length": _("The list is too long. Send at most 500 people at a time.")
         },
         help_text=_(
-            "One person per line: name, email, phone, role. The first line may name the "
-            "columns. Leave email or phone empty if you only have one of them."
+            "One person per line: name, email, phone, role, separated by commas, semicolons "
+            "or tabs. The first line may name the columns. Leave email or phone empty if you "
+            "only have one of them."
         ),
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
     )
@@ -109,9 +111,9 @@ class BulkInviteForm(forms.Form):
         choices=[("", _("No default")), *Role.choices],
         required=False,
     )
-    message = forms.CharField(
+    message = limits.text_field(
+        limit=limits.INVITATION_MESSAGE,
         label=_("A personal message for everyone (optional)"),
-        max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from coproduce.limits import one_line
 from projects.models import Membership
 
 from .drafts import BUILDERS, Draft, absolute
@@ -43,6 +44,9 @@ def render(message: OutboxMessage, *, now: datetime) -> Content | None:
         draft = BUILDERS[message.kind](message, now)
         if draft is None:
             return None
+        # A line break in a header stops the email (Django refuses it), and a title or name
+        # saved before they were kept to one line may hold one.
+        draft = replace(draft, subject=one_line(draft.subject))
         if message.user is not None:
             hello = _("Hello %(name)s,") % {"name": message.user}
             draft = replace(draft, paragraphs=[hello, *draft.paragraphs])

@@ -9,6 +9,8 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from coproduce import limits
+
 from .models import MIN_VOTING_WINDOW_HOURS, VOTING_ROLES, Project, Role
 
 QUORUM_HINT = _(
@@ -43,6 +45,8 @@ class ProjectSettingsForm(forms.ModelForm[Project]):
     class Meta:
         model = Project
         fields = SETTINGS_FIELDS
+        # The title's length refused in the site's words (the model also keeps it on one line).
+        formfield_callback = limits.model_formfield
         widgets = {
             "title": forms.TextInput(attrs={"autocomplete": "off"}),
             "summary": forms.Textarea(attrs={"rows": 5}),

@@ -7,11 +7,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coproduce import limits
+
 from .forms import WINDOW_TOO_LONG, WINDOW_TOO_SHORT
 from .models import MIN_VOTING_WINDOW_HOURS, Choice, Gate
 
 
 class ProposalForm(forms.ModelForm[Gate]):
+    # The model's length limits (coproduce.limits) are checked when the form is.
     class Meta:
         model = Gate
         fields = ["proposal", "what_changes"]
@@ -40,7 +43,8 @@ class VoteForm(forms.Form):
     choice = forms.ChoiceField(
         label=_("Your vote"), choices=Choice.choices, widget=forms.RadioSelect
     )
-    reason = forms.CharField(
+    reason = limits.text_field(
+        limit=limits.VOTE_REASON,
         label=_("Your reason"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -49,7 +53,8 @@ class VoteForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("choice") == Choice.OBJECT and not data.get("reason", "").strip():
+        objecting = data.get("choice") == Choice.OBJECT
+        if objecting and not data.get("reason", "").strip() and "reason" not in self.errors:
             self.add_error(
                 "reason", _("Please say why you object. Your reason helps everyone respond.")
             )
@@ -66,7 +71,8 @@ class SignOffForm(forms.Form):
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
     )
-    reasons = forms.CharField(
+    reasons = limits.text_field(
+        limit=limits.SIGNOFF_REASONS,
         label=_("Your reasons"),
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Every member of the project will be able to read this."),
@@ -74,7 +80,8 @@ class SignOffForm(forms.Form):
 
 
 class ObjectionResponseForm(forms.Form):
-    body = forms.CharField(
+    body = limits.text_field(
+        limit=limits.RESPONSE,
         label=_("Response"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What you did, or will do, about this objection."),

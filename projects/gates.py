@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from coproduce import limits
 from coproduce.models import User
 
 from . import signals
@@ -63,9 +64,10 @@ def draft_gate(*, project: Project, actor: User, proposal: str, what_changes: st
     """A co-lead proposes moving the project to its next stage.
 
     Sending the same proposal twice (a double tap, a retry on a slow phone) returns the draft
-    the first one made, and logs nothing more. Raises GateError when the project is closed or
-    another decision is in progress or waiting for sign-off.
+    the first one made, and logs nothing more. Raises GateError when the project is closed,
+    another decision is in progress or waiting for sign-off, or the text is too long.
     """
+    _refuse_long_proposal(proposal, what_changes)
     project = Project.objects.select_for_update().get(pk=project.pk)
     proposal, what_changes = proposal.strip(), what_changes.strip()
     next_stage = project.stage_enum.next
@@ -112,7 +114,9 @@ def update_draft(
 ) -> Gate:
     """Change a draft's wording. A change counts as proposing it afresh: the check that experts
     by experience took part "before the proposal" then counts from now. Sending the same words
-    again changes and logs nothing. Raises GateError once voting has started."""
+    again changes and logs nothing. Raises GateError once voting has started, or when the text
+    is too long."""
+    _refuse_long_proposal(proposal, what_changes)
     gate = _lock(gate.pk)
     if not gate.is_draft:
         raise GateError(_("Voting has started, so the proposal can no longer be changed."))
@@ -156,6 +160,11 @@ def withdraw_gate(*, gate: Gate, actor: User, now: datetime | None = None) -> Ga
         data={"gate": gate.pk},
     )
     return gate
+
+
+def _refuse_long_proposal(proposal: str, what_changes: str) -> None:
+    limits.refuse_too_long(proposal, limit=limits.PROPOSAL, error=GateError)
+    limits.refuse_too_long(what_changes, limit=limits.WHAT_CHANGES, error=GateError)
 
 
 @transaction.atomic
@@ -232,6 +241,7 @@ def cast_vote(
     A vote that reaches the gate after it closed is refused with a message: it is never
     counted late and never dropped without telling the voter.
     """
+    limits.refuse_too_long(reason, limit=limits.VOTE_REASON, error=GateError)
     choice = Choice(choice)
     reason = reason.strip()
     if choice == Choice.OBJECT and not reason:
@@ -512,6 +522,7 @@ def record_signoff(*, gate: Gate, commissioner: User, assured: bool, reasons: st
     Only an assured gate moves the stage on. Sign-off is only ever asked of a gate that passed,
     so it can never turn a failed vote into a pass.
     """
+    limits.refuse_too_long(reasons, limit=limits.SIGNOFF_REASONS, error=GateError)
     gate = _lock(gate.pk)
     reasons = reasons.strip()
     if not reasons:
@@ -562,6 +573,7 @@ def record_signoff(*, gate: Gate, commissioner: User, assured: bool, reasons: st
 
 @transaction.atomic
 def respond_to_objection(*, objection: Vote, actor: User, body: str) -> ObjectionResponse:
+    limits.refuse_too_long(body, limit=limits.RESPONSE, error=GateError)
     body = body.strip()
     if not body:
         raise GateError(_("Please write a response."))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -49,6 +50,14 @@ def _refuse_commissioner_co_lead(role: Role, is_co_lead: bool) -> None:
         raise ProjectError(
             _("Commissioners cannot be co-leads: co-leads come from the two voting groups.")
         )
+
+
+def _validate(project: Project) -> None:
+    """The model's own rules (lengths, a title on one line...), refused as a ProjectError."""
+    try:
+        project.full_clean()
+    except ValidationError as error:
+        raise ProjectError(" ".join(error.messages)) from None
 
 
 def log_event(
@@ -113,7 +122,7 @@ def create_project(
     project = Project(
         title=title, summary=summary, slug=_unique_slug(title), created_by=creator, **settings
     )
-    project.full_clean()
+    _validate(project)
     project.save()
     for key, perms in ROLE_PERMISSIONS.items():
         group = Group.objects.create(name=f"project-{project.pk}-{key}")
@@ -361,7 +370,7 @@ def update_settings(*, project: Project, actor: User, changes: dict[str, Any]) -
         return project
     for name, value in changed.items():
         setattr(project, name, value)
-    project.full_clean()
+    _validate(project)
     project.save(update_fields=list(changed))
     labels = ", ".join(
         str(getattr(Project._meta.get_field(name), "verbose_name", name)) for name in changed

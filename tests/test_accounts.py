@@ -163,3 +163,59 @@ def test_account_pages_use_the_site_layout(client: Client, url_name: str):
     assert 'href="#main"' in html
     assert '<main id="main"' in html
     assert 'name="viewport"' in html
+
+
+# An address Django's own check lets through (at most 320 characters) but no column can keep.
+LONG_EMAIL = "a" * 60 + "@" + ".".join(["b" * 60] * 4) + ".org"
+TOO_LONG = "This email address is too long: an address has at most 254 characters."
+
+
+def refused_with_message(response) -> None:
+    assert response.status_code == 200
+    assert TOO_LONG in response.content.decode()
+
+
+def test_an_over_long_email_address_is_refused_at_sign_up_not_cut_short(client: Client):
+    assert 254 < len(LONG_EMAIL) <= 320
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": LONG_EMAIL,
+            "display_name": "Nia",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+    refused_with_message(response)
+    assert not User.objects.exists()
+    assert not mail.outbox
+
+
+def test_an_over_long_email_address_is_refused_on_the_account_email_page(client: Client, user):
+    client.force_login(user)
+    response = client.post(reverse("account_email"), {"email": LONG_EMAIL, "action_add": ""})
+    refused_with_message(response)
+    assert list(EmailAddress.objects.filter(user=user).values_list("email", flat=True)) == [
+        user.email
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url_name", "data"),
+    [
+        ("account_login", {"login": LONG_EMAIL, "password": PASSWORD}),
+        ("account_reset_password", {"email": LONG_EMAIL}),
+        ("account_request_login_code", {"email": LONG_EMAIL}),
+    ],
+)
+def test_an_over_long_email_address_is_refused_on_every_sign_in_form(
+    client: Client, url_name: str, data: dict[str, str]
+):
+    refused_with_message(client.post(reverse(url_name), data))
+    assert not mail.outbox
+
+
+def test_a_mistyped_email_address_gets_one_plain_message(client: Client):
+    response = client.post(reverse("account_reset_password"), {"email": "name@"})
+    assert response.status_code == 200
+    assert "Enter a full email address, like name@example.org." in response.content.decode()

@@ -93,6 +93,87 @@ def test_columns_may_come_in_any_order_and_a_default_role_fills_gaps():
     ]
 
 
+EXPECTED = [
+    ("Lopez, Ana", "ana@example.org", "", Role.EXPERT_BY_EXPERIENCE),
+    ("Ali Khan", "", "+447700900123", Role.PRACTITIONER),
+]
+HEADER = ["Name", "Email", "Phone", "Role"]
+PEOPLE = [
+    ["Lopez, Ana", "ana@example.org", "", "expert by experience"],
+    ["Ali Khan", "", "07700 900123", "practitioner"],
+]
+
+
+def as_csv(rows: list[list[str]], separator: str) -> str:
+    """What a spreadsheet saves: a cell holding the separator (or a quote) is quoted."""
+
+    def cell(value: str) -> str:
+        return f'"{value}"' if separator in value or '"' in value else value
+
+    return "\r\n".join(separator.join(cell(value) for value in row) for row in rows) + "\r\n"
+
+
+@pytest.mark.parametrize("separator", [",", ";", "\t"], ids=["comma", "semicolon", "tab"])
+@pytest.mark.parametrize("header", [True, False], ids=["header", "no header"])
+def test_lists_separated_by_commas_semicolons_or_tabs_are_all_read(separator, header):
+    text = as_csv([HEADER, *PEOPLE] if header else PEOPLE, separator)
+    rows = bulk.read(text)
+    assert [(r.name, r.email, r.phone, r.role) for r in rows] == EXPECTED
+    assert {row.status for row in rows} == {RowStatus.READY}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Names with commas in them, unquoted, in a list separated by semicolons or tabs.
+        "Lopez, Ana;ana@example.org;;expert\nKhan, Ali;;07700 900123;practitioner\n",
+        "Lopez, Ana\tana@example.org\t\texpert\nKhan, Ali\t\t07700 900123\tpractitioner\n",
+        # Quoted, in a comma list, with the other separators inside the quotes.
+        '"Lopez, Ana; Mx",ana@example.org,,expert\n"Khan; Ali, Dr",,07700 900123,practitioner\n',
+    ],
+    ids=["semicolons", "tabs", "quoted commas"],
+)
+def test_names_with_commas_do_not_move_the_columns(text):
+    rows = bulk.read(text)
+    assert [(r.email, r.phone) for r in rows] == [("ana@example.org", ""), ("", "+447700900123")]
+    assert {row.status for row in rows} == {RowStatus.READY}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "name|email|phone|role\nSam|sam@example.org||expert\n",
+        "Sam sam@example.org expert\nAli ali@example.org practitioner\n",
+        "sam@example.org\nali@example.org\n",
+    ],
+    ids=["pipes", "spaces", "one column"],
+)
+def test_a_list_whose_columns_cannot_be_told_apart_is_refused_with_how_to_fix_it(project, text):
+    with pytest.raises(bulk.BulkError) as refused:
+        bulk.check(project=project, text=text)
+    assert str(refused.value) == (
+        "We could not find an email address or mobile number on any line. Put one person on "
+        "each line: name, email, phone and role, with commas, semicolons or tabs between them. "
+        "Saving a spreadsheet as CSV does this."
+    )
+
+
+def test_a_semicolon_list_is_checked_and_sent_from_the_page(client: Client, project, expert):
+    client.force_login(expert)
+    text = as_csv([HEADER, *PEOPLE], ";")
+    page = client.post(url(project), {"csv_text": text, "check": "1"}).content.decode()
+    assert "Send 2 invitations" in page
+    assert "no email" not in page.lower()
+    client.post(url(project), {"csv_text": text, "send": "1"})
+    assert Invitation.objects.count() == 2
+
+
+def test_an_over_long_message_for_everyone_is_refused_by_the_service(project, practitioner):
+    with pytest.raises(bulk.BulkError, match="at most 1,000 characters"):
+        bulk.send(project=project, inviter=practitioner, text=LIST, message="m" * 1_001)
+    assert not Invitation.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [("\n \n", "The list is empty"), ("email\n" + "a@b.org\n" * 501, "at most 500")],
@@ -274,7 +355,7 @@ def test_a_name_or_email_too_long_to_store_is_not_sent_and_the_other_lines_are(
         RowStatus.INVALID,
         RowStatus.INVITED,
     ]
-    assert "The name is too long: write at most 80 characters." in rows[0].outcome
+    assert "Write at most 80 characters; you wrote 81." in rows[0].outcome
     assert "This email address is too long" in rows[1].outcome
     assert list(Invitation.objects.values_list("email", flat=True)) == ["fine@example.org"]
 

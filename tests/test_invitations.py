@@ -265,15 +265,21 @@ def test_a_member_whose_number_was_saved_in_another_form_is_not_invited_again(
 
 
 @pytest.mark.parametrize(
-    "typed",
-    ["07700 90012", "077009001234567", "+44 7700 900123 ext. 4", "call me", "12"],
+    ("typed", "problem"),
+    [
+        ("07700 90012", "is not a phone number we can text,"),
+        ("077009001234567", "is not a phone number we can text,"),
+        ("12", "is not a phone number we can text,"),
+        ("+44 7700 900123 ext. 4", "has letters in it. Write the number in digits,"),
+        ("call me", "has letters in it. Write the number in digits,"),
+    ],
 )
-def test_a_number_that_cannot_be_a_mobile_is_refused_in_plain_english(project, practitioner, typed):
+def test_a_number_that_cannot_be_a_mobile_is_refused_in_plain_english(
+    project, practitioner, typed, problem
+):
     with pytest.raises(InvitationError) as refused:
         invite(project=project, role=Role.PRACTITIONER, inviter=practitioner, phone=typed)
-    assert str(refused.value) == (
-        f"“{typed}” is not a phone number we can text, like 07400 123456."
-    )
+    assert str(refused.value) == f"“{typed}” {problem} like 07400 123456."
     assert not Invitation.objects.exists()
 
 
@@ -307,7 +313,7 @@ def test_an_email_address_too_long_to_store_is_refused_in_plain_english(project,
 
 
 def test_a_name_too_long_to_store_is_refused_in_plain_english(project, practitioner):
-    with pytest.raises(InvitationError, match="The name is too long"):
+    with pytest.raises(InvitationError, match=r"Write at most 80 characters; you wrote 81\."):
         invite(
             project=project,
             role=Role.PRACTITIONER,

@@ -1,5 +1,5 @@
 from .contribution import Contribution, ContributionKind, ContributionResponse
-from .invitation import NAME_MAX_LENGTH, Invitation, InvitationQuerySet, InvitationState
+from .invitation import Invitation, InvitationQuerySet, InvitationState
 from .notification import (
     TOPIC_OF_KIND,
     Channel,
@@ -13,7 +13,6 @@ from .notification import (
 )
 
 __all__ = [
-    "NAME_MAX_LENGTH",
     "TOPIC_OF_KIND",
     "Channel",
     "ChannelChoice",

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coproduce import limits
 from projects.models import Project, Stage
 
 
@@ -25,7 +26,9 @@ class Contribution(models.Model):
     kind = models.CharField(
         _("kind"), max_length=20, choices=ContributionKind.choices, default=ContributionKind.IDEA
     )
-    body = models.TextField(_("what you want to say"))
+    body = models.TextField(
+        _("what you want to say"), validators=[limits.MaxChars(limits.CONTRIBUTION)]
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
@@ -40,7 +43,7 @@ class ContributionResponse(models.Model):
     contribution = models.OneToOneField(
         Contribution, on_delete=models.CASCADE, related_name="response"
     )
-    body = models.TextField(_("what we did"))
+    body = models.TextField(_("what we did"), validators=[limits.MaxChars(limits.RESPONSE)])
     responder = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -16,10 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coproduce import limits
 from projects.models import Project, Role
-
-# The longest name a co-lead can give for the person they invite.
-NAME_MAX_LENGTH = 80
 
 
 class InvitationState(models.TextChoices):
@@ -46,10 +44,20 @@ class Invitation(models.Model):
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="invitations"
     )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
-    name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH, blank=True)
+    name = models.CharField(
+        _("name"),
+        max_length=limits.PERSON_NAME,
+        blank=True,
+        validators=[limits.single_line],
+        error_messages=limits.CHAR_FIELD_ERRORS,
+    )
     email = models.EmailField(_("email address"), blank=True)
     phone = models.CharField(_("mobile phone number"), max_length=32, blank=True)
-    message = models.TextField(_("personal message"), blank=True)
+    message = models.TextField(
+        _("personal message"),
+        blank=True,
+        validators=[limits.MaxChars(limits.INVITATION_MESSAGE)],
+    )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("invited by"),

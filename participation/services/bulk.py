@@ -8,6 +8,8 @@ however long the list is; sending adds two writes per person invited.
 
 The first line may name the columns (name, email, phone, role, in any order); without such a
 line the columns are taken in that order. Either email or phone may be empty, not both.
+Columns are separated by commas, semicolons (what spreadsheets save in much of Europe) or tabs
+(what a copy from a spreadsheet pastes); the list says which by its own lines.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from enum import StrEnum
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coproduce.models import User
 from projects.models import Project, Role
@@ -42,6 +45,13 @@ COLUMN_NAMES = {
     "role": "role",
 }
 DEFAULT_COLUMNS = ["name", "email", "phone", "role"]
+SEPARATORS = (",", ";", "\t")  # in order of preference when lines split equally
+SEPARATOR_SAMPLE = 20  # lines looked at to tell the separator
+
+HOW_TO_WRITE_THE_LIST = gettext_lazy(
+    "Put one person on each line: name, email, phone and role, with commas, semicolons or "
+    "tabs between them. Saving a spreadsheet as CSV does this."
+)
 
 ROLE_NAMES = {
     "expert by experience": Role.EXPERT_BY_EXPERIENCE,
@@ -119,19 +129,36 @@ def _columns(first: list[str]) -> list[str] | None:
     return names if {"email", "phone"} & set(names) else None
 
 
+def _separator(lines: list[str]) -> str:
+    """The separator that splits the first lines into the most cells; a comma if none splits.
+
+    Not csv.Sniffer: it prefers a comma whenever every line has one, so a tab-separated list
+    of names like "Lopez, Ana" would be cut at the commas in the names.
+    """
+    sample = [line for line in lines if line.strip()][:SEPARATOR_SAMPLE]
+
+    def cells(separator: str) -> int:
+        return sum(len(row) for row in csv.reader(sample, delimiter=separator))
+
+    return max(SEPARATORS, key=cells)  # the first of equals: a comma
+
+
 def _lines(text: str) -> list[list[str]]:
     # A NUL cannot be stored in a PostgreSQL text column; no spreadsheet writes one.
     if "\x00" in text:
         raise BulkError(_("This list is not a CSV file we can read."))
+    lines = text.lstrip("\ufeff").splitlines()
     try:
-        return list(csv.reader(text.lstrip("\ufeff").splitlines()))
+        return list(csv.reader(lines, delimiter=_separator(lines)))
     except csv.Error:
         # In practice: one cell longer than the csv module's limit (131,072 characters),
         # which only a broken or mislabelled file has.
         raise BulkError(
-            _(
-                "This list is not a CSV file we can read: one of its cells is far too long. "
-                "Check that it has one person per line, with commas between the columns."
+            " ".join(
+                [
+                    _("This list is not a CSV file we can read: one of its cells is far too long."),
+                    str(HOW_TO_WRITE_THE_LIST),
+                ]
             )
         ) from None
 
@@ -153,9 +180,20 @@ def read(text: str, *, default_role: Role | None = None) -> list[Row]:
             % {"n": len(numbered), "max": MAX_ROWS}
         )
     seen: dict[str, int] = {}
-    return [
+    rows = [
         _read_row(n, cells, columns or DEFAULT_COLUMNS, default_role, seen) for n, cells in numbered
     ]
+    if not any(row.email or row.phone for row in rows):
+        # Every line would say "no email or phone": the columns were not where we looked.
+        raise BulkError(
+            " ".join(
+                [
+                    _("We could not find an email address or mobile number on any line."),
+                    str(HOW_TO_WRITE_THE_LIST),
+                ]
+            )
+        )
+    return rows
 
 
 def _read_row(
@@ -257,6 +295,7 @@ def send(
     """Invite every row that checks out; report each row's outcome."""
     rows = read(text, default_role=default_role)
     try:
+        message = invitations.clean_message(message)
         project = invitations.lock_project(project)
     except InvitationError as error:
         raise BulkError(str(error)) from None

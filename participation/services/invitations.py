@@ -20,13 +20,13 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coproduce import limits
 from coproduce.contact import InvalidContact, normalise_email, optional_phone
 from coproduce.models import User
 from projects.models import EventKind, Membership, Project, Role
 from projects.services import add_member, log_event
 
 from ..models import (
-    NAME_MAX_LENGTH,
     ChannelChoice,
     Invitation,
     InvitationState,
@@ -65,13 +65,19 @@ def clean_contact(*, email: str, phone: str) -> tuple[str, str]:
 
 
 def clean_name(name: str) -> str:
-    """The name to greet them by, trimmed. Raises InvitationError if it is too long to keep."""
+    """The name to greet them by, trimmed. Raises InvitationError if it is too long to keep
+    or not on one line (it goes into email subjects)."""
     name = name.strip()
-    if len(name) > NAME_MAX_LENGTH:
-        raise InvitationError(
-            _("The name is too long: write at most %(max)d characters.") % {"max": NAME_MAX_LENGTH}
-        )
+    limits.refuse_too_long(name, limit=limits.PERSON_NAME, error=InvitationError)
+    limits.refuse_not_one_line(name, error=InvitationError)
     return name
+
+
+def clean_message(message: str) -> str:
+    """The personal message, trimmed. Raises InvitationError if it is too long to quote."""
+    message = message.strip()
+    limits.refuse_too_long(message, limit=limits.INVITATION_MESSAGE, error=InvitationError)
+    return message
 
 
 # --- Who the project already reaches ----------------------------------------------------------
@@ -261,6 +267,7 @@ def invite(
         )
     email, phone = clean_contact(email=email, phone=phone)
     name = clean_name(name)
+    message = clean_message(message)
     project = lock_project(project)
     sent = issue(
         project=project,

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coproduce import limits
+
 from .project import Project, Stage
 
 
@@ -70,10 +72,12 @@ class Gate(models.Model):
     proposal = models.TextField(
         _("the proposal"),
         help_text=_("What you are asking everyone to decide, in plain language."),
+        validators=[limits.MaxChars(limits.PROPOSAL)],
     )
     what_changes = models.TextField(
         _("what changes if it passes"),
         help_text=_("What will be different for people if this is agreed."),
+        validators=[limits.MaxChars(limits.WHAT_CHANGES)],
     )
     status = models.CharField(
         _("status"), max_length=10, choices=GateStatus.choices, default=GateStatus.DRAFT
@@ -190,7 +194,9 @@ class Vote(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="votes"
     )
     choice = models.CharField(_("your vote"), max_length=10, choices=Choice.choices)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(
+        _("reason"), blank=True, validators=[limits.MaxChars(limits.VOTE_REASON)]
+    )
     cast_at = models.DateTimeField(_("cast"), default=timezone.now)
     changed_at = models.DateTimeField(_("last changed"), default=timezone.now)
 
@@ -212,7 +218,7 @@ class ObjectionResponse(models.Model):
     """The recorded answer to an objection: closes the loop before the next gate may open."""
 
     objection = models.OneToOneField(Vote, on_delete=models.CASCADE, related_name="response")
-    body = models.TextField(_("response"))
+    body = models.TextField(_("response"), validators=[limits.MaxChars(limits.RESPONSE)])
     responder = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -228,7 +234,7 @@ class SignOff(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     assured = models.BooleanField(_("co-production was genuine"))
-    reasons = models.TextField(_("reasons"))
+    reasons = models.TextField(_("reasons"), validators=[limits.MaxChars(limits.SIGNOFF_REASONS)])
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

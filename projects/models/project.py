@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from coproduce import limits
+
 from ..decision import Rule, RuleKind
 
 
@@ -64,11 +66,17 @@ MIN_VOTING_WINDOW_HOURS = 24
 
 
 class Project(models.Model):
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(
+        _("title"),
+        max_length=limits.PROJECT_TITLE,
+        validators=[limits.single_line],
+        error_messages=limits.CHAR_FIELD_ERRORS,
+    )
     slug = models.SlugField(_("web address name"), max_length=80, unique=True)
     summary = models.TextField(
         _("summary in plain language"),
         help_text=_("What the project is for, in words anyone can follow."),
+        validators=[limits.MaxChars(limits.PROJECT_SUMMARY)],
     )
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.DESIGN)
     decision_rule = models.CharField(
