@@ -163,6 +163,7 @@ def add_member(
         },
         data={"user": user.pk, "role": role.value, "is_co_lead": is_co_lead},
     )
+    signals.member_joined.send(sender=Membership, membership=membership)
     return membership
 
 
