@@ -1,14 +1,25 @@
-"""How allauth decides who may sign up.
+"""How allauth decides who may sign up, and how a sign-up is saved.
 
 An invitation-only site (ACCOUNT_ALLOW_SIGNUP=false) still lets in whoever an app vouches for:
 apps that build on this one (invitations live in `participation`) register a check here from
 their AppConfig.ready(), so this base app never imports them.
+
+Two sign-ups with one address at the same moment (a double tap on a slow phone) both pass the
+form's "is this address taken?" check; the database refuses the second account. That one gets
+the answer allauth gives any sign-up with an address that has an account: the "check your
+email" page, never a server error.
 """
 
 from collections.abc import Callable
+from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.signup import prevent_enumeration
+from allauth.core.exceptions import ImmediateHttpResponse
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.forms import BaseForm
 from django.http import HttpRequest
 
 SignupAllowance = Callable[[HttpRequest], bool]
@@ -24,3 +35,18 @@ def allow_signup_when(check: SignupAllowance) -> None:
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return bool(settings.ACCOUNT_ALLOW_SIGNUP) or any(check(request) for check in _allowances)
+
+    def save_user(
+        self, request: HttpRequest, user: Any, form: BaseForm, commit: bool = True
+    ) -> Any:
+        if not commit:
+            return super().save_user(request, user, form, commit=False)
+        email = form.cleaned_data.get("email") or ""
+        try:
+            with transaction.atomic():
+                return super().save_user(request, user, form, commit=True)
+        except IntegrityError:
+            if not email or not get_user_model().objects.filter(email__iexact=email).exists():
+                raise
+        # AccountMiddleware turns this into the response.
+        raise ImmediateHttpResponse(prevent_enumeration(request, email=email))

@@ -1,6 +1,9 @@
 """Site staff can see invitations, ideas and the outbox, and send a failed message again.
 
-Ideas and their responses are read-only here: they are what members said and what the project
+Invitations are read-only here: one made here would have no link anyone holds, and moving one
+to another project, role or expiry would skip the services and the event log. Co-leads invite,
+resend and withdraw on the project's invitations page (or `manage.py invite`).
+Ideas and their responses are read-only too: they are what members said and what the project
 did about it, part of the evidence a commissioner reads."""
 
 from __future__ import annotations
@@ -24,14 +27,13 @@ from .models import (
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin[Invitation]):
+class InvitationAdmin(ReadOnlyMixin, admin.ModelAdmin[Invitation]):
     list_display = ["__str__", "role", "sent_at", "expires_at", "accepted_at", "revoked_at"]
     list_filter = ["role", "project"]
     search_fields = ["email", "phone", "name", "project__title"]
     # The nonce and hash would let nobody in, but there is no reason to show them either.
     exclude = ["token_nonce", "token_hash"]
-    readonly_fields = ["send_count", "created_at", "sent_at", "accepted_at", "accepted_by"]
-    raw_id_fields = ["project", "invited_by"]
+    list_select_related = ["project"]
 
 
 @admin.register(OutboxMessage)

@@ -29,4 +29,7 @@ class ParticipationConfig(AppConfig):
         signals.signoff_recorded.connect(
             receivers.signoff_recorded, dispatch_uid="participation.signoff_recorded"
         )
+        signals.member_joined.connect(
+            receivers.member_joined, dispatch_uid="participation.member_joined"
+        )
         user_signed_up.connect(receivers.user_signed_up, dispatch_uid="participation.signed_up")

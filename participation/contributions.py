@@ -1,8 +1,15 @@
-"""Ideas, comments and concerns, and the responses that close the loop ("you said, we did")."""
+"""Ideas, comments and concerns, and the responses that close the loop ("you said, we did").
+
+Both are safe to send twice (a double tap, a retry on a slow phone): the same words from the
+same person, as the same kind, in the same stage, are one contribution; a response sent again
+unchanged records and logs nothing. Locking the project (or the contribution) first makes two
+simultaneous sends wait for each other rather than both pass the check.
+"""
 
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coproduce import limits
@@ -17,14 +24,21 @@ from .models import Contribution, ContributionKind, ContributionResponse
 def add_contribution(
     *, project: Project, author: User, kind: ContributionKind | str, body: str
 ) -> Contribution:
-    """Record an idea, comment or concern against the project's current stage."""
+    """Record an idea, comment or concern against the project's current stage, once: the
+    same one sent again returns the first."""
     limits.refuse_too_long(body, limit=limits.CONTRIBUTION, error=ProjectError)
     body = body.strip()
     if not body:
         raise ProjectError(_("Please write something before sending."))
+    project = Project.objects.select_for_update().get(pk=project.pk)
     if project.is_closed:
         raise ProjectError(_("This project is closed, so it can no longer be changed."))
     kind = ContributionKind(kind)
+    same = Contribution.objects.filter(
+        project=project, author=author, stage=project.stage, kind=kind, body=body
+    ).first()
+    if same is not None:
+        return same
     contribution = Contribution.objects.create(
         project=project, author=author, stage=project.stage, kind=kind, body=body
     )
@@ -40,14 +54,25 @@ def add_contribution(
 
 @transaction.atomic
 def respond(*, contribution: Contribution, responder: User, body: str) -> ContributionResponse:
-    """Record (or update) what the project did about a contribution."""
+    """Record (or update) what the project did about a contribution. The same words again
+    change nothing and are not logged."""
     limits.refuse_too_long(body, limit=limits.RESPONSE, error=ProjectError)
     body = body.strip()
     if not body:
         raise ProjectError(_("Please write a response."))
-    response, created = ContributionResponse.objects.update_or_create(
-        contribution=contribution, defaults={"body": body, "responder": responder}
+    contribution = (
+        Contribution.objects.select_for_update(of=("self",))
+        .select_related("project", "author")
+        .get(pk=contribution.pk)
     )
+    response = ContributionResponse.objects.filter(contribution=contribution).first()
+    created = response is None
+    if response is None:
+        response = ContributionResponse(contribution=contribution)
+    elif response.body == body:
+        return response
+    response.body, response.responder, response.at = body, responder, timezone.now()
+    response.save()
     log_event(
         project=contribution.project,
         kind=EventKind.RESPONSE_RECORDED,

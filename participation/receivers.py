@@ -18,7 +18,7 @@ from projects.models import Gate, Membership, MembershipQuerySet, Role, SignOff
 from . import signup
 from .models import MessageKind
 from .services import outbox
-from .services.invitations import InvitationError, accept
+from .services.invitations import InvitationError, accept, close_for_member
 from .services.notify import notify_users
 
 logger = logging.getLogger(__name__)
@@ -60,6 +60,11 @@ def signoff_recorded(sender: type[Gate], *, gate: Gate, signoff: SignOff, **kwar
     """Every member hears whether the co-production was assured, and why."""
     everyone = _members(gate, Membership.objects.active())
     _notify(gate, MessageKind.SIGNOFF_RECORDED, "signoff-recorded", everyone)
+
+
+def member_joined(sender: type[Membership], *, membership: Membership, **kwargs: Any) -> None:
+    """A new member's other invitations to the project close as joined: no reminder, no resend."""
+    close_for_member(project=membership.project, user=membership.user)
 
 
 def user_signed_up(sender: Any, *, request: HttpRequest, user: User, **kwargs: Any) -> None:

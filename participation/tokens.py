@@ -4,8 +4,9 @@ Invitation tokens are derived, never stored. An invitation keeps a random nonce 
 SHA-256 of its token; the token itself is an HMAC of the nonce under the site's SECRET_KEY.
 So the database (or a backup of it) holds nothing that opens an invitation, yet any process
 with the secret key can rebuild the link when it renders a message: the first send, a retry
-after a failure, and the reminders all carry the same working link. A resend draws a new
-nonce, which kills every older link.
+after a failure, the reminders and every resend while the link still works carry the same
+link. Only sending again an expired or withdrawn invitation (or one whose link no key we hold
+rebuilds) draws a new nonce, which kills every older link.
 
 After SECRET_KEY is rotated, a link made under the old key still opens its invitation (we look
 invitations up by the token's hash), and `sent_token()` rebuilds it from the old key while that

@@ -128,6 +128,16 @@ def may_leave(access: ProjectAccess) -> bool:
     return not access.project.is_closed
 
 
+def former_membership(user: User, slug: str) -> Membership | None:
+    """The person's membership of this project if they have left it (a second press of
+    "leave" finds this rather than a page they can no longer open)."""
+    return (
+        Membership.objects.filter(project__slug=slug, user=user, left_at__isnull=False)
+        .select_related("project")
+        .first()
+    )
+
+
 # --- Stage timeline -------------------------------------------------------------------------
 
 

@@ -6,11 +6,12 @@ raises `ProjectError` carrying a plain-English message for the person who asked.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
@@ -38,6 +39,10 @@ class ProjectError(Exception):
     """A change that was refused; str(error) is safe to show to the person who asked."""
 
 
+class NoLongerMember(ProjectError):
+    """The membership had already ended."""
+
+
 def _refuse_if_closed(project: Project) -> None:
     if project.is_closed:
         raise ProjectError(_("This project is closed, so it can no longer be changed."))
@@ -52,10 +57,10 @@ def _refuse_commissioner_co_lead(role: Role, is_co_lead: bool) -> None:
         )
 
 
-def _validate(project: Project) -> None:
+def _validate(project: Project, *, exclude: list[str] | None = None) -> None:
     """The model's own rules (lengths, a title on one line...), refused as a ProjectError."""
     try:
-        project.full_clean()
+        project.full_clean(exclude=exclude)
     except ValidationError as error:
         raise ProjectError(" ".join(error.messages)) from None
 
@@ -80,6 +85,8 @@ def log_event(
 
 # Slugs that would be hidden by a fixed route under /projects/.
 RESERVED_SLUGS = frozenset({"new"})
+# The same project started again by the same person this soon is a double tap or a retry.
+RESUBMIT_WINDOW = timedelta(minutes=1)
 
 
 def _unique_slug(title: str) -> str:
@@ -88,6 +95,26 @@ def _unique_slug(title: str) -> str:
     while slug in RESERVED_SLUGS or Project.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+def _save_with_unique_slug(project: Project) -> None:
+    """Save a new project under the first free slug for its title.
+
+    Two people starting projects with the same title at the same moment both see the slug
+    free; the database's unique constraint refuses the second insert, which then takes the
+    next free slug (after the first commits, on PostgreSQL) instead of failing.
+    """
+    for _attempt in range(5):
+        project.slug = _unique_slug(project.title)
+        try:
+            with transaction.atomic():
+                project.save()
+        except IntegrityError:
+            if not Project.objects.filter(slug=project.slug).exists():
+                raise
+        else:
+            return
+    raise ProjectError(_("Many projects with this title are being started. Please try again."))
 
 
 def _role_groups(project: Project) -> dict[str, Group]:
@@ -117,13 +144,29 @@ def create_project(
     creator_role: Role | str,
     **settings: Any,
 ) -> Project:
-    """Start a project: its role groups and permissions, with the creator as first co-lead."""
+    """Start a project: its role groups and permissions, with the creator as first co-lead.
+
+    The same title and summary from the same person within a minute (a double tap, a retry)
+    return the project they just started rather than a second one.
+    """
     _refuse_commissioner_co_lead(Role(creator_role), True)
-    project = Project(
-        title=title, summary=summary, slug=_unique_slug(title), created_by=creator, **settings
+    # Locking the creator's row makes their own simultaneous sends wait for each other.
+    list(User.objects.select_for_update().filter(pk=creator.pk))
+    same = (
+        Project.objects.filter(
+            created_by=creator,
+            title=title,
+            summary=summary,
+            created_at__gte=timezone.now() - RESUBMIT_WINDOW,
+        )
+        .order_by("-created_at")
+        .first()
     )
-    _validate(project)
-    project.save()
+    if same is not None:
+        return same
+    project = Project(title=title, summary=summary, created_by=creator, **settings)
+    _validate(project, exclude=["slug"])
+    _save_with_unique_slug(project)
     for key, perms in ROLE_PERMISSIONS.items():
         group = Group.objects.create(name=f"project-{project.pk}-{key}")
         ProjectRoleGroup.objects.create(project=project, key=key, group=group)
@@ -174,6 +217,7 @@ def add_member(
         },
         data={"user": user.pk, "role": role.value, "is_co_lead": is_co_lead},
     )
+    signals.member_joined.send(sender=Membership, membership=membership)
     return membership
 
 
@@ -204,7 +248,7 @@ def _locked(membership: Membership) -> Membership:
     fresh = Membership.objects.select_related("project", "user").get(pk=membership.pk)
     _refuse_if_closed(fresh.project)
     if not fresh.is_active:
-        raise ProjectError(_("%(name)s is no longer a member.") % {"name": fresh.user})
+        raise NoLongerMember(_("%(name)s is no longer a member.") % {"name": fresh.user})
     return fresh
 
 
@@ -313,10 +357,16 @@ def _end_membership(
     kind: EventKind,
     summary: str,
     while_voting: str | None = None,
-) -> None:
-    """End a membership; `while_voting` is the refusal to give while the member can vote on an
-    open decision (None lets them go: leaving by one's own choice is always possible)."""
-    membership = _locked(membership)
+) -> bool:
+    """End the membership; False if it had already ended (a second press changes nothing).
+
+    `while_voting` is the refusal to give while the member can vote on an open decision (None
+    lets them go: leaving by one's own choice is always possible).
+    """
+    try:
+        membership = _locked(membership)
+    except NoLongerMember:
+        return False
     _refuse_if_last_co_lead(membership)
     if while_voting is not None:
         _refuse_while_voting(membership, while_voting)
@@ -334,11 +384,12 @@ def _end_membership(
     )
     if could_vote:
         signals.stopped_voting.send(sender=Membership, membership=membership)
+    return True
 
 
 @transaction.atomic
-def remove_member(*, membership: Membership, actor: User) -> None:
-    _end_membership(
+def remove_member(*, membership: Membership, actor: User) -> bool:
+    return _end_membership(
         membership,
         actor=actor,
         kind=EventKind.MEMBER_REMOVED,
@@ -351,8 +402,8 @@ def remove_member(*, membership: Membership, actor: User) -> None:
 
 
 @transaction.atomic
-def leave_project(*, membership: Membership) -> None:
-    _end_membership(
+def leave_project(*, membership: Membership) -> bool:
+    return _end_membership(
         membership,
         actor=membership.user,
         kind=EventKind.MEMBER_LEFT,

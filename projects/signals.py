@@ -2,7 +2,8 @@
 
 Later apps (notifications in `participation`) connect to them and write their outbox rows in
 the same transaction as the change, without this app importing them. `stopped_voting` lets the
-gate services notice a member leaving mid-vote without the membership services importing them.
+gate services notice a member leaving mid-vote without the membership services importing them;
+`member_joined` lets invitations to a new member's addresses close, however they joined.
 """
 
 from django.dispatch import Signal
@@ -12,3 +13,4 @@ gate_closed = Signal()  # gate=
 signoff_requested = Signal()  # gate=
 signoff_recorded = Signal()  # gate=, signoff=
 stopped_voting = Signal()  # membership=: left, was removed, or moved to a role that does not vote
+member_joined = Signal()  # membership=: joined, or came back after leaving

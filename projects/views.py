@@ -66,11 +66,15 @@ def project_new(request: Request) -> HttpResponse:
     user = request.user
     form = NewProjectForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        project = services.create_project(
-            creator=user, creator_role=form.cleaned_data["role"], **form.changes()
-        )
-        messages.success(request, _("Your project has started. You are its first co-lead."))
-        return redirect(project)
+        try:
+            project = services.create_project(
+                creator=user, creator_role=form.cleaned_data["role"], **form.changes()
+            )
+        except services.ProjectError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your project has started. You are its first co-lead."))
+            return redirect(project)
     return _render_form(request, "projects/new.html", form, {"role_choices": Role.choices})
 
 
@@ -182,10 +186,16 @@ def member_co_lead(request: Request, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def member_remove(request: Request, slug: str, pk: int) -> HttpResponse:
-    """Removing someone takes two steps: the button on the members page, then this page."""
+    """Removing someone takes two steps: the button on the members page, then this page.
+    Pressed again once they are gone, it says so instead of a missing page."""
     user = request.user
     access = access_project(user, slug, MANAGE_MEMBERS)
-    member = _member(access, pk)
+    member = get_object_or_404(
+        Membership.objects.filter(project=access.project).select_related("user"), pk=pk
+    )
+    if not member.is_active:
+        messages.info(request, _("%(name)s is no longer a member.") % {"name": member.user})
+        return redirect("projects:members", slug=slug)
     if request.method == "POST" and ConfirmForm(request.POST).is_valid():
         removed = _attempt(
             request,
@@ -202,7 +212,12 @@ def member_remove(request: Request, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def leave(request: Request, slug: str) -> HttpResponse:
-    """Leaving also takes two steps: the button on the members page, then this page."""
+    """Leaving also takes two steps: the button on the members page, then this page.
+    Pressed again after leaving, it goes where the first press went."""
+    former = selectors.former_membership(request.user, slug)
+    if request.method == "POST" and former is not None:
+        messages.info(request, _("You have left %(title)s.") % {"title": former.project})
+        return redirect("dashboard")
     access = access_project(request.user, slug)
     if not selectors.may_leave(access):
         raise PermissionDenied

@@ -89,3 +89,42 @@ def test_the_ideas_page_runs_a_fixed_number_of_queries(
         Contribution.objects.create(project=project, author=author, stage="design", body=f"{n}")
     with django_assert_max_num_queries(8):
         client.get(list_url(project))
+
+
+def test_resubmitting_the_same_idea_records_it_once(client: Client, project, expert2):
+    client.force_login(expert2)
+    data = {"kind": "idea", "body": "Open on Sundays."}
+    client.post(list_url(project), data)
+    again = client.post(list_url(project), data, follow=True)
+    assert again.status_code == 200
+    assert Contribution.objects.count() == 1
+    assert Event.objects.filter(kind=EventKind.CONTRIBUTION_ADDED).count() == 1
+
+
+def test_the_same_words_as_another_kind_or_by_someone_else_are_their_own_contribution(
+    client: Client, project, expert, expert2
+):
+    client.force_login(expert2)
+    client.post(list_url(project), {"kind": "idea", "body": "Open on Sundays."})
+    client.post(list_url(project), {"kind": "comment", "body": "Open on Sundays."})
+    client.force_login(expert)
+    client.post(list_url(project), {"kind": "idea", "body": "Open on Sundays."})
+    assert Contribution.objects.count() == 3
+
+
+def test_a_response_resubmitted_unchanged_records_and_logs_nothing(
+    client: Client, project, practitioner, expert2
+):
+    idea = Contribution.objects.create(
+        project=project, author=expert2, stage=Stage.DESIGN, body="Open on Sundays."
+    )
+    client.force_login(practitioner)
+    url = reverse("contributions:respond", kwargs={"slug": project.slug, "pk": idea.pk})
+    client.post(url, {"body": "We will, from May."})
+    first = ContributionResponse.objects.get()
+    client.post(url, {"body": "We will, from May."})
+    assert ContributionResponse.objects.get().at == first.at
+    assert Event.objects.filter(kind=EventKind.RESPONSE_RECORDED).count() == 1
+    client.post(url, {"body": "We will, from June."})
+    assert ContributionResponse.objects.get().body == "We will, from June."
+    assert Event.objects.filter(kind=EventKind.RESPONSE_RECORDED).count() == 2

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -10,40 +9,13 @@ from functools import partial
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from projects import gates, services
 from projects.models import Choice, Event, EventKind, Gate, GateStatus, Role, Vote
+from tests.concurrency import postgresql_only, race
 from tests.gate_helpers import deadline, lived_take_part, open_gate
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="row locks need PostgreSQL (CI runs it)"
-    ),
-]
-
-
-def race(jobs: list[Callable[[], Any]]) -> list[Any]:
-    """Start every job at the same instant on its own thread and connection; return outcomes."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes: list[Any] = [None] * len(jobs)
-
-    def run(i: int, job: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            outcomes[i] = job()
-        except Exception as error:
-            outcomes[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
+pytestmark = [pytest.mark.django_db(transaction=True), postgresql_only]
 
 
 def test_twenty_simultaneous_votes_by_one_member_leave_one_vote(project, practitioner, expert):

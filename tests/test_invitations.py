@@ -89,11 +89,12 @@ def test_a_withdrawn_invitation_cannot_be_accepted(project, practitioner, user_f
         accept(invitation=invitation, user=user_factory())
 
 
-def test_resending_renews_the_same_invitation_and_kills_the_old_link(
+def test_resending_a_withdrawn_invitation_renews_it_and_kills_the_old_link(
     project, practitioner, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         invitation = invite_maya(project, practitioner)
+    revoke(invitation=invitation)
     with time_machine.travel(timezone.now() + timedelta(days=13)):
         with django_capture_on_commit_callbacks(execute=True):
             sent = resend(invitation=invitation, actor=practitioner)
@@ -151,7 +152,8 @@ def test_bad_contact_details_are_refused_and_change_nothing(
 
 def test_the_event_log_records_each_send_without_contact_details(project, practitioner):
     invitation = invite_maya(project, practitioner)
-    resend(invitation=invitation, actor=practitioner)
+    with time_machine.travel(timezone.now() + timedelta(hours=1)):
+        resend(invitation=invitation, actor=practitioner)
     events = Event.objects.filter(kind=EventKind.INVITATION_SENT)
     assert events.count() == 2
     assert all("maya" not in event.summary.lower() for event in events)
@@ -178,24 +180,26 @@ def test_a_phone_invitation_is_texted_and_its_number_kept_on_acceptance(
     assert person.notification_preference.channel == "sms"
 
 
-def test_invite_command_invites_once_and_a_second_run_resends(
+def test_invite_command_invites_once_and_a_later_run_resends_the_same_link(
     project, mailoutbox, django_capture_on_commit_callbacks
 ):
     out = StringIO()
+    command = ["invite", project.slug, "sam@example.org", "--role", "practitioner"]
     with django_capture_on_commit_callbacks(execute=True):
-        call_command(
-            "invite", project.slug, "sam@example.org", "--role", "practitioner", stdout=out
-        )
+        call_command(*command, stdout=out)
     with django_capture_on_commit_callbacks(execute=True):
-        call_command(
-            "invite", project.slug, "sam@example.org", "--role", "practitioner", stdout=out
-        )
+        call_command(*command, stdout=out)
+    later = time_machine.travel(timezone.now() + timedelta(hours=1))
+    with later, django_capture_on_commit_callbacks(execute=True):
+        call_command(*command, stdout=out)
     assert Invitation.objects.count() == 1
     assert Invitation.objects.get().send_count == 2
     assert len(mailoutbox) == 2
+    assert token_in(mailoutbox[0].body) == token_in(mailoutbox[1].body)
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("Invited sam@example.org")
-    assert lines[1].startswith("Sent the invitation again to sam@example.org")
+    assert lines[1].startswith("Not sent again (it went less than a minute ago) to sam@")
+    assert lines[2].startswith("Sent the invitation again, with the same link, to sam@")
 
 
 def test_invite_command_explains_what_is_wrong(project, expert):

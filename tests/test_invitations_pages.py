@@ -290,7 +290,8 @@ def test_a_withdrawn_link_says_so(client: Client, project, practitioner):
 def test_an_unknown_or_replaced_link_says_so(client: Client, project, practitioner):
     invitation = invite_maya(project, practitioner)
     old = link(invitation)
-    invite_maya(project, practitioner)  # sent again: a new link replaces the old one
+    revoke(invitation=invitation)
+    invite_maya(project, practitioner)  # withdrawn, then sent again: a new link replaces it
     for url in (old, reverse("participation:accept", args=["made-up"])):
         response = client.get(url)
         assert response.status_code == 404

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 
@@ -193,3 +195,13 @@ def test_text_messages_without_a_number_are_refused_with_a_clear_message(client:
     assert response.status_code == 400
     assert "Add your mobile number to get text messages." in response.content.decode()
     assert not NotificationPreference.objects.exists()
+
+
+def test_the_same_choices_sent_again_change_nothing(client: Client, expert2):
+    client.force_login(expert2)
+    choices = {"channel": "both", "phone": "07700 900123", "decisions": "on"}
+    client.post(reverse("participation:preferences"), choices)
+    first = NotificationPreference.objects.get(user=expert2).updated_at
+    with time_machine.travel(first + timedelta(minutes=5)):
+        assert client.post(reverse("participation:preferences"), choices).status_code == 302
+    assert NotificationPreference.objects.get(user=expert2).updated_at == first

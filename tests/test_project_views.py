@@ -485,3 +485,24 @@ def test_history_shows_fifty_events_a_page(client: Client, project, expert, join
     second = client.get(url, {"page": "2"}).content.decode()
     assert "Project started" in second
     assert "Newer events" in second
+
+
+def test_pressing_remove_twice_says_the_person_is_gone_not_page_not_found(
+    client: Client, project, practitioner, practitioner2
+):
+    client.force_login(practitioner)
+    url = members_url(project, "member_remove", membership(project, practitioner2))
+    client.post(url, {"confirm": "yes"})
+    again = client.post(url, {"confirm": "yes"}, follow=True)
+    assert again.status_code == 200
+    assert "Petra is no longer a member." in again.content.decode()
+    assert Event.objects.filter(kind=EventKind.MEMBER_REMOVED).count() == 1
+
+
+def test_pressing_leave_twice_goes_to_the_dashboard_both_times(client: Client, project, expert2):
+    client.force_login(expert2)
+    url = reverse("projects:leave", args=[project.slug])
+    first = client.post(url, {"confirm": "yes"})
+    again = client.post(url, {"confirm": "yes"})
+    assert first["Location"] == again["Location"] == reverse("dashboard")
+    assert Event.objects.filter(kind=EventKind.MEMBER_LEFT).count() == 1

@@ -2,7 +2,8 @@
 
 The link's token is never stored: the row keeps a random nonce and the SHA-256 of the token,
 and `participation.tokens` derives the token from the nonce and the site's secret key whenever
-a message needs it. Renewing (a resend) replaces the nonce, so every older link stops working.
+a message needs it. Sending an expired or withdrawn invitation again replaces the nonce, so
+every older link stops working; a resend while the link still works keeps it.
 """
 
 from __future__ import annotations

@@ -76,13 +76,15 @@ class RowStatus(StrEnum):
     RENEW = "renew"  # already invited: will be sent again
     INVITED = "invited"
     RESENT = "resent"
+    UNCHANGED = "unchanged"  # the same invitation went less than a minute ago: not sent again
     MEMBER = "member"
     DUPLICATE = "duplicate"
     INVALID = "invalid"
 
 
 DONE = frozenset({RowStatus.INVITED, RowStatus.RESENT})
-SENDABLE_OR_DONE = frozenset({RowStatus.READY, RowStatus.RENEW, *DONE})
+# Rows that are fine: to be sent, sent, or sent a moment ago.
+FINE = frozenset({RowStatus.READY, RowStatus.RENEW, RowStatus.UNCHANGED, *DONE})
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,7 @@ class Row:
             RowStatus.RENEW: _("Already invited: the invitation will be sent again"),
             RowStatus.INVITED: _("Invited"),
             RowStatus.RESENT: _("Already invited: sent again"),
+            RowStatus.UNCHANGED: _("Sent less than a minute ago: not sent again"),
             RowStatus.MEMBER: _("Already a member: not sent"),
             RowStatus.DUPLICATE: _("Not sent: %(problem)s"),
             RowStatus.INVALID: _("Not sent: %(problem)s"),
@@ -283,6 +286,14 @@ def _check_row(known: invitations.Known, row: Row) -> Row:
     return row
 
 
+_SENT_STATUS = {
+    invitations.SendKind.INVITED: RowStatus.INVITED,
+    invitations.SendKind.RESENT: RowStatus.RESENT,
+    invitations.SendKind.RENEWED: RowStatus.RESENT,
+    invitations.SendKind.UNCHANGED: RowStatus.UNCHANGED,
+}
+
+
 @transaction.atomic
 def send(
     *,
@@ -319,8 +330,9 @@ def send(
             except InvitationError as error:
                 row = replace(row, status=RowStatus.INVALID, problem=str(error))
             else:
-                sent.append(done.invitation)
-                row = replace(row, status=RowStatus.RESENT if done.renewed else RowStatus.INVITED)
+                row = replace(row, status=_SENT_STATUS[done.kind])
+                if done.kind != invitations.SendKind.UNCHANGED:
+                    sent.append(done.invitation)
         report.append(row)
     invitations.queue_sends(sent)
     return report

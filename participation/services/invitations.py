@@ -1,8 +1,15 @@
 """Invite, resend, withdraw and accept invitations.
 
 There is at most one open invitation per project and address: inviting the same person again
-renews it (a new link, a fresh expiry date, sent again) instead of making a second one. Each
-send is an outbox message written in the same transaction, so an invitation is never saved
+sends that invitation again instead of making a second one. While its link still works the
+person keeps the link they hold (a double tap, a retry or a second co-lead never kills it);
+only an expired or withdrawn invitation gets a new link. An identical invitation sent again
+within a minute (RESUBMIT_WINDOW) is a double tap or a retry and sends nothing new.
+
+Once someone is a member of a project, every unanswered invitation to their addresses for it
+closes as accepted by them (`close_for_member`), so nothing waits, reminds or resends.
+
+Each send is an outbox message written in the same transaction, so an invitation is never saved
 without the message that delivers it, nor sent for one that was rolled back.
 """
 
@@ -11,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -33,9 +41,12 @@ from ..models import (
     MessageKind,
     NotificationPreference,
 )
-from ..tokens import hash_token, invitation_token, new_nonce
+from ..tokens import LinkLost, hash_token, invitation_token, new_nonce, sent_token
 from . import outbox
 from .notify import invitee_messages
+
+# The same invitation sent again this soon is a double tap or a retry, not a new send.
+RESUBMIT_WINDOW = timedelta(minutes=1)
 
 
 class InvitationError(Exception):
@@ -46,10 +57,26 @@ class InvitationError(Exception):
         self.state = state
 
 
+class AlreadyMember(InvitationError):
+    """Someone who is already a member pressed join: nothing was used up."""
+
+
+class SendKind(StrEnum):
+    INVITED = "invited"  # a new invitation
+    RESENT = "resent"  # sent again with the link the person already holds
+    RENEWED = "renewed"  # the old link had expired or was withdrawn: sent with a new link
+    UNCHANGED = "unchanged"  # the same invitation went less than a minute ago: nothing sent
+
+
 @dataclass(frozen=True)
 class Sent:
     invitation: Invitation
-    renewed: bool  # True when an earlier invitation to the same address was sent again
+    kind: SendKind
+
+    @property
+    def renewed(self) -> bool:
+        """True when an earlier invitation to the same address was sent again (or just was)."""
+        return self.kind != SendKind.INVITED
 
 
 def clean_contact(*, email: str, phone: str) -> tuple[str, str]:
@@ -168,14 +195,38 @@ def lock_project(project: Project) -> Project:
     return project
 
 
-def _renew(invitation: Invitation, *, now: datetime) -> None:
-    """A new link, a fresh expiry date and the next send number; withdrawing is undone."""
+def _new_link(invitation: Invitation) -> None:
     invitation.token_nonce = new_nonce()
     invitation.token_hash = hash_token(invitation_token(invitation))
+
+
+def _send_again(invitation: Invitation, *, now: datetime) -> SendKind:
+    """The next send, with a fresh expiry date. A link that still works is kept, because the
+    person may already be opening it; an expired or withdrawn one is replaced."""
+    kind = SendKind.RESENT
+    if not _link_works(invitation, now):
+        _new_link(invitation)
+        invitation.revoked_at = None
+        kind = SendKind.RENEWED
     invitation.send_count += 1
     invitation.sent_at = now
     invitation.expires_at = now + timedelta(days=settings.INVITATION_EXPIRY_DAYS)
-    invitation.revoked_at = None
+    return kind
+
+
+def _link_works(invitation: Invitation, now: datetime) -> bool:
+    """Still open, and a key we hold rebuilds its link (not so after a key rotation ends)."""
+    if not invitation.is_pending(now):
+        return False
+    try:
+        sent_token(invitation)
+    except LinkLost:
+        return False
+    return True
+
+
+def _just_sent(invitation: Invitation, now: datetime) -> bool:
+    return invitation.is_pending(now) and now - invitation.sent_at < RESUBMIT_WINDOW
 
 
 def _log_send(
@@ -232,7 +283,7 @@ def issue(
     if member is not None:
         raise InvitationError(_("%(name)s is already a member of this project.") % {"name": member})
     invitation = known.invitation(email=email, phone=phone)
-    renewed = invitation is not None
+    before = None if invitation is None else _details(invitation)
     if invitation is None:
         invitation = Invitation(project=project, created_at=now, send_count=0)
     # The newest details win; a detail left out keeps what the earlier invitation had.
@@ -241,11 +292,27 @@ def issue(
     invitation.phone = phone or invitation.phone
     invitation.name = name or invitation.name
     invitation.message = message.strip() or invitation.message
-    invitation.invited_by = inviter or invitation.invited_by
-    _renew(invitation, now=now)
+    if before is None:
+        invitation.invited_by = inviter
+        _new_link(invitation)
+        invitation.sent_at = now
+        invitation.send_count = 1
+        invitation.expires_at = now + timedelta(days=settings.INVITATION_EXPIRY_DAYS)
+        kind = SendKind.INVITED
+    elif before == _details(invitation) and _just_sent(invitation, now):
+        return Sent(invitation=invitation, kind=SendKind.UNCHANGED)
+    else:
+        invitation.invited_by = inviter or invitation.invited_by
+        kind = _send_again(invitation, now=now)
     invitation.save()
-    _log_send(invitation, project=project, actor=inviter, renewed=renewed)
-    return Sent(invitation=invitation, renewed=renewed)
+    _log_send(invitation, project=project, actor=inviter, renewed=kind != SendKind.INVITED)
+    return Sent(invitation=invitation, kind=kind)
+
+
+def _details(invitation: Invitation) -> tuple[str, ...]:
+    """What a person is sent: the same details again within a minute are a resubmission."""
+    i = invitation
+    return (i.role, i.email, i.phone, i.name, i.message)
 
 
 @transaction.atomic
@@ -280,7 +347,8 @@ def invite(
         message=message,
         now=now or timezone.now(),
     )
-    queue_sends([sent.invitation])
+    if sent.kind != SendKind.UNCHANGED:
+        queue_sends([sent.invitation])
     return sent
 
 
@@ -292,20 +360,34 @@ def _locked(invitation: Invitation) -> Invitation:
     )
 
 
-@transaction.atomic
 def resend(*, invitation: Invitation, actor: User | None, now: datetime | None = None) -> Sent:
-    """Send the same invitation again with a new link: older links stop working."""
+    """Send the same invitation again. A link that still works stays the same (with a fresh
+    expiry date); an expired or withdrawn invitation, or one whose link no key we hold can
+    rebuild, gets a new one. Pressed again within a minute, it sends nothing new.
+
+    If the person became a member since (joined some other way, or verified this address
+    later), the invitation closes as joined and the resend is refused.
+    """
     now = now or timezone.now()
-    invitation = _locked(invitation)
-    if invitation.accepted_at is not None:
-        raise InvitationError(_("This invitation has already been accepted."))
-    if invitation.project.is_closed:
-        raise InvitationError(_("This project is closed, so nobody new can join."))
-    _renew(invitation, now=now)
-    invitation.save()
-    _log_send(invitation, project=invitation.project, actor=actor, renewed=True)
-    queue_sends([invitation])
-    return Sent(invitation=invitation, renewed=True)
+    with transaction.atomic():
+        invitation = _locked(invitation)
+        if invitation.accepted_at is not None:
+            raise InvitationError(_("This invitation has already been accepted."))
+        if invitation.project.is_closed:
+            raise InvitationError(_("This project is closed, so nobody new can join."))
+        member = known_at(
+            invitation.project, emails=[invitation.email], phones=[invitation.phone]
+        ).member(email=invitation.email, phone=invitation.phone)
+        if member is None:
+            if _just_sent(invitation, now):
+                return Sent(invitation=invitation, kind=SendKind.UNCHANGED)
+            kind = _send_again(invitation, now=now)
+            invitation.save()
+            _log_send(invitation, project=invitation.project, actor=actor, renewed=True)
+            queue_sends([invitation])
+            return Sent(invitation=invitation, kind=kind)
+        close_for_member(project=invitation.project, user=member, now=now)
+    raise InvitationError(_("%(name)s is already a member of this project.") % {"name": member})
 
 
 @transaction.atomic
@@ -356,29 +438,60 @@ def dead_link_message(state: InvitationState) -> str:
 def accept(
     *, invitation: Invitation, user: User, signed_up: bool = False, now: datetime | None = None
 ) -> Membership:
-    """Join the project the invitation is for. Single use: a second accept is refused.
+    """Join the project the invitation is for. Single use: only a join that adds a member uses
+    it up. Pressing join again after joining (a double tap, ten impatient taps) returns the
+    membership; someone who was already a member is refused (AlreadyMember) and the link
+    stays for the person it was sent to.
 
     `signed_up` says the account was just made from this invitation's link.
     """
     now = now or timezone.now()
     invitation = _locked(invitation)
+    membership = Membership.objects.active().filter(project=invitation.project, user=user).first()
     state = invitation.state(now)
+    if membership is not None:
+        if state == InvitationState.ACCEPTED and invitation.accepted_by_id == user.pk:
+            return membership
+        if state == InvitationState.PENDING and addressed_to(invitation, user):
+            # Their own invitation, and they are in already: it closes as joined.
+            close_for_member(project=invitation.project, user=user, now=now)
+            return membership
+        raise AlreadyMember(
+            _("You are already a member of %(project)s.") % {"project": invitation.project}
+        )
     if state != InvitationState.PENDING:
         raise InvitationError(dead_link_message(state), state=state)
     if invitation.project.is_closed:
         raise InvitationError(_("This project has closed, so nobody new can join it."))
-    membership = Membership.objects.active().filter(project=invitation.project, user=user).first()
-    if membership is None:
-        membership = add_member(
-            project=invitation.project, user=user, role=invitation.role, actor=user
-        )
-    invitation.accepted_at, invitation.accepted_by = now, user
-    invitation.save(update_fields=["accepted_at", "accepted_by"])
     # A link can be forwarded: only the invitee's own account takes on the invited number,
     # or someone else's messages would be texted to the invitee's phone.
     if invitation.phone and (signed_up or addressed_to(invitation, user)):
         _remember_phone(invitation, user)
-    return membership
+    invitation.accepted_at, invitation.accepted_by = now, user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    # Adding the member closes every other invitation to their addresses (`close_for_member`).
+    return add_member(project=invitation.project, user=user, role=invitation.role, actor=user)
+
+
+def close_for_member(*, project: Project, user: User, now: datetime | None = None) -> int:
+    """Close every unanswered invitation to this member's addresses for the project as accepted
+    by them: the addresses of their account, every address they verified, and their phone.
+    Returns how many closed. Called whenever someone becomes a member, however they joined."""
+    emails = {user.email.lower()} | {
+        address.lower()
+        for address in EmailAddress.objects.filter(user=user, verified=True).values_list(
+            "email", flat=True
+        )
+    }
+    reaches = Q(email__in=emails)
+    if user.phone:
+        reaches |= Q(phone=user.phone)
+    return (
+        Invitation.objects.unanswered()
+        .filter(project=project)
+        .filter(reaches)
+        .update(accepted_at=now or timezone.now(), accepted_by=user)
+    )
 
 
 def _remember_phone(invitation: Invitation, user: User) -> None:

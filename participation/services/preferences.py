@@ -45,11 +45,14 @@ def update_preferences(
     preference, _created = NotificationPreference.objects.select_for_update().get_or_create(
         user=user
     )
-    preference.channel = channel
     wanted = {Topic(topic) for topic in topics}
-    for topic in Topic:
-        setattr(preference, topic.value, topic in wanted)
-    preference.save()
+    choices = {"channel": channel, **{topic.value: topic in wanted for topic in Topic}}
+    changed = [name for name, value in choices.items() if getattr(preference, name) != value]
+    # The same choices sent again change nothing, not even the "changed" date.
+    if changed:
+        for name in changed:
+            setattr(preference, name, choices[name])
+        preference.save(update_fields=[*changed, "updated_at"])
     return preference
 
 

@@ -6,6 +6,8 @@ Opening the link never changes anything (mail scanners open links too); joining 
   already have an account sign in and come back here.
 - Signed in with the invited email address: one button joins the project.
 - Signed in with another address: the page says so and asks which account should join.
+- Signed in as someone who is already a member: the page says so and offers nothing that would
+  use the link up, so it still works for the person it was sent to.
 - A link that is used, expired, withdrawn or unknown gets a page saying what to do next.
 """
 
@@ -26,7 +28,7 @@ from .. import signup
 from ..forms import AcceptForm
 from ..models import Invitation, InvitationState
 from ..services import invitations
-from ..services.invitations import InvitationError
+from ..services.invitations import AlreadyMember, InvitationError
 
 
 def _dead(request: HttpRequest, invitation: Invitation | None, state: str) -> HttpResponse:
@@ -81,6 +83,9 @@ def _join(request: HttpRequest, invitation: Invitation, user: User) -> HttpRespo
         if matches or form.cleaned_data["confirm_account"]:
             try:
                 invitations.accept(invitation=invitation, user=user)
+            except AlreadyMember as error:
+                messages.info(request, str(error))
+                return redirect(invitation.project)
             except InvitationError as error:
                 if error.state is not None:
                     return _dead(request, invitation, error.state)

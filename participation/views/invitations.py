@@ -25,21 +25,27 @@ from ..drafts import day
 from ..forms import BulkInviteForm, InviteForm
 from ..models import Invitation
 from ..services import bulk
-from ..services.invitations import InvitationError, Sent, invite, resend, revoke
+from ..services.invitations import InvitationError, SendKind, Sent, invite, resend, revoke
 
 
 def _sent_message(sent: Sent) -> str:
     invitation = sent.invitation
     words = {"who": invitation.name or invitation.contact, "date": day(invitation.expires_at)}
-    if sent.renewed:
-        return (
-            _(
-                "%(who)s had already been invited. We sent the invitation again; the new link "
-                "works until %(date)s."
-            )
-            % words
-        )
-    return _("Invitation sent to %(who)s. The link works until %(date)s.") % words
+    return {
+        SendKind.INVITED: _("Invitation sent to %(who)s. The link works until %(date)s."),
+        SendKind.RESENT: _(
+            "%(who)s had already been invited. We sent the invitation again with the same "
+            "link, which now works until %(date)s."
+        ),
+        SendKind.RENEWED: _(
+            "%(who)s had already been invited. We sent the invitation again with a new link, "
+            "which works until %(date)s; the old link no longer works."
+        ),
+        SendKind.UNCHANGED: _(
+            "This invitation was already sent to %(who)s less than a minute ago, so we did not "
+            "send it again. The link works until %(date)s."
+        ),
+    }[sent.kind] % words
 
 
 @login_required
@@ -125,10 +131,26 @@ def _report_rows(report: list[bulk.Row]) -> list[dict[str, Any]]:
             "contact": row.contact,
             "role": str(row.role.label) if row.role else "",
             "outcome": row.outcome,
-            "ok": row.status in bulk.SENDABLE_OR_DONE,
+            "ok": row.status in bulk.FINE,
         }
         for row in report
     ]
+
+
+def _bulk_message(report: list[bulk.Row]) -> str:
+    done = sum(1 for row in report if row.status in bulk.DONE)
+    unchanged = sum(1 for row in report if row.status == bulk.RowStatus.UNCHANGED)
+    if unchanged and not done:
+        return ngettext(
+            "Nothing new was sent: this invitation was sent less than a minute ago.",
+            "Nothing new was sent: these %(n)d invitations were sent less than a minute ago.",
+            unchanged,
+        ) % {"n": unchanged}
+    return ngettext(
+        "%(n)d invitation sent. The result for each line is below.",
+        "%(n)d invitations sent. The result for each line is below.",
+        done,
+    ) % {"n": done}
 
 
 @login_required
@@ -153,16 +175,7 @@ def bulk_invite(request: Request, slug: str) -> HttpResponse:
             if "send" in request.POST:
                 report = bulk.send(inviter=user, message=form.cleaned_data["message"], **options)
                 request.session[REPORT_KEY] = _report_rows(report)
-                done = sum(1 for row in report if row.status in bulk.DONE)
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(n)d invitation sent. The result for each line is below.",
-                        "%(n)d invitations sent. The result for each line is below.",
-                        done,
-                    )
-                    % {"n": done},
-                )
+                messages.success(request, _bulk_message(report))
                 return redirect("participation:bulk_invite", slug=slug)
             checked = bulk.check(**options)
             # A browser never sends a chosen file twice, so the checked list goes back in the

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from coproduce.models import User
 from participation.drafts import day
-from participation.services.invitations import InvitationError, invite
+from participation.services.invitations import InvitationError, SendKind, invite
 from projects.models import Project, Role
 
 
@@ -59,7 +59,12 @@ class Command(BaseCommand):
         except InvitationError as error:
             raise CommandError(str(error)) from None
         invitation = sent.invitation
-        what = "Sent the invitation again to" if sent.renewed else "Invited"
+        what = {
+            SendKind.INVITED: "Invited",
+            SendKind.RESENT: "Sent the invitation again, with the same link, to",
+            SendKind.RENEWED: "Sent the invitation again, with a new link, to",
+            SendKind.UNCHANGED: "Not sent again (it went less than a minute ago) to",
+        }[sent.kind]
         self.stdout.write(
             f"{what} {invitation.contact} to {project} as {invitation.role_enum.label}; "
             f"the link works until {day(invitation.expires_at)}."
