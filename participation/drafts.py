@@ -12,11 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from coproduce.site import absolute_url as absolute
 from projects import gate_reading
 from projects.models import Gate, Membership, Role, SignOff, Stage, Vote
 
@@ -39,10 +39,6 @@ class Draft:
     quote: str = ""
     quote_by: str = ""
     notes: list[str] = field(default_factory=list)
-
-
-def absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 def when(moment: datetime) -> str:
