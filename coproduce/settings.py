@@ -264,6 +264,8 @@ LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
+# Every date and time is written in one of the formats named in coproduce/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["coproduce.formats"]
 USE_I18N = True
 USE_TZ = True
 

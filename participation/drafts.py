@@ -42,12 +42,14 @@ class Draft:
 
 
 def when(moment: datetime) -> str:
-    """E.g. "Thursday 4 December, 18:00", in the site's time zone."""
-    return formats.date_format(timezone.localtime(moment), "l j F, H:i")
+    """E.g. "Thursday 4 December 2026, 18:00": the site's format, with the day of the week."""
+    local = timezone.localtime(moment)
+    return f"{formats.date_format(local, 'l')} {formats.date_format(local, 'DATETIME_FORMAT')}"
 
 
 def day(moment: datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "l j F")
+    local = timezone.localtime(moment)
+    return f"{formats.date_format(local, 'l')} {formats.date_format(local, 'DATE_FORMAT')}"
 
 
 def role_phrase(role: str) -> str:
