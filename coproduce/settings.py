@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "coproduce.middleware.StaffMustUseMFAMiddleware",
+    "coproduce.kept_forms.KeptFormMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
 

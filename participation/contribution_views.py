@@ -8,9 +8,9 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from coproduce.http import AuthenticatedHttpRequest as Request
+from coproduce.kept_forms import post_only
 from projects.permissions import CONTRIBUTE, MANAGE_GATES, VIEW_PROJECT, access_project
 from projects.services import ProjectError
 
@@ -56,8 +56,7 @@ def contribution_list(request: Request, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
+@post_only("contributions:list", "slug")
 def contribution_respond(request: Request, slug: str, pk: int) -> HttpResponse:
     access = access_project(request.user, slug, MANAGE_GATES)
     contribution = get_object_or_404(Contribution, pk=pk, project=access.project)

@@ -7,9 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
 from coproduce.http import AuthenticatedHttpRequest as Request
+from coproduce.kept_forms import kept_fields, post_only
 
 from . import gate_reading, gates, guards
 from .gate_forms import ObjectionResponseForm, OpenGateForm, ProposalForm, SignOffForm, VoteForm
@@ -34,21 +35,22 @@ def _gate_page(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
+    # What was sent from this page just before the session ended, to be sent again.
+    kept = kept_fields(request)
     context = access.page_context(nav="gates", gate=gate, access=access)
     if gate.is_draft and access.can(MANAGE_GATES):
         context["guards"] = guards.check_guards(gate)
-        context["proposal_form"] = ProposalForm(instance=gate)
+        context["proposal_form"] = ProposalForm(instance=gate, initial=kept or None)
         context["open_form"] = OpenGateForm(
-            initial={"window_hours": access.project.voting_window_hours}
+            initial={"window_hours": access.project.voting_window_hours, **kept}
         )
     my_vote = None if gate.is_draft else Vote.objects.filter(gate=gate, voter=user).first()
     context["my_vote"] = my_vote
     if gate.is_open:
         context["turnout"] = gates.turnout(gate)
         if access.can(VOTE) and gate.in_electorate(user.pk):
-            context["vote_form"] = vote_form or VoteForm(
-                initial={"choice": my_vote.choice, "reason": my_vote.reason} if my_vote else None
-            )
+            before = {"choice": my_vote.choice, "reason": my_vote.reason} if my_vote else {}
+            context["vote_form"] = vote_form or VoteForm(initial={**before, **kept} or None)
         elif access.can(VOTE):
             context["no_vote_reason"] = gates.JOINED_AFTER_OPENING
     if gate.is_closed:
@@ -100,8 +102,15 @@ def gate_new(request: Request, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
+@post_only(
+    "projects:gate",
+    "slug",
+    "pk",
+    message=gettext_lazy(
+        "You were signed out before your changes to the proposal were saved. They are filled "
+        "in below: please save them again."
+    ),
+)
 def gate_edit(request: Request, slug: str, pk: int) -> HttpResponse:
     _access, gate = _gate(request, slug, pk, MANAGE_GATES)
     form = ProposalForm(request.POST, instance=gate)
@@ -117,8 +126,7 @@ def gate_edit(request: Request, slug: str, pk: int) -> HttpResponse:
     return redirect(gate)
 
 
-@login_required
-@require_POST
+@post_only("projects:gate", "slug", "pk")
 def gate_open(request: Request, slug: str, pk: int) -> HttpResponse:
     _access, gate = _gate(request, slug, pk, MANAGE_GATES)
     form = OpenGateForm(request.POST)
@@ -138,8 +146,15 @@ def gate_open(request: Request, slug: str, pk: int) -> HttpResponse:
     return redirect(gate)
 
 
-@login_required
-@require_POST
+@post_only(
+    "projects:gate",
+    "slug",
+    "pk",
+    message=gettext_lazy(
+        "You were signed out before your vote was sent, so it was not saved. Your choice is "
+        "filled in below: please send your vote again."
+    ),
+)
 def gate_vote(request: Request, slug: str, pk: int) -> HttpResponse:
     access, gate = _gate(request, slug, pk, VOTE)
     form = VoteForm(request.POST)
@@ -180,8 +195,7 @@ def gate_signoff(request: Request, slug: str, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
+@post_only("projects:gate", "slug", "pk")
 def objection_respond(request: Request, slug: str, pk: int, vote_pk: int) -> HttpResponse:
     _access, gate = _gate(request, slug, pk, MANAGE_GATES)
     objection = get_object_or_404(Vote, pk=vote_pk, gate=gate)

@@ -20,9 +20,9 @@ from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from coproduce.http import AuthenticatedHttpRequest as Request
+from coproduce.kept_forms import post_only
 
 from . import selectors, services
 from .forms import CoLeadForm, ConfirmForm, NewProjectForm, ProjectSettingsForm, RoleForm
@@ -136,8 +136,7 @@ def _member(access: ProjectAccess, pk: int) -> Membership:
     )
 
 
-@login_required
-@require_POST
+@post_only("projects:members", "slug")
 def member_role(request: Request, slug: str, pk: int) -> HttpResponse:
     user = request.user
     access = access_project(user, slug, MANAGE_MEMBERS)
@@ -155,8 +154,7 @@ def member_role(request: Request, slug: str, pk: int) -> HttpResponse:
     return redirect("projects:members", slug=slug)
 
 
-@login_required
-@require_POST
+@post_only("projects:members", "slug")
 def member_co_lead(request: Request, slug: str, pk: int) -> HttpResponse:
     user = request.user
     access = access_project(user, slug, MANAGE_MEMBERS)

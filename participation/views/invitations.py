@@ -16,9 +16,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
 
 from coproduce.http import AuthenticatedHttpRequest as Request
+from coproduce.kept_forms import post_only
 from projects.permissions import MANAGE_MEMBERS, ProjectAccess, access_project
 
 from ..drafts import day
@@ -79,8 +79,7 @@ def _invitation(access: ProjectAccess, pk: int) -> Invitation:
     return get_object_or_404(Invitation, pk=pk, project=access.project)
 
 
-@login_required
-@require_POST
+@post_only("participation:invitations", "slug")
 def invitation_resend(request: Request, slug: str, pk: int) -> HttpResponse:
     user = request.user
     access = access_project(user, slug, MANAGE_MEMBERS)
@@ -93,8 +92,7 @@ def invitation_resend(request: Request, slug: str, pk: int) -> HttpResponse:
     return redirect("participation:invitations", slug=slug)
 
 
-@login_required
-@require_POST
+@post_only("participation:invitations", "slug")
 def invitation_revoke(request: Request, slug: str, pk: int) -> HttpResponse:
     access = access_project(request.user, slug, MANAGE_MEMBERS)
     try:
