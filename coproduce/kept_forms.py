@@ -5,7 +5,8 @@ they are asked to sign in again. The address a form posts to only takes POST, so
 where sign-in sends them back. `post_only` sends them back to the page the form was on instead,
 and keeps what they had sent (never a password or code) in their session for that page. When
 they reach the page again, signed in, `KeptFormMiddleware` tells them to send it again, and the
-page fills the form in from `kept_fields(request)`.
+page fills the form in from `kept_fields(request)`. `form_page` does the same for a page whose
+form posts back to itself.
 """
 
 from __future__ import annotations
@@ -61,6 +62,25 @@ def post_only(
         return wrapper
 
     return decorator
+
+
+def form_page(view: View[R, P]) -> View[R, P]:
+    """A page, for signed-in people, whose form posts back to the page itself.
+
+    Like `login_required`, but a form sent after the session ended is kept for the page, so
+    the person finds it filled in again once signed in (see `kept_fields`).
+    """
+
+    @wraps(view)
+    def wrapper(request: R, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            if request.method == "POST":
+                keep(request, request.path, SEND_AGAIN)
+                return redirect_to_login(request.path)
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def keep(request: HttpRequest, page: str, message: str | Promise) -> None:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coproduce.http import AuthenticatedHttpRequest as Request
-from coproduce.kept_forms import kept_fields, post_only
+from coproduce.kept_forms import form_page, kept_fields, post_only
 
 from . import gate_reading, gates, guards
 from .gate_forms import ObjectionResponseForm, OpenGateForm, ProposalForm, SignOffForm, VoteForm
@@ -82,10 +82,10 @@ def gate_detail(request: Request, slug: str, pk: int) -> HttpResponse:
     return _gate_page(request, access, gate)
 
 
-@login_required
+@form_page
 def gate_new(request: Request, slug: str) -> HttpResponse:
     access = access_project(request.user, slug, MANAGE_GATES)
-    form = ProposalForm(request.POST or None)
+    form = ProposalForm(request.POST or None, initial=kept_fields(request))
     if request.method == "POST" and form.is_valid():
         try:
             gate = gates.draft_gate(project=access.project, actor=request.user, **form.cleaned_data)
@@ -169,10 +169,10 @@ def gate_vote(request: Request, slug: str, pk: int) -> HttpResponse:
     return redirect(gate)
 
 
-@login_required
+@form_page
 def gate_signoff(request: Request, slug: str, pk: int) -> HttpResponse:
     access, gate = _gate(request, slug, pk, SIGN_OFF)
-    form = SignOffForm(request.POST or None)
+    form = SignOffForm(request.POST or None, initial=kept_fields(request))
     if request.method == "POST" and form.is_valid():
         try:
             gates.record_signoff(gate=gate, commissioner=request.user, **form.cleaned_data)

@@ -99,3 +99,17 @@ def test_no_sign_in_anywhere_sends_people_back_to_an_address_that_only_takes_pos
     client.force_login(lead)
     for name, page in back_to.items():
         assert client.get(page).status_code != 405, f"{name} sends people back to {page}"
+
+
+def test_an_idea_sent_after_the_session_ended_is_filled_in_again_after_sign_in(
+    client: Client, project, expert2
+):
+    ideas = reverse("contributions:list", args=[project.slug])
+    response = client.post(ideas, {"kind": "idea", "body": "Open the café on Sundays"})
+
+    _login, back_to = sign_in_url(response)
+    assert back_to == ideas
+    client.force_login(expert2)
+    page = client.get(ideas).content.decode()
+    assert "You were signed out before this was sent" in page
+    assert "Open the café on Sundays" in page

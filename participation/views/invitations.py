@@ -11,14 +11,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from coproduce.http import AuthenticatedHttpRequest as Request
-from coproduce.kept_forms import post_only
+from coproduce.kept_forms import form_page, kept_fields, post_only
 from projects.permissions import MANAGE_MEMBERS, ProjectAccess, access_project
 
 from ..drafts import day
@@ -42,12 +41,12 @@ def _sent_message(sent: Sent) -> str:
     return _("Invitation sent to %(who)s. The link works until %(date)s.") % words
 
 
-@login_required
+@form_page
 def invitation_list(request: Request, slug: str) -> HttpResponse:
     """Every invitation to the project with its state, and the form to invite someone."""
     user = request.user
     access = access_project(user, slug, MANAGE_MEMBERS)
-    form = InviteForm(request.POST or None)
+    form = InviteForm(request.POST or None, initial=kept_fields(request))
     if request.method == "POST" and form.is_valid():
         try:
             sent = invite(project=access.project, inviter=user, **form.cleaned_data)
@@ -129,7 +128,7 @@ def _report_rows(report: list[bulk.Row]) -> list[dict[str, Any]]:
     ]
 
 
-@login_required
+@form_page
 def bulk_invite(request: Request, slug: str) -> HttpResponse:
     """Check a CSV row by row (nothing is sent), then send the rows that are fine.
 
