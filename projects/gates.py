@@ -152,7 +152,7 @@ def open_gate(
         },
         data={"gate": gate.pk, "closes_at": gate.closes_at.isoformat()},
     )
-    signals.gate_opened.send(sender=Gate, gate=gate)
+    signals.gate_opened.send(sender=Gate, gate=gate, actor=actor)
     return gate
 
 
