@@ -44,7 +44,9 @@ def gate_opened(
 ) -> None:
     """Voting members hear that voting is open, and until when; not the co-lead who opened it,
     who is on the decision page with its vote form (the closing reminders still reach them)."""
-    voting = _members(gate, Membership.objects.voting()).exclude(pk=getattr(actor, "pk", None))
+    voting = _members(gate, Membership.objects.voting())
+    if actor is not None:
+        voting = voting.exclude(pk=actor.pk)
     _notify(gate, MessageKind.VOTING_OPENED, "opened", voting)
 
 
@@ -63,7 +65,9 @@ def signoff_requested(sender: type[Gate], *, gate: Gate, **kwargs: Any) -> None:
 def signoff_recorded(sender: type[Gate], *, gate: Gate, signoff: SignOff, **kwargs: Any) -> None:
     """Every member hears whether the co-production was assured, and why; not the commissioner
     who signed off, who would be told of their own sign-off as if someone else had given it."""
-    everyone = _members(gate, Membership.objects.taking_part()).exclude(pk=signoff.commissioner_id)
+    everyone = _members(gate, Membership.objects.taking_part())
+    if signoff.commissioner_id is not None:
+        everyone = everyone.exclude(pk=signoff.commissioner_id)
     _notify(gate, MessageKind.SIGNOFF_RECORDED, "signoff-recorded", everyone)
 
 
