@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 # The longest address RFC 5321 lets through (and the length of every email column we keep).
 MAX_EMAIL_LENGTH = 254
@@ -26,7 +27,11 @@ def normalise_email(value: str) -> str:
     email = value.strip().lower()
     if len(email) > MAX_EMAIL_LENGTH:
         raise InvalidContact(
-            _("This email address is too long: an address has at most %(max)d characters.")
+            ngettext(
+                "This email address is too long: an address has at most %(max)d character.",
+                "This email address is too long: an address has at most %(max)d characters.",
+                MAX_EMAIL_LENGTH,
+            )
             % {"max": MAX_EMAIL_LENGTH}
         )
     try:

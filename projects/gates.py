@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from coproduce.models import User
 
@@ -116,7 +116,11 @@ def open_gate(
     hours = window_hours or gate.project.voting_window_hours
     if hours < MIN_VOTING_WINDOW_HOURS:
         raise GateError(
-            _("Voting must stay open for at least %(n)d hours so everyone can take part.")
+            ngettext(
+                "Voting must stay open for at least %(n)d hour so everyone can take part.",
+                "Voting must stay open for at least %(n)d hours so everyone can take part.",
+                MIN_VOTING_WINDOW_HOURS,
+            )
             % {"n": MIN_VOTING_WINDOW_HOURS}
         )
     if gate.project.stage != gate.from_stage:

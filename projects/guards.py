@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import evidence
-from .models import Bloc, Choice, Gate, GateStatus, Membership, Role
+from .models import VOTING_ROLES, Bloc, Choice, Gate, GateStatus, Membership, Role
 
 MIN_MEMBERS_PER_BLOC = 2
 
@@ -34,11 +35,7 @@ def check_guards(gate: Gate) -> list[GuardResult]:
         GuardResult(
             code="bloc_size",
             passed=len(lived) >= MIN_MEMBERS_PER_BLOC and len(learned) >= MIN_MEMBERS_PER_BLOC,
-            message=_(
-                "Each group needs at least %(n)d voting members. Now: %(lived)d experts by "
-                "experience and %(learned)d practitioners."
-            )
-            % {"n": MIN_MEMBERS_PER_BLOC, "lived": len(lived), "learned": len(learned)},
+            message=_bloc_size_message(project.pk, len(lived), len(learned)),
         )
     ]
     took_part = evidence.participants(project, gate.from_stage, gate.created_at) & lived
@@ -46,10 +43,14 @@ def check_guards(gate: Gate) -> list[GuardResult]:
         GuardResult(
             code="lived_participation",
             passed=bool(took_part),
-            message=_(
+            message=ngettext(
                 "Experts by experience must take part in this stage before a decision is "
                 "proposed: %(n)d of them did (by attending an activity or adding an idea or "
-                "comment)."
+                "comment).",
+                "Experts by experience must take part in this stage before a decision is "
+                "proposed: %(n)d of them did (by attending an activity or adding an idea or "
+                "comment).",
+                len(took_part),
             )
             % {"n": len(took_part)},
         )
@@ -68,9 +69,12 @@ def check_guards(gate: Gate) -> list[GuardResult]:
         GuardResult(
             code="objections_answered",
             passed=unanswered == 0,
-            message=_(
+            message=ngettext(
                 "Every objection to the last decision needs a recorded response. "
-                "%(n)d still need one."
+                "%(n)d still needs one.",
+                "Every objection to the last decision needs a recorded response. "
+                "%(n)d still need one.",
+                unanswered,
             )
             % {"n": unanswered},
         )
@@ -90,3 +94,40 @@ def check_guards(gate: Gate) -> list[GuardResult]:
             )
         )
     return results
+
+
+def _bloc_size_message(project_id: int, lived: int, learned: int) -> str:
+    """The group sizes in words, counted as the members page counts them, and who is missing
+    from the count: members whose account was switched off are listed there, marked."""
+    words = [
+        ngettext(
+            "Each group needs at least %(n)d voting member.",
+            "Each group needs at least %(n)d voting members.",
+            MIN_MEMBERS_PER_BLOC,
+        )
+        % {"n": MIN_MEMBERS_PER_BLOC},
+        _("Now: %(lived)s and %(learned)s.")
+        % {
+            "lived": ngettext("%(n)d expert by experience", "%(n)d experts by experience", lived)
+            % {"n": lived},
+            "learned": ngettext("%(n)d practitioner", "%(n)d practitioners", learned)
+            % {"n": learned},
+        },
+    ]
+    switched_off = (
+        Membership.objects.active()
+        .filter(project_id=project_id, role__in=VOTING_ROLES, user__is_active=False)
+        .count()
+    )
+    if switched_off:
+        words.append(
+            ngettext(
+                "%(n)d member is not counted because their account is switched off: the "
+                "members page shows who.",
+                "%(n)d members are not counted because their accounts are switched off: the "
+                "members page shows who.",
+                switched_off,
+            )
+            % {"n": switched_off}
+        )
+    return " ".join(words)

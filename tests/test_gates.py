@@ -83,7 +83,7 @@ def test_each_bloc_needs_two_voting_members_and_every_failing_guard_is_named(pra
         gates.open_gate(gate=gate, actor=practitioner)
     message = str(refused.value)
     assert "at least 2 voting members" in message
-    assert "0 experts by experience and 1 practitioners" in message
+    assert "0 experts by experience and 1 practitioner." in message
     assert "Experts by experience must take part" in message
     codes = {g.code: g.passed for g in guards.check_guards(gate)}
     assert codes == {"bloc_size": False, "lived_participation": False, "objections_answered": True}
@@ -241,7 +241,7 @@ def test_the_next_gate_waits_until_every_objection_has_a_response(
     objection = Vote.objects.get(choice=Choice.OBJECT)
     lived_take_part(project, expert)
     second = draft(Project.objects.get(pk=project.pk), practitioner)
-    with pytest.raises(gates.GateError, match="1 still need one"):
+    with pytest.raises(gates.GateError, match="1 still needs one"):
         gates.open_gate(gate=second, actor=practitioner)
     gates.respond_to_objection(objection=objection, actor=practitioner, body="We added a pilot.")
     assert gates.open_gate(gate=second, actor=practitioner).is_open

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coproduce.contact import InvalidContact, normalise_email, optional_phone
 from coproduce.models import User
@@ -69,7 +70,12 @@ def clean_name(name: str) -> str:
     name = name.strip()
     if len(name) > NAME_MAX_LENGTH:
         raise InvitationError(
-            _("The name is too long: write at most %(max)d characters.") % {"max": NAME_MAX_LENGTH}
+            ngettext(
+                "The name is too long: write at most %(max)d character.",
+                "The name is too long: write at most %(max)d characters.",
+                NAME_MAX_LENGTH,
+            )
+            % {"max": NAME_MAX_LENGTH}
         )
     return name
 
