@@ -17,8 +17,23 @@ from coproduce.settings import _redis_location
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# Settings a test names itself; CI's own values (it sets REDIS_URL) must not leak in.
+SITE_SETTINGS = {
+    "REDIS_URL",
+    "REDIS_KEY_PREFIX",
+    "SITE_URL",
+    "ALLOWED_HOSTS",
+    "DEBUG",
+    "SECRET_KEY",
+}
+
+
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "PYTEST")) and k not in SITE_SETTINGS
+    }
     return subprocess.run(  # noqa: S603 - fixed arguments, our own manage.py
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
