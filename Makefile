@@ -25,9 +25,13 @@ migrate: $(VENV)/.installed-run
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
+# Links in emails and text messages lead to where `make run` serves (SITE_URL set in the
+# environment wins). The worker and beat send messages too, so they follow the same HOST.
+run worker beat: export SITE_URL ?= http://$(HOST)
+
 run: seed
 	@echo
-	@echo "coproduce is starting at http://$(HOST)/"
+	@echo "coproduce is starting at http://$(HOST)/ (links in emails lead to $$SITE_URL)"
 	@echo "Sign in with any demo account, for example expert1@example.org,"
 	@echo "practitioner1@example.org or commissioner1@example.org; every demo password is coproduce-demo."
 	@echo "Emails (sign-in codes, verification links) are printed in this terminal."

@@ -1,4 +1,5 @@
-"""How allauth decides who may sign up, and how a sign-up is saved.
+"""How allauth decides who may sign up, how a sign-up is saved, and where the links in its
+emails lead.
 
 An invitation-only site (ACCOUNT_ALLOW_SIGNUP=false) still lets in whoever an app vouches for:
 apps that build on this one (invitations live in `participation`) register a check here from
@@ -15,12 +16,15 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.signup import prevent_enumeration
+from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.forms import BaseForm
 from django.http import HttpRequest
+
+from .site import public_site, rebased
 
 SignupAllowance = Callable[[HttpRequest], bool]
 
@@ -50,3 +54,17 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
                 raise
         # AccountMiddleware turns this into the response.
         raise ImmediateHttpResponse(prevent_enumeration(request, email=email))
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """allauth builds its links (address checks, password resets, "sign up instead") and
+        names the site from the host of the request; ours come from SITE_URL. Both say the
+        same address, whichever host the request used."""
+        request: HttpRequest | None = allauth_context.request
+        fixed = dict(context)
+        if request is not None:
+            host = request.get_host()
+            for key, value in context.items():
+                if isinstance(value, str):
+                    fixed[key] = rebased(value, host)
+        fixed["current_site"] = public_site()
+        super().send_mail(template_prefix, email, fixed)

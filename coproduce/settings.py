@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "coproduce.middleware.StaffMustUseMFAMiddleware",
+    "coproduce.kept_forms.KeptFormMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
 
@@ -107,18 +108,24 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Redis: Celery broker and shared cache (separate database numbers) ----------------------
+# --- Redis: Celery broker, result store and shared cache ----------------------------------
+# All three use the Redis database named in REDIS_URL (0 when none is given), and keep apart by
+# key prefix, so two sites can share one Redis: give each its own database number or its own
+# REDIS_KEY_PREFIX.
 REDIS_URL: str = env.str("REDIS_URL", default="")
+REDIS_KEY_PREFIX: str = env.str("REDIS_KEY_PREFIX", default="coproduce")
 
 
-def _redis_db(url: str, number: int) -> str:
-    """Point a redis:// URL at another database so broker and cache keys never mix.
+def _redis_location(url: str) -> str:
+    """The URL as given, with its database number (0 when none is given).
 
     Options after "?" stay: a managed Redis over TLS needs `rediss://...?ssl_cert_reqs=required`.
-    A `db` option would override the path, so it goes.
+    A `db` option in the query becomes the path, the one place every client reads it from.
     """
     parts = urlsplit(url)
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k != "db"])
+    options = parse_qsl(parts.query)
+    number = parts.path.strip("/") or next((v for k, v in options if k == "db"), "0")
+    query = urlencode([(k, v) for k, v in options if k != "db"])
     return parts._replace(path=f"/{number}", query=query).geturl()
 
 
@@ -126,7 +133,8 @@ if REDIS_URL:
     CACHES: dict[str, dict[str, Any]] = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": _redis_db(REDIS_URL, 2),
+            "LOCATION": _redis_location(REDIS_URL),
+            "KEY_PREFIX": f"{REDIS_KEY_PREFIX}:cache",
         }
     }
 else:
@@ -217,8 +225,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery ---------------------------------------------------------------------------------
 # With no REDIS_URL, tasks run in-process so a laptop needs nothing else running.
-CELERY_BROKER_URL = _redis_db(REDIS_URL, 0) if REDIS_URL else "memory://"
-CELERY_RESULT_BACKEND = _redis_db(REDIS_URL, 1) if REDIS_URL else None
+CELERY_BROKER_URL = _redis_location(REDIS_URL) if REDIS_URL else "memory://"
+CELERY_RESULT_BACKEND = _redis_location(REDIS_URL) if REDIS_URL else None
 CELERY_TASK_ALWAYS_EAGER: bool = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 # At-least-once delivery: a task is acknowledged only after it ran, and a worker that dies
@@ -235,8 +243,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 30,
     "socket_connect_timeout": 5,
     "health_check_interval": 25,
+    "global_keyprefix": f"{REDIS_KEY_PREFIX}:broker:",
 }
-CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = CELERY_BROKER_TRANSPORT_OPTIONS
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    **CELERY_BROKER_TRANSPORT_OPTIONS,
+    "global_keyprefix": f"{REDIS_KEY_PREFIX}:results:",
+}
 CELERY_BROKER_CONNECTION_TIMEOUT = 5
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_TIME_LIMIT = 300
@@ -271,6 +283,8 @@ LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
+# Every date and time is written in one of the formats named in coproduce/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["coproduce.formats"]
 USE_I18N = True
 USE_TZ = True
 

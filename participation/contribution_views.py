@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from coproduce.http import AuthenticatedHttpRequest as Request
+from coproduce.kept_forms import form_page, kept_fields, post_only
 from projects.permissions import CONTRIBUTE, MANAGE_GATES, VIEW_PROJECT, access_project
 from projects.services import ProjectError
 
@@ -21,12 +20,12 @@ from .models import Contribution
 PAGE_SIZE = 30
 
 
-@login_required
+@form_page
 def contribution_list(request: Request, slug: str) -> HttpResponse:
     access = access_project(
         request.user, slug, CONTRIBUTE if request.method == "POST" else VIEW_PROJECT
     )
-    form = ContributionForm(request.POST or None)
+    form = ContributionForm(request.POST or None, initial=kept_fields(request))
     if request.method == "POST" and form.is_valid():
         try:
             contributions.add_contribution(
@@ -56,8 +55,7 @@ def contribution_list(request: Request, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
+@post_only("contributions:list", "slug")
 def contribution_respond(request: Request, slug: str, pk: int) -> HttpResponse:
     access = access_project(request.user, slug, MANAGE_GATES)
     contribution = get_object_or_404(Contribution, pk=pk, project=access.project)

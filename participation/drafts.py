@@ -12,11 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from coproduce.site import absolute_url as absolute
 from projects import gate_reading
 from projects.models import Gate, Membership, Role, SignOff, Stage, Vote
 
@@ -41,17 +41,15 @@ class Draft:
     notes: list[str] = field(default_factory=list)
 
 
-def absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
 def when(moment: datetime) -> str:
-    """E.g. "Thursday 4 December, 18:00", in the site's time zone."""
-    return formats.date_format(timezone.localtime(moment), "l j F, H:i")
+    """E.g. "Thursday 4 December 2026, 18:00": the site's format, with the day of the week."""
+    local = timezone.localtime(moment)
+    return f"{formats.date_format(local, 'l')} {formats.date_format(local, 'DATETIME_FORMAT')}"
 
 
 def day(moment: datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "l j F")
+    local = timezone.localtime(moment)
+    return f"{formats.date_format(local, 'l')} {formats.date_format(local, 'DATE_FORMAT')}"
 
 
 def role_phrase(role: str) -> str:

@@ -18,9 +18,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from coproduce.limits import one_line
+from coproduce.site import absolute_url as absolute
 from projects.models import Membership
 
-from .drafts import BUILDERS, Draft, absolute
+from .drafts import BUILDERS, Draft
 from .models import TOPIC_OF_KIND, Channel, NotificationPreference, OutboxMessage
 from .tokens import unsubscribe_token
 

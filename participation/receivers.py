@@ -39,26 +39,35 @@ def _notify(gate: Gate, kind: MessageKind, occasion: str, users: QuerySet[User])
     outbox.send_after_commit(messages)
 
 
-def gate_opened(sender: type[Gate], *, gate: Gate, **kwargs: Any) -> None:
-    """Voting members hear that voting is open, and until when."""
+def gate_opened(
+    sender: type[Gate], *, gate: Gate, actor: User | None = None, **kwargs: Any
+) -> None:
+    """Voting members hear that voting is open, and until when; not the co-lead who opened it,
+    who is on the decision page with its vote form (the closing reminders still reach them)."""
     voting = _members(gate, Membership.objects.voting())
+    if actor is not None:
+        voting = voting.exclude(pk=actor.pk)
     _notify(gate, MessageKind.VOTING_OPENED, "opened", voting)
 
 
 def gate_closed(sender: type[Gate], *, gate: Gate, **kwargs: Any) -> None:
     """Every member hears the result."""
-    _notify(gate, MessageKind.DECISION_MADE, "closed", _members(gate, Membership.objects.active()))
+    everyone = _members(gate, Membership.objects.taking_part())
+    _notify(gate, MessageKind.DECISION_MADE, "closed", everyone)
 
 
 def signoff_requested(sender: type[Gate], *, gate: Gate, **kwargs: Any) -> None:
     """The project's commissioners are asked to review the evidence and sign off."""
-    commissioners = _members(gate, Membership.objects.active().filter(role=Role.COMMISSIONER))
+    commissioners = _members(gate, Membership.objects.taking_part().filter(role=Role.COMMISSIONER))
     _notify(gate, MessageKind.SIGNOFF_REQUESTED, "signoff-requested", commissioners)
 
 
 def signoff_recorded(sender: type[Gate], *, gate: Gate, signoff: SignOff, **kwargs: Any) -> None:
-    """Every member hears whether the co-production was assured, and why."""
-    everyone = _members(gate, Membership.objects.active())
+    """Every member hears whether the co-production was assured, and why; not the commissioner
+    who signed off, who would be told of their own sign-off as if someone else had given it."""
+    everyone = _members(gate, Membership.objects.taking_part())
+    if signoff.commissioner_id is not None:
+        everyone = everyone.exclude(pk=signoff.commissioner_id)
     _notify(gate, MessageKind.SIGNOFF_RECORDED, "signoff-recorded", everyone)
 
 

@@ -74,7 +74,8 @@ def objections(gate: Gate) -> list[Vote]:
 @dataclass(frozen=True)
 class BlocEvidence:
     bloc: Bloc
-    members: list[Membership]
+    members: list[Membership]  # switched-off accounts included, and marked on the page
+    counted: int  # counted as the guards count: members whose account is in use
     took_part: int
 
 
@@ -92,14 +93,22 @@ class EvidencePack:
 
 def evidence_pack(gate: Gate) -> EvidencePack:
     memberships = list(
-        Membership.objects.active().filter(project_id=gate.project_id).select_related("user")
+        Membership.objects.active()
+        .filter(project_id=gate.project_id)
+        .select_related("user")
+        .order_by("-is_co_lead", "user__display_name", "user__email")
     )
     participants = evidence.participants(gate.project, gate.from_stage, gate.proposed_at)
     blocs = [
         BlocEvidence(
             bloc=bloc,
             members=[m for m in memberships if m.bloc == bloc],
-            took_part=sum(1 for m in memberships if m.bloc == bloc and m.user_id in participants),
+            counted=sum(1 for m in memberships if m.bloc == bloc and m.takes_part),
+            took_part=sum(
+                1
+                for m in memberships
+                if m.bloc == bloc and m.takes_part and m.user_id in participants
+            ),
         )
         for bloc in (Bloc.LIVED, Bloc.LEARNED)
     ]

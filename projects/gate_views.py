@@ -10,9 +10,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
 from coproduce.http import AuthenticatedHttpRequest as Request
+from coproduce.kept_forms import form_page, kept_fields, post_only
 
 from . import gate_reading, gates, guards
 from .gate_forms import ObjectionResponseForm, OpenGateForm, ProposalForm, SignOffForm, VoteForm
@@ -40,21 +41,24 @@ def _gate_page(
 ) -> HttpResponse:
     """The decision page; a form sent with mistakes comes back in place with what was typed."""
     user = request.user
+    # What was sent from this page just before the session ended, to be sent again.
+    kept = kept_fields(request)
     context = access.page_context(nav="gates", gate=gate, access=access)
     if gate.is_draft and access.can(MANAGE_GATES):
         context["guards"] = guards.check_guards(gate)
-        context["proposal_form"] = proposal_form or ProposalForm(instance=gate)
+        context["proposal_form"] = proposal_form or ProposalForm(
+            instance=gate, initial=kept or None
+        )
         context["open_form"] = open_form or OpenGateForm(
-            initial={"window_hours": access.project.voting_window_hours}
+            initial={"window_hours": access.project.voting_window_hours, **kept}
         )
     my_vote = None if gate.is_draft else Vote.objects.filter(gate=gate, voter=user).first()
     context["my_vote"] = my_vote
     if gate.is_open:
         context["turnout"] = gates.turnout(gate)
         if access.can(VOTE) and gate.in_electorate(user.pk):
-            context["vote_form"] = vote_form or VoteForm(
-                initial={"choice": my_vote.choice, "reason": my_vote.reason} if my_vote else None
-            )
+            before = {"choice": my_vote.choice, "reason": my_vote.reason} if my_vote else {}
+            context["vote_form"] = vote_form or VoteForm(initial={**before, **kept} or None)
         elif access.can(VOTE):
             context["no_vote_reason"] = gates.JOINED_AFTER_OPENING
     if gate.is_closed or gate.is_withdrawn:
@@ -91,13 +95,13 @@ def gate_detail(request: Request, slug: str, pk: int) -> HttpResponse:
     return _gate_page(request, access, gate)
 
 
-@login_required
+@form_page
 def gate_new(request: Request, slug: str) -> HttpResponse:
     """The checks first, then the proposal. Not offered while a decision is in progress or
     waiting for sign-off: the page says which, and links to it."""
     access = access_project(request.user, slug, MANAGE_GATES)
     project = access.project
-    form = ProposalForm(request.POST or None)
+    form = ProposalForm(request.POST or None, initial=kept_fields(request))
     if request.method == "POST" and form.is_valid():
         try:
             gate = gates.draft_gate(project=project, actor=request.user, **form.cleaned_data)
@@ -128,8 +132,15 @@ def gate_new(request: Request, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
+@post_only(
+    "projects:gate",
+    "slug",
+    "pk",
+    message=gettext_lazy(
+        "You were signed out before your changes to the proposal were saved. They are filled "
+        "in below: please save them again."
+    ),
+)
 def gate_edit(request: Request, slug: str, pk: int) -> HttpResponse:
     access, gate = _gate(request, slug, pk, MANAGE_GATES)
     form = ProposalForm(request.POST, instance=copy(gate))
@@ -144,8 +155,7 @@ def gate_edit(request: Request, slug: str, pk: int) -> HttpResponse:
     return _gate_page(request, access, gate, proposal_form=form, status=400)
 
 
-@login_required
-@require_POST
+@post_only("projects:gate", "slug", "pk")
 def gate_withdraw(request: Request, slug: str, pk: int) -> HttpResponse:
     _access, gate = _gate(request, slug, pk, MANAGE_GATES)
     try:
@@ -159,8 +169,7 @@ def gate_withdraw(request: Request, slug: str, pk: int) -> HttpResponse:
     return redirect("projects:gates", slug=slug)
 
 
-@login_required
-@require_POST
+@post_only("projects:gate", "slug", "pk")
 def gate_open(request: Request, slug: str, pk: int) -> HttpResponse:
     access, gate = _gate(request, slug, pk, MANAGE_GATES)
     form = OpenGateForm(request.POST)
@@ -177,8 +186,15 @@ def gate_open(request: Request, slug: str, pk: int) -> HttpResponse:
     return _gate_page(request, access, gate, open_form=form, status=400)
 
 
-@login_required
-@require_POST
+@post_only(
+    "projects:gate",
+    "slug",
+    "pk",
+    message=gettext_lazy(
+        "You were signed out before your vote was sent, so it was not saved. Your choice is "
+        "filled in below: please send your vote again."
+    ),
+)
 def gate_vote(request: Request, slug: str, pk: int) -> HttpResponse:
     access, gate = _gate(request, slug, pk, VOTE)
     form = VoteForm(request.POST)
@@ -200,10 +216,10 @@ def gate_vote(request: Request, slug: str, pk: int) -> HttpResponse:
     return redirect(gate)
 
 
-@login_required
+@form_page
 def gate_signoff(request: Request, slug: str, pk: int) -> HttpResponse:
     access, gate = _gate(request, slug, pk, SIGN_OFF)
-    form = SignOffForm(request.POST or None)
+    form = SignOffForm(request.POST or None, initial=kept_fields(request))
     if request.method == "POST" and form.is_valid():
         try:
             gates.record_signoff(gate=gate, commissioner=request.user, **form.cleaned_data)
@@ -226,8 +242,7 @@ def gate_signoff(request: Request, slug: str, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
+@post_only("projects:gate", "slug", "pk")
 def objection_respond(request: Request, slug: str, pk: int, vote_pk: int) -> HttpResponse:
     _access, gate = _gate(request, slug, pk, MANAGE_GATES)
     objection = get_object_or_404(Vote, pk=vote_pk, gate=gate)

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from coproduce import limits
 from coproduce.models import User
@@ -189,7 +189,11 @@ def open_gate(
     hours = window_hours or gate.project.voting_window_hours
     if hours < MIN_VOTING_WINDOW_HOURS:
         raise GateError(
-            _("Voting must stay open for at least %(n)d hours so everyone can take part.")
+            ngettext(
+                "Voting must stay open for at least %(n)d hour so everyone can take part.",
+                "Voting must stay open for at least %(n)d hours so everyone can take part.",
+                MIN_VOTING_WINDOW_HOURS,
+            )
             % {"n": MIN_VOTING_WINDOW_HOURS}
         )
     if gate.project.stage != gate.from_stage:
@@ -225,7 +229,7 @@ def open_gate(
         },
         data={"gate": gate.pk, "closes_at": gate.closes_at.isoformat()},
     )
-    signals.gate_opened.send(sender=Gate, gate=gate)
+    signals.gate_opened.send(sender=Gate, gate=gate, actor=actor)
     return gate
 
 

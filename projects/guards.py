@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import evidence
-from .models import Bloc, Choice, Gate, GateStatus, Membership, Project, Role
+from .models import VOTING_ROLES, Bloc, Choice, Gate, GateStatus, Membership, Project, Role
 
 MIN_MEMBERS_PER_BLOC = 2
 
@@ -48,28 +48,13 @@ def check_proposal(
         GuardResult(
             code="bloc_size",
             passed=len(lived) >= MIN_MEMBERS_PER_BLOC and len(learned) >= MIN_MEMBERS_PER_BLOC,
-            message=_(
-                "Each group needs at least %(n)d voting members. Now: %(lived)s and %(learned)s."
-            )
-            % {
-                "n": MIN_MEMBERS_PER_BLOC,
-                "lived": _experts(len(lived)),
-                "learned": _practitioners(len(learned)),
-            },
+            message=_bloc_size_message(project.pk, len(lived), len(learned)),
         ),
         _lived_participation(project, from_stage, proposed_at, lived),
         _objections_answered(project),
         *_quorum_possible(project, len(lived), len(learned)),
         *_commissioner_present(project, from_stage),
     ]
-
-
-def _experts(n: int) -> str:
-    return ngettext("%(n)d expert by experience", "%(n)d experts by experience", n) % {"n": n}
-
-
-def _practitioners(n: int) -> str:
-    return ngettext("%(n)d practitioner", "%(n)d practitioners", n) % {"n": n}
 
 
 def _lived_participation(
@@ -174,3 +159,40 @@ def _commissioner_present(project: Project, from_stage: str) -> list[GuardResult
             ),
         )
     ]
+
+
+def _bloc_size_message(project_id: int, lived: int, learned: int) -> str:
+    """The group sizes in words, counted as the members page counts them, and who is missing
+    from the count: members whose account was switched off are listed there, marked."""
+    words = [
+        ngettext(
+            "Each group needs at least %(n)d voting member.",
+            "Each group needs at least %(n)d voting members.",
+            MIN_MEMBERS_PER_BLOC,
+        )
+        % {"n": MIN_MEMBERS_PER_BLOC},
+        _("Now: %(lived)s and %(learned)s.")
+        % {
+            "lived": ngettext("%(n)d expert by experience", "%(n)d experts by experience", lived)
+            % {"n": lived},
+            "learned": ngettext("%(n)d practitioner", "%(n)d practitioners", learned)
+            % {"n": learned},
+        },
+    ]
+    switched_off = (
+        Membership.objects.active()
+        .filter(project_id=project_id, role__in=VOTING_ROLES, user__is_active=False)
+        .count()
+    )
+    if switched_off:
+        words.append(
+            ngettext(
+                "%(n)d member is not counted because their account is switched off: the "
+                "members page shows who.",
+                "%(n)d members are not counted because their accounts are switched off: the "
+                "members page shows who.",
+                switched_off,
+            )
+            % {"n": switched_off}
+        )
+    return " ".join(words)

@@ -59,7 +59,7 @@ def _by_project(gates: list[Gate]) -> dict[int, list[Gate]]:
 def dashboard(user: User) -> list[DashboardEntry]:
     """The person's current projects; three queries whatever their number."""
     memberships = list(
-        Membership.objects.active()
+        Membership.objects.taking_part()
         .filter(user=user)
         .select_related("project")
         .order_by("project__title", "project_id")
@@ -103,9 +103,16 @@ class BlocMembers:
     heading: Promise
     members: list[Membership]
 
+    @property
+    def counted(self) -> int:
+        """How many count towards the group, as the decision rules count them: an account
+        that is switched off is listed, marked, but not counted."""
+        return sum(1 for m in self.members if m.takes_part)
+
 
 def current_members(project: Project) -> list[Membership]:
-    """Current members with their accounts, co-leads first, then by name."""
+    """Current members with their accounts, co-leads first, then by name; those whose account
+    is switched off are included (the pages mark them) but never counted."""
     return list(
         Membership.objects.active()
         .filter(project=project)

@@ -8,9 +8,9 @@ gate services notice a member leaving mid-vote without the membership services i
 
 from django.dispatch import Signal
 
-gate_opened = Signal()  # gate=
+gate_opened = Signal()  # gate=, actor= (who opened voting)
 gate_closed = Signal()  # gate=
 signoff_requested = Signal()  # gate=
-signoff_recorded = Signal()  # gate=, signoff=
+signoff_recorded = Signal()  # gate=, signoff= (signoff.commissioner is who signed off)
 stopped_voting = Signal()  # membership=: left, was removed, or moved to a role that does not vote
 member_joined = Signal()  # membership=: joined, or came back after leaving

@@ -20,9 +20,9 @@ from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from coproduce.http import AuthenticatedHttpRequest as Request
+from coproduce.kept_forms import form_page, kept_fields, post_only
 
 from . import selectors, services
 from .forms import CoLeadForm, ConfirmForm, NewProjectForm, ProjectSettingsForm, RoleForm
@@ -104,12 +104,14 @@ def history(request: Request, slug: str) -> HttpResponse:
     return render(request, "projects/history.html", access.page_context(page=page, nav="history"))
 
 
-@login_required
+@form_page
 def project_settings(request: Request, slug: str) -> HttpResponse:
     user = request.user
     access = access_project(user, slug, CHANGE_PROJECT)
     # The form works on a copy, so a rejected title never shows up in the page heading.
-    form = ProjectSettingsForm(request.POST or None, instance=copy(access.project))
+    form = ProjectSettingsForm(
+        request.POST or None, instance=copy(access.project), initial=kept_fields(request)
+    )
     if request.method == "POST" and form.is_valid():
         services.update_settings(project=access.project, actor=user, changes=form.changes())
         messages.success(request, _("The settings are saved."))
@@ -145,8 +147,7 @@ def _member(access: ProjectAccess, pk: int) -> Membership:
     )
 
 
-@login_required
-@require_POST
+@post_only("projects:members", "slug")
 def member_role(request: Request, slug: str, pk: int) -> HttpResponse:
     user = request.user
     access = access_project(user, slug, MANAGE_MEMBERS)
@@ -164,8 +165,7 @@ def member_role(request: Request, slug: str, pk: int) -> HttpResponse:
     return redirect("projects:members", slug=slug)
 
 
-@login_required
-@require_POST
+@post_only("projects:members", "slug")
 def member_co_lead(request: Request, slug: str, pk: int) -> HttpResponse:
     user = request.user
     access = access_project(user, slug, MANAGE_MEMBERS)

@@ -198,7 +198,7 @@ def test_no_role_sees_how_anyone_voted_while_voting_is_open(
     html = client.get(url("gate", open_one)).content.decode()
     if viewer != "expert2":  # the objector alone sees their own vote
         assert "Secret worry" not in html
-    assert "1 of 2 have voted" in html
+    assert "1 of 2 has voted" in html
     for page in ("gates", "history"):
         listing = client.get(reverse(f"projects:{page}", kwargs={"slug": open_one.project.slug}))
         assert listing.status_code == 200

@@ -87,7 +87,7 @@ def test_each_bloc_needs_two_voting_members_and_every_failing_guard_is_named(pra
         gates.open_gate(gate=gate, actor=practitioner)
     message = str(refused.value)
     assert "at least 2 voting members" in message
-    assert "0 experts by experience and 1 practitioner" in message
+    assert "0 experts by experience and 1 practitioner." in message
     assert "Experts by experience must take part" in message
     codes = {g.code: g.passed for g in guards.check_guards(gate)}
     assert codes == {"bloc_size": False, "lived_participation": False, "objections_answered": True}

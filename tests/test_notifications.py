@@ -35,7 +35,7 @@ def voters(practitioner, expert, expert2, practitioner2):
     return [practitioner, expert, expert2, practitioner2]
 
 
-def test_opening_a_gate_tells_each_voting_member_once(
+def test_opening_a_gate_tells_each_voting_member_once_but_not_the_co_lead_who_opened_it(
     project, practitioner, expert, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -44,9 +44,8 @@ def test_opening_a_gate_tells_each_voting_member_once(
         "expert2@example.org",
         "expert@example.org",
         "practitioner2@example.org",
-        "practitioner@example.org",
     ]
-    assert len(mailoutbox) == 4
+    assert len(mailoutbox) == 3
     email = mailoutbox[0]
     assert email.subject == "Voting is open: should Housing First in Lambeth move to Delivery?"
     assert "/gates/" in email.body
@@ -68,10 +67,17 @@ def test_a_closed_gate_tells_every_member_and_a_passed_one_asks_commissioners_to
         "Please sign off: Housing First in Lambeth",
     }
     gates.record_signoff(gate=gate, commissioner=commissioner, assured=True, reasons="Genuine.")
-    assert len(recipients("signoff_recorded")) == 5
+    # Everyone but the commissioner who signed off: they are not told of their own sign-off.
+    assert recipients("signoff_recorded") == sorted(voter.email for voter in voters)
     relay_outbox.delay()
     assert mailoutbox[-1].subject == "Sign-off recorded: Housing First in Lambeth"
     assert "is assured that the decision" in mailoutbox[-1].body
+    assert commissioner.email not in {
+        address
+        for email in mailoutbox
+        if "Sign-off recorded" in email.subject
+        for address in email.to
+    }
 
 
 def test_notifications_roll_back_with_the_gate_change(project, practitioner, expert, monkeypatch):
@@ -205,3 +211,20 @@ def test_the_same_choices_sent_again_change_nothing(client: Client, expert2):
     with time_machine.travel(first + timedelta(minutes=5)):
         assert client.post(reverse("participation:preferences"), choices).status_code == 302
     assert NotificationPreference.objects.get(user=expert2).updated_at == first
+
+
+def test_another_commissioner_hears_of_a_sign_off_by_the_name_of_who_gave_it(
+    project, practitioner, expert, voters, commissioner, join, mailoutbox
+):
+    other = join(project, "commissioner", email="second-commissioner@example.org")
+    services.update_settings(
+        project=project, actor=practitioner, changes={"signoff_every_gate": True}
+    )
+    gate = open_gate(project, practitioner, expert)
+    all_approve(gate, *voters)
+    gates.record_signoff(gate=gate, commissioner=commissioner, assured=True, reasons="Genuine.")
+    assert other.email in recipients("signoff_recorded")
+    assert commissioner.email not in recipients("signoff_recorded")
+    relay_outbox.delay()
+    told = [email for email in mailoutbox if email.to == [other.email]][-1]
+    assert f"{commissioner}, a commissioner, is assured" in told.body

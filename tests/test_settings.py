@@ -2,18 +2,38 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-from coproduce.settings import _redis_db
+import pytest
+from django.core.checks import run_checks
+from django.test import override_settings
+
+from coproduce.settings import _redis_location
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# Settings a test names itself; CI's own values (it sets REDIS_URL) must not leak in.
+SITE_SETTINGS = {
+    "REDIS_URL",
+    "REDIS_KEY_PREFIX",
+    "SITE_URL",
+    "ALLOWED_HOSTS",
+    "DEBUG",
+    "SECRET_KEY",
+}
+
+
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "PYTEST")) and k not in SITE_SETTINGS
+    }
     return subprocess.run(  # noqa: S603 - fixed arguments, our own manage.py
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -30,6 +50,8 @@ PRODUCTION = {
     "DEBUG": "false",
     "ALLOWED_HOSTS": "coproduce.example.org",
     "CSRF_TRUSTED_ORIGINS": "https://coproduce.example.org",
+    "SITE_URL": "https://coproduce.example.org",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 
 
@@ -45,15 +67,81 @@ def test_development_defaults_are_refused_by_the_deploy_checks():
     assert "security.W009" in result.stdout + result.stderr  # the development SECRET_KEY
 
 
-def test_broker_and_cache_use_separate_redis_databases():
-    assert _redis_db("redis://127.0.0.1:6379/0", 2) == "redis://127.0.0.1:6379/2"
-    assert _redis_db("redis://127.0.0.1:6379", 1) == "redis://127.0.0.1:6379/1"
-    assert _redis_db("redis://:pw@cache.internal:6380/5", 0) == "redis://:pw@cache.internal:6380/0"
-    # TLS options of a managed Redis are kept for every database.
+def test_the_database_number_in_redis_url_is_the_one_used():
+    assert _redis_location("redis://127.0.0.1:6379/5") == "redis://127.0.0.1:6379/5"
+    assert _redis_location("redis://127.0.0.1:6379") == "redis://127.0.0.1:6379/0"
     assert (
-        _redis_db("rediss://:pw@cache.example.net:6380/0?ssl_cert_reqs=required", 1)
-        == "rediss://:pw@cache.example.net:6380/1?ssl_cert_reqs=required"
+        _redis_location("redis://:pw@cache.internal:6380/7") == "redis://:pw@cache.internal:6380/7"
     )
-    assert _redis_db("redis://127.0.0.1:6379?db=0&socket_timeout=5", 2) == (
-        "redis://127.0.0.1:6379/2?socket_timeout=5"
+    # A `db` option is another way to name it; either way it becomes the path.
+    assert _redis_location("redis://127.0.0.1:6379?db=3&socket_timeout=5") == (
+        "redis://127.0.0.1:6379/3?socket_timeout=5"
     )
+    # TLS options of a managed Redis are kept.
+    assert (
+        _redis_location("rediss://:pw@cache.example.net:6380/4?ssl_cert_reqs=required")
+        == "rediss://:pw@cache.example.net:6380/4?ssl_cert_reqs=required"
+    )
+
+
+def _settings_with(**env: str) -> dict[str, object]:
+    """Settings as a fresh process with this environment reads them."""
+    code = (
+        "import json; from django.conf import settings as s; print(json.dumps({"
+        "'cache': s.CACHES['default'], 'broker': s.CELERY_BROKER_URL, "
+        "'results': s.CELERY_RESULT_BACKEND, "
+        "'broker_prefix': s.CELERY_BROKER_TRANSPORT_OPTIONS['global_keyprefix'], "
+        "'results_prefix': s.CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS['global_keyprefix']}))"
+    )
+    result = manage("shell", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def test_two_sites_on_one_redis_keep_apart_by_database_number_or_key_prefix():
+    first = _settings_with(REDIS_URL="redis://127.0.0.1:6379/3")
+    assert first["broker"] == first["results"] == "redis://127.0.0.1:6379/3"
+    assert first["cache"] == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/3",
+        "KEY_PREFIX": "coproduce:cache",
+    }
+    # Broker, results and cache share the database without sharing a key.
+    assert len({first["broker_prefix"], first["results_prefix"], "coproduce:cache:"}) == 3
+    second = _settings_with(REDIS_URL="redis://127.0.0.1:6379/3", REDIS_KEY_PREFIX="other-site")
+    assert second["cache"]["KEY_PREFIX"] == "other-site:cache"  # type: ignore[index]
+    assert second["broker_prefix"] == "other-site:broker:"
+    assert second["results_prefix"] == "other-site:results:"
+
+
+def _deploy_warnings() -> list[str]:
+    return [message.id or "" for message in run_checks(include_deployment_checks=True)]
+
+
+@override_settings(
+    DEBUG=False,
+    CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+)
+def test_deploy_check_warns_when_each_worker_keeps_its_own_cache():
+    assert "coproduce.W001" in _deploy_warnings()
+
+
+@pytest.mark.parametrize(
+    "backend",
+    ["django.core.cache.backends.redis.RedisCache", "django.core.cache.backends.db.DatabaseCache"],
+)
+def test_deploy_check_is_quiet_with_a_shared_cache(backend):
+    with override_settings(DEBUG=False, CACHES={"default": {"BACKEND": backend}}):
+        assert "coproduce.W001" not in _deploy_warnings()
+
+
+@override_settings(DEBUG=False, SITE_URL="http://127.0.0.1:8000", ALLOWED_HOSTS=["example.org"])
+def test_deploy_check_warns_when_emailed_links_would_go_to_another_host():
+    assert "coproduce.W002" in _deploy_warnings()
+
+
+def test_production_without_redis_fails_the_deploy_check_on_the_cache():
+    without_redis = {k: v for k, v in PRODUCTION.items() if k != "REDIS_URL"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **without_redis)
+    assert result.returncode != 0
+    assert "coproduce.W001" in result.stdout + result.stderr

@@ -21,7 +21,7 @@ from enum import StrEnum
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from coproduce.models import User
 from projects.models import Project, Role
@@ -179,7 +179,11 @@ def read(text: str, *, default_role: Role | None = None) -> list[Row]:
         numbered = numbered[1:]
     if len(numbered) > MAX_ROWS:
         raise BulkError(
-            _("The list has %(n)d people. Send at most %(max)d at a time.")
+            ngettext(
+                "The list has %(n)d person. Send at most %(max)d at a time.",
+                "The list has %(n)d people. Send at most %(max)d at a time.",
+                len(numbered),
+            )
             % {"n": len(numbered), "max": MAX_ROWS}
         )
     seen: dict[str, int] = {}

@@ -112,7 +112,7 @@ def _signoffs_waiting(now: datetime) -> list[OutboxMessage]:
             occasion=f"gate:{gate.pk}:signoff-reminder:{mark.days}d",
             project=gate.project,
             users=User.objects.filter(
-                memberships__in=Membership.objects.active().filter(
+                memberships__in=Membership.objects.taking_part().filter(
                     project_id=gate.project_id, role=Role.COMMISSIONER
                 )
             ),

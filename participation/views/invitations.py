@@ -11,14 +11,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
 
 from coproduce.http import AuthenticatedHttpRequest as Request
+from coproduce.kept_forms import form_page, kept_fields, post_only
 from projects.permissions import MANAGE_MEMBERS, ProjectAccess, access_project
 
 from ..drafts import day
@@ -48,12 +47,12 @@ def _sent_message(sent: Sent) -> str:
     }[sent.kind] % words
 
 
-@login_required
+@form_page
 def invitation_list(request: Request, slug: str) -> HttpResponse:
     """Every invitation to the project with its state, and the form to invite someone."""
     user = request.user
     access = access_project(user, slug, MANAGE_MEMBERS)
-    form = InviteForm(request.POST or None)
+    form = InviteForm(request.POST or None, initial=kept_fields(request))
     if request.method == "POST" and form.is_valid():
         try:
             sent = invite(project=access.project, inviter=user, **form.cleaned_data)
@@ -85,8 +84,7 @@ def _invitation(access: ProjectAccess, pk: int) -> Invitation:
     return get_object_or_404(Invitation, pk=pk, project=access.project)
 
 
-@login_required
-@require_POST
+@post_only("participation:invitations", "slug")
 def invitation_resend(request: Request, slug: str, pk: int) -> HttpResponse:
     user = request.user
     access = access_project(user, slug, MANAGE_MEMBERS)
@@ -99,8 +97,7 @@ def invitation_resend(request: Request, slug: str, pk: int) -> HttpResponse:
     return redirect("participation:invitations", slug=slug)
 
 
-@login_required
-@require_POST
+@post_only("participation:invitations", "slug")
 def invitation_revoke(request: Request, slug: str, pk: int) -> HttpResponse:
     access = access_project(request.user, slug, MANAGE_MEMBERS)
     try:
@@ -153,7 +150,7 @@ def _bulk_message(report: list[bulk.Row]) -> str:
     ) % {"n": done}
 
 
-@login_required
+@form_page
 def bulk_invite(request: Request, slug: str) -> HttpResponse:
     """Check a CSV row by row (nothing is sent), then send the rows that are fine.
 

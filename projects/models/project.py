@@ -187,7 +187,9 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
 
     def taking_part(self) -> MembershipQuerySet:
         """Current members whose account is in use. A deactivated account (staff untick
-        "Active" in the admin) neither votes, nor counts towards a group, nor signs off."""
+        "Active" in the admin) neither votes, nor counts towards a group, nor signs off.
+        Every count of people, on pages as in the rules, is a count of these (see
+        `Membership.takes_part`); lists still show the others, marked "account switched off"."""
         return self.active().filter(user__is_active=True)
 
     def voting(self) -> MembershipQuerySet:
@@ -242,6 +244,11 @@ class Membership(models.Model):
     @property
     def is_active(self) -> bool:
         return self.left_at is None
+
+    @property
+    def takes_part(self) -> bool:
+        """The row-level twin of `MembershipQuerySet.taking_part()`: counted in every count."""
+        return self.is_active and self.user.is_active
 
     @property
     def can_vote(self) -> bool:

@@ -49,7 +49,7 @@ def test_a_member_votes_and_objects_with_a_reason_on_a_phone(
     page.get_by_label("Your reason").fill("The hours do not suit people who work.")
     page.get_by_role("button", name="Send my vote").click()
     expect(page.get_by_text("You voted: Object.")).to_be_visible()
-    expect(page.get_by_text("Experts by experience: 1 of 2 have voted")).to_be_visible()
+    expect(page.get_by_text("Experts by experience: 1 of 2 has voted")).to_be_visible()
     assert_accessible(page)
 
 

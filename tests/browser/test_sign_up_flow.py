@@ -14,7 +14,9 @@ from tests.factories import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_sign_up_verify_sign_in_and_sign_out(live_server, phone_page: Page):
+def test_sign_up_verify_sign_in_and_sign_out(live_server, phone_page: Page, settings):
+    # Emailed links lead to SITE_URL, as `make run` keeps it in step with the address it serves.
+    settings.SITE_URL = live_server.url
     page = phone_page
     page.goto(live_server.url + "/")
     assert_accessible(page)

@@ -1,0 +1,59 @@
+"""Deploy checks of this site's own (`manage.py check --deploy`), next to Django's security ones.
+
+Each warns about a setting that works on one process but misbehaves once the site runs as
+several gunicorn workers, or that sends people to the wrong address.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Tags, register
+from django.core.checks import Warning as CheckWarning
+from django.http.request import validate_host
+
+# Caches that live inside one process: each worker keeps its own copy.
+PER_PROCESS_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+
+
+@register(Tags.caches, deploy=True)
+def check_shared_cache(**kwargs: Any) -> list[CheckMessage]:
+    """Rate limits (wrong passwords, sign-in codes) are counted in the cache, so a cache per
+    process multiplies every limit by the number of workers."""
+    if settings.DEBUG:
+        return []
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if backend not in PER_PROCESS_CACHES:
+        return []
+    return [
+        CheckWarning(
+            "The cache is kept inside each process, so every web worker counts rate limits "
+            "(wrong passwords, sign-in codes) on its own.",
+            hint="Set REDIS_URL so that all workers share one cache.",
+            id="coproduce.W001",
+        )
+    ]
+
+
+@register(Tags.urls, deploy=True)
+def check_site_url(**kwargs: Any) -> list[CheckMessage]:
+    """Every emailed or texted link starts with SITE_URL, so it must be an address the site
+    answers to."""
+    if settings.DEBUG:
+        return []
+    host = urlsplit(settings.SITE_URL).hostname or ""
+    if host and validate_host(host, settings.ALLOWED_HOSTS):
+        return []
+    return [
+        CheckWarning(
+            f"SITE_URL ({settings.SITE_URL}) is not an address in ALLOWED_HOSTS, so links in "
+            "emails and text messages would lead nowhere.",
+            hint="Set SITE_URL to the site's public address, e.g. https://coproduce.example.org.",
+            id="coproduce.W002",
+        )
+    ]
