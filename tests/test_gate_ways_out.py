@@ -376,3 +376,15 @@ def test_a_withdrawn_draft_shows_as_withdrawn_on_the_timeline(client, project, p
     client.force_login(practitioner)
     page = client.get(reverse("projects:detail", args=[project.slug])).content.decode()
     assert "withdrawn before voting" in page
+
+
+def test_a_decision_that_closed_early_says_when_it_closed_and_when_it_was_due(
+    client, project, practitioner, practitioner2, expert, expert2
+):
+    gate = open_gate(project, practitioner, expert)
+    for voter in (expert, expert2, practitioner, practitioner2):
+        gates.cast_vote(gate=gate, voter=voter, choice=Choice.APPROVE)
+    client.force_login(expert2)
+    page = client.get(gate.get_absolute_url()).content.decode()
+    assert "Voting closed" in page and "(early: it was due to close" in page
+    assert "Voting was due to close" not in page
