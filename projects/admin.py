@@ -116,6 +116,24 @@ class MembershipAdmin(ReadOnlyMixin, admin.ModelAdmin[Membership]):
     list_filter = ("role", "is_co_lead")
     search_fields = ("user__email", "user__display_name", "project__title")
     list_select_related = ("user", "project")
+    actions = ["make_co_lead"]
+
+    @admin.action(description=_("Make the selected members co-leads"))
+    def make_co_lead(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        """The way out for a project whose co-leads can no longer act (their accounts were
+        switched off, say): staff name a new co-lead, through the service, so it is logged."""
+        assert isinstance(request.user, User)
+        for membership in queryset.select_related("user", "project"):
+            try:
+                services.set_co_lead(membership=membership, is_co_lead=True, actor=request.user)
+            except services.ProjectError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(name)s is now a co-lead of %(project)s.")
+                    % {"name": membership.user, "project": membership.project},
+                )
 
 
 class VoteInline(ReadOnlyMixin, admin.TabularInline[Vote, Gate]):

@@ -15,10 +15,11 @@ from django.test import Client
 from django.urls import reverse
 
 from coproduce.models import User
-from projects import gates
+from projects import gates, services
 from projects.models import (
     Choice,
     Event,
+    EventKind,
     Membership,
     Project,
     ProjectRoleGroup,
@@ -181,3 +182,35 @@ def test_project_permissions_can_be_seen_but_not_granted_in_the_admin(
     assert "follow each member&#x27;s role" in response.content.decode()
     assert not ProjectUserObjectPermission.objects.exists()
     assert not outsider.has_perm("projects.view_project", project)
+
+
+def test_staff_can_name_a_new_co_lead_when_the_co_leads_accounts_are_switched_off(
+    admin_site: Client, project, practitioner, expert, expert2
+):
+    for co_lead in (practitioner, expert):
+        co_lead.is_active = False
+        co_lead.save()
+    membership = project.memberships.get(user=expert2)
+
+    response = admin_site.post(
+        reverse("admin:projects_membership_changelist"),
+        {"action": "make_co_lead", "_selected_action": [membership.pk]},
+        follow=True,
+    )
+
+    assert "Eli is now a co-lead of Housing First in Lambeth." in response.content.decode()
+    assert project.memberships.get(user=expert2).is_co_lead
+    assert Event.objects.filter(project=project, kind=EventKind.CO_LEAD_ADDED).exists()
+
+
+def test_a_co_lead_whose_account_is_switched_off_does_not_keep_the_project_led(
+    project, practitioner, expert
+):
+    expert.is_active = False
+    expert.save()
+    with pytest.raises(services.ProjectError, match="only co-lead"):
+        services.set_co_lead(
+            membership=project.memberships.get(user=practitioner),
+            is_co_lead=False,
+            actor=practitioner,
+        )

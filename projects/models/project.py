@@ -203,7 +203,8 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
         return blocs
 
     def co_leads(self) -> MembershipQuerySet:
-        return self.active().filter(is_co_lead=True)
+        """Co-leads who can act: a co-lead whose account is switched off does not count."""
+        return self.taking_part().filter(is_co_lead=True)
 
 
 class Membership(models.Model):
