@@ -122,7 +122,8 @@ class MembershipAdmin(ReadOnlyMixin, admin.ModelAdmin[Membership]):
     def make_co_lead(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
         """The way out for a project whose co-leads can no longer act (their accounts were
         switched off, say): staff name a new co-lead, through the service, so it is logged."""
-        assert isinstance(request.user, User)
+        if not isinstance(request.user, User):
+            raise PermissionDenied
         for membership in queryset.select_related("user", "project"):
             try:
                 services.set_co_lead(membership=membership, is_co_lead=True, actor=request.user)
