@@ -11,10 +11,12 @@ form posts back to itself.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -31,6 +33,12 @@ SESSION_KEY = "coproduce.kept_forms"
 NOT_KEPT = ("csrfmiddlewaretoken", "password", "token", "code", "secret", "otp")
 MAX_FIELDS = 20
 MAX_FIELD_LENGTH = 10_000
+# A kept form is offered back for this long after it was sent (seconds).
+KEEP_SECONDS = 30 * 60
+# Which account last signed in on this browser: a kept form goes back only to that account.
+LAST_ACCOUNT_COOKIE = "coproduce_last_account"
+LAST_ACCOUNT_MAX_AGE = 60 * 60 * 24 * 30
+COOKIE_SALT = "coproduce.kept_forms"
 
 SEND_AGAIN = _(
     "You were signed out before this was sent, so nothing was saved. Please send it again."
@@ -84,16 +92,24 @@ def form_page(view: View[R, P]) -> View[R, P]:
 
 
 def keep(request: HttpRequest, page: str, message: str | Promise) -> None:
-    """Keep the non-secret fields of this POST for `page`, with what to tell the person there."""
+    """Keep the non-secret fields of this POST for `page`, with what to tell the person there.
+
+    Only the latest form is kept (a session never grows past one), marked with the account
+    last signed in on this browser: a vote kept at a shared computer is given back only to the
+    person who sent it, never to the next person who signs in there.
+    """
     fields = {
         name: values
         for name, values in list(request.POST.lists())[:MAX_FIELDS]
         if not any(word in name.lower() for word in NOT_KEPT)
         and all(len(value) <= MAX_FIELD_LENGTH for value in values)
     }
-    kept = dict(request.session.get(SESSION_KEY, {}))
-    kept[page] = {"fields": fields, "message": str(message)}
-    request.session[SESSION_KEY] = kept
+    owner = request.get_signed_cookie(
+        LAST_ACCOUNT_COOKIE, default="", salt=COOKIE_SALT, max_age=LAST_ACCOUNT_MAX_AGE
+    )
+    request.session[SESSION_KEY] = {
+        page: {"fields": fields, "message": str(message), "owner": owner, "at": time.time()}
+    }
 
 
 def kept_fields(request: HttpRequest) -> dict[str, Any]:
@@ -111,11 +127,30 @@ class KeptFormMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method == "GET" and request.user.is_authenticated:
+        user = request.user
+        if request.method == "GET" and user.is_authenticated:
             kept = request.session.get(SESSION_KEY)
             if kept and request.path in kept:
                 entry = kept.pop(request.path)
                 request.session[SESSION_KEY] = kept
-                request._kept_fields = entry["fields"]  # type: ignore[attr-defined]
-                messages.warning(request, entry["message"])
-        return self.get_response(request)
+                fresh = time.time() - entry.get("at", 0) <= KEEP_SECONDS
+                # Anyone else signing in on this browser gets nothing, not even the message.
+                if fresh and entry.get("owner") == str(user.pk):
+                    request._kept_fields = entry["fields"]  # type: ignore[attr-defined]
+                    messages.warning(request, entry["message"])
+        response = self.get_response(request)
+        if user.is_authenticated:
+            last = request.get_signed_cookie(
+                LAST_ACCOUNT_COOKIE, default="", salt=COOKIE_SALT, max_age=LAST_ACCOUNT_MAX_AGE
+            )
+            if last != str(user.pk):
+                response.set_signed_cookie(
+                    LAST_ACCOUNT_COOKIE,
+                    str(user.pk),
+                    salt=COOKIE_SALT,
+                    max_age=LAST_ACCOUNT_MAX_AGE,
+                    secure=settings.SESSION_COOKIE_SECURE,
+                    httponly=True,
+                    samesite="Lax",
+                )
+        return response

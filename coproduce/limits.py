@@ -10,6 +10,7 @@ reader can take in at once, with room to spare for what people actually write.
 from __future__ import annotations
 
 import unicodedata
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -34,6 +35,10 @@ RESPONSE = 5_000  # the answer to an objection or a contribution ("you said, we 
 SIGNOFF_REASONS = 5_000  # a commissioner's reasons, read by every member
 CONTRIBUTION = 5_000  # an idea, comment or concern
 INVITATION_MESSAGE = 1_000  # a few personal words, quoted in the invitation email or text
+
+# The same form sent again this soon is a double tap or a retry on a slow connection, not a
+# second thing to record: starting a project, inviting someone, adding an idea.
+RESUBMIT_WINDOW = timedelta(minutes=1)
 
 TOO_LONG = _("Write at most %(limit_value)s characters; you wrote %(show_value)s.")
 NOT_ONE_LINE = _(

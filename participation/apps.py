@@ -8,9 +8,11 @@ class ParticipationConfig(AppConfig):
     verbose_name = _("Participation")
 
     def ready(self) -> None:
-        from allauth.account.signals import user_signed_up
+        from allauth.account.signals import email_confirmed, user_signed_up
+        from django.db.models.signals import post_save
 
         from coproduce.adapter import allow_signup_when
+        from coproduce.models import User
         from projects import evidence, signals
 
         from . import receivers, signup
@@ -33,3 +35,8 @@ class ParticipationConfig(AppConfig):
             receivers.member_joined, dispatch_uid="participation.member_joined"
         )
         user_signed_up.connect(receivers.user_signed_up, dispatch_uid="participation.signed_up")
+        # An address added later may have been invited too (close_for_member).
+        post_save.connect(receivers.account_saved, sender=User, dispatch_uid="participation.user")
+        email_confirmed.connect(
+            receivers.email_confirmed, dispatch_uid="participation.email_confirmed"
+        )

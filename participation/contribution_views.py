@@ -61,7 +61,8 @@ def contribution_respond(request: Request, slug: str, pk: int) -> HttpResponse:
     contribution = get_object_or_404(Contribution, pk=pk, project=access.project)
     form = ResponseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Please write a response."))
+        # The field's own words: "Please write a response.", or the length limit.
+        messages.error(request, " ".join(str(error) for error in form.errors["body"]))
     else:
         try:
             contributions.respond(

@@ -24,8 +24,9 @@ from .models import Contribution, ContributionKind, ContributionResponse
 def add_contribution(
     *, project: Project, author: User, kind: ContributionKind | str, body: str
 ) -> Contribution:
-    """Record an idea, comment or concern against the project's current stage, once: the
-    same one sent again returns the first."""
+    """Record an idea, comment or concern against the project's current stage. The same one
+    sent again within a minute (a double tap, a retry) returns the first; later, the same words
+    are a new contribution ("I still think so")."""
     limits.refuse_too_long(body, limit=limits.CONTRIBUTION, error=ProjectError)
     body = body.strip()
     if not body:
@@ -35,7 +36,12 @@ def add_contribution(
         raise ProjectError(_("This project is closed, so it can no longer be changed."))
     kind = ContributionKind(kind)
     same = Contribution.objects.filter(
-        project=project, author=author, stage=project.stage, kind=kind, body=body
+        project=project,
+        author=author,
+        stage=project.stage,
+        kind=kind,
+        body=body,
+        created_at__gte=timezone.now() - limits.RESUBMIT_WINDOW,
     ).first()
     if same is not None:
         return same

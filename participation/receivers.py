@@ -76,6 +76,26 @@ def member_joined(sender: type[Membership], *, membership: Membership, **kwargs:
     close_for_member(project=membership.project, user=membership.user)
 
 
+def close_for_new_address(user: User) -> None:
+    """A member who adds a phone number or verifies another email address may have been
+    invited there too: those invitations close as joined, like at joining."""
+    for membership in Membership.objects.active().filter(user=user).select_related("project"):
+        close_for_member(project=membership.project, user=user)
+
+
+def account_saved(
+    sender: type[User], *, instance: User, update_fields: Any = None, **kwargs: Any
+) -> None:
+    """Receiver for the User post_save: only when the phone number may have changed."""
+    if instance.phone and (update_fields is None or "phone" in update_fields):
+        close_for_new_address(instance)
+
+
+def email_confirmed(sender: Any, *, email_address: Any, **kwargs: Any) -> None:
+    """Receiver for allauth's email_confirmed."""
+    close_for_new_address(email_address.user)
+
+
 def user_signed_up(sender: Any, *, request: HttpRequest, user: User, **kwargs: Any) -> None:
     """Someone who signed up from an invitation link joins that project straight away."""
     invitation = signup.stashed(request)

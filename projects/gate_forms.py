@@ -85,4 +85,5 @@ class ObjectionResponseForm(forms.Form):
         label=_("Response"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What you did, or will do, about this objection."),
+        error_messages={"required": _("Please write a response.")},
     )

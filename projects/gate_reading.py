@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from . import evidence
 from .decision import Reason, RuleKind
@@ -195,12 +195,13 @@ def _describe_failure(gate: Gate) -> str:
 
 def _describe_not_decided(gate: Gate) -> str:
     bloc = gate.results.get("quorum_unreachable") or "lived"
-    figures = gate.results.get(bloc, {})
-    return _(
-        "Not decided: too few people left to reach the quorum. %(group)s needed "
-        "%(needed)d votes, and too few who could still vote remained. This is not a rejection: "
-        "a new decision can be proposed."
-    ) % {
-        "group": str(BLOC_NAMES[bloc]).capitalize(),
-        "needed": figures.get("quorum_needed", 0),
-    }
+    needed = int(gate.results.get(bloc, {}).get("quorum_needed", 0))
+    return ngettext(
+        "Not decided: too few people left to reach the quorum. %(group)s needed %(needed)d "
+        "vote, and too few who could still vote remained. This is not a rejection: a new "
+        "decision can be proposed.",
+        "Not decided: too few people left to reach the quorum. %(group)s needed %(needed)d "
+        "votes, and too few who could still vote remained. This is not a rejection: a new "
+        "decision can be proposed.",
+        needed,
+    ) % {"group": str(BLOC_NAMES[bloc]).capitalize(), "needed": needed}

@@ -248,7 +248,8 @@ def objection_respond(request: Request, slug: str, pk: int, vote_pk: int) -> Htt
     objection = get_object_or_404(Vote, pk=vote_pk, gate=gate)
     form = ObjectionResponseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Please write a response."))
+        # The field's own words: "Please write a response.", or the length limit.
+        messages.error(request, " ".join(str(error) for error in form.errors["body"]))
         return redirect(gate)
     try:
         gates.respond_to_objection(

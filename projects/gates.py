@@ -581,15 +581,23 @@ def respond_to_objection(*, objection: Vote, actor: User, body: str) -> Objectio
     body = body.strip()
     if not body:
         raise GateError(_("Please write a response."))
-    objection = Vote.objects.select_related("gate__project").get(pk=objection.pk)
+    # Locking the objection makes simultaneous sends of one response wait for each other, so
+    # the second finds the first and records nothing.
+    objection = (
+        Vote.objects.select_for_update(of=("self",))
+        .select_related("gate__project", "voter")
+        .get(pk=objection.pk)
+    )
     if objection.choice != Choice.OBJECT or not objection.gate.is_closed:
         raise GateError(_("Only objections to a closed decision can be answered here."))
-    existing = ObjectionResponse.objects.filter(objection=objection).first()
-    if existing is not None and existing.body == body:
-        return existing  # the same response sent again: nothing new to record
-    response, created = ObjectionResponse.objects.update_or_create(
-        objection=objection, defaults={"body": body, "responder": actor}
-    )
+    response = ObjectionResponse.objects.filter(objection=objection).first()
+    created = response is None
+    if response is None:
+        response = ObjectionResponse(objection=objection)
+    elif response.body == body:
+        return response  # the same response sent again: nothing new to record
+    response.body, response.responder, response.at = body, actor, timezone.now()
+    response.save()
     log_event(
         project=objection.gate.project,
         kind=EventKind.RESPONSE_RECORDED,

@@ -6,7 +6,6 @@ raises `ProjectError` carrying a plain-English message for the person who asked.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import Group
@@ -18,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
+from coproduce import limits
 from coproduce.models import User
 
 from . import signals
@@ -86,7 +86,6 @@ def log_event(
 # Slugs that would be hidden by a fixed route under /projects/.
 RESERVED_SLUGS = frozenset({"new"})
 # The same project started again by the same person this soon is a double tap or a retry.
-RESUBMIT_WINDOW = timedelta(minutes=1)
 
 
 def _unique_slug(title: str) -> str:
@@ -157,7 +156,7 @@ def create_project(
             created_by=creator,
             title=title,
             summary=summary,
-            created_at__gte=timezone.now() - RESUBMIT_WINDOW,
+            created_at__gte=timezone.now() - limits.RESUBMIT_WINDOW,
         )
         .order_by("-created_at")
         .first()
@@ -268,26 +267,17 @@ def _refuse_if_last_co_lead(membership: Membership) -> None:
         )
 
 
-def open_vote_of(membership: Membership) -> Gate | None:
-    """The open vote this member could vote on, if there is one (one query)."""
-    return (
-        Gate.objects.open()
-        .filter(project_id=membership.project_id, electorate__has_key=str(membership.user_id))
-        .first()
-    )
-
-
 def _refuse_while_voting(membership: Membership, refusal: str) -> None:
     """While a vote is open nobody may remove its voters or change their role: that would be
     a lever over the outcome (make a quorum unreachable, or move someone between groups).
     Leaving by one's own choice stays possible."""
-    gate = open_vote_of(membership)
-    if gate is not None and gate.closes_at is not None:
+    gate = Gate.objects.open_vote(membership.project_id)
+    if gate is not None and gate.in_electorate(membership.user_id) and gate.closes_at:
         raise ProjectError(
             refusal
             % {
                 "name": membership.user,
-                "when": date_format(timezone.localtime(gate.closes_at), "j F Y, H:i"),
+                "when": date_format(timezone.localtime(gate.closes_at), "DATETIME_FORMAT"),
             }
         )
 

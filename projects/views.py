@@ -127,12 +127,13 @@ def project_settings(request: Request, slug: str) -> HttpResponse:
 @login_required
 def members(request: Request, slug: str) -> HttpResponse:
     access = access_project(request.user, slug)
-    open_vote, voters = selectors.open_vote_electorate(access.project)
+    members = selectors.current_members(access.project)
+    open_vote, voters = selectors.open_vote_electorate(access.project, members)
     return render(
         request,
         "projects/members.html",
         access.page_context(
-            members=selectors.current_members(access.project),
+            members=members,
             open_vote=open_vote,
             voters=voters,
             may_leave=selectors.may_leave(access),

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from participation.models import Contribution, ContributionResponse
 from projects import gates
@@ -99,6 +103,15 @@ def test_resubmitting_the_same_idea_records_it_once(client: Client, project, exp
     assert again.status_code == 200
     assert Contribution.objects.count() == 1
     assert Event.objects.filter(kind=EventKind.CONTRIBUTION_ADDED).count() == 1
+
+
+def test_the_same_words_a_week_later_are_a_new_contribution(client: Client, project, expert2):
+    client.force_login(expert2)
+    data = {"kind": "comment", "body": "I still think we should open on Sundays."}
+    client.post(list_url(project), data)
+    with time_machine.travel(timezone.now() + timedelta(days=7)):
+        client.post(list_url(project), data)
+    assert Contribution.objects.count() == 2
 
 
 def test_the_same_words_as_another_kind_or_by_someone_else_are_their_own_contribution(

@@ -137,3 +137,20 @@ def test_a_removal_racing_the_opening_of_a_vote_never_leaves_a_removed_voter_on_
     assert gate.is_open
     assert removed is (str(expert2.pk) not in gate.electorate), outcomes
     assert isinstance(outcomes[0], services.ProjectError)
+
+
+def test_an_objection_response_sent_five_times_at_once_is_recorded_and_logged_once(
+    project, practitioner, practitioner2, expert, expert2
+):
+    gate = open_gate(project, practitioner, expert)
+    for voter in (expert, practitioner, practitioner2):
+        gates.cast_vote(gate=gate, voter=voter, choice=Choice.APPROVE)
+    objection = gates.cast_vote(gate=gate, voter=expert2, choice=Choice.OBJECT, reason="Cost")
+    respond = partial(
+        gates.respond_to_objection, objection=objection, actor=practitioner, body="We costed it."
+    )
+
+    outcomes = race([respond] * 5)
+
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    assert Event.objects.filter(kind=EventKind.RESPONSE_RECORDED).count() == 1

@@ -388,3 +388,20 @@ def test_a_decision_that_closed_early_says_when_it_closed_and_when_it_was_due(
     page = client.get(gate.get_absolute_url()).content.decode()
     assert "Voting closed" in page and "(early: it was due to close" in page
     assert "Voting was due to close" not in page
+
+
+def test_an_over_long_objection_response_is_refused_with_the_limit_not_a_wrong_message(
+    client, project, practitioner, practitioner2, expert, expert2
+):
+    gate = open_gate(project, practitioner, expert)
+    for voter in (expert, practitioner, practitioner2):
+        gates.cast_vote(gate=gate, voter=voter, choice=Choice.APPROVE)
+    objection = gates.cast_vote(gate=gate, voter=expert2, choice=Choice.OBJECT, reason="Cost")
+    client.force_login(practitioner)
+    target = reverse("projects:objection_respond", args=[project.slug, gate.pk, objection.pk])
+
+    page = client.post(target, {"body": "x" * 5_200}, follow=True).content.decode()
+
+    assert "Write at most 5,000 characters" in page
+    assert "Please write a response." not in page
+    assert events(EventKind.RESPONSE_RECORDED) == 0

@@ -46,6 +46,39 @@ def test_joining_by_one_invitation_closes_the_other_invitation_to_the_same_perso
     assert not [m for m in queue_due_reminders(now=later) if f":{by_phone.pk}:" in m.occasion]
 
 
+def test_a_member_who_joined_by_email_and_later_adds_their_phone_has_the_text_invitation_closed(
+    client: Client, project, practitioner, user_factory
+):
+    by_email = invite_to(project, practitioner, email="maya@example.org")
+    by_phone = invite_to(project, practitioner, phone="07700 900 123")
+    maya = user_factory(email="maya@example.org", phone="")
+    accept(invitation=by_email, user=maya)
+    by_phone.refresh_from_db()
+    assert by_phone.state() == InvitationState.PENDING  # nothing links the number to her yet
+
+    client.force_login(maya)
+    client.post(reverse("participation:preferences"), {"channel": "both", "phone": "07700 900123"})
+
+    by_phone.refresh_from_db()
+    assert by_phone.state() == InvitationState.ACCEPTED and by_phone.accepted_by == maya
+
+
+def test_a_member_who_verifies_another_email_address_has_the_invitation_there_closed(
+    project, practitioner, user_factory
+):
+    from allauth.account.signals import email_confirmed
+
+    maya = user_factory(email="maya@example.org")
+    services.add_member(project=project, user=maya, role=Role.PRACTITIONER, actor=practitioner)
+    work = invite_to(project, practitioner, email="maya@work.example.org")
+    address = EmailAddress.objects.create(user=maya, email="maya@work.example.org", verified=True)
+
+    email_confirmed.send(sender=EmailAddress, request=None, email_address=address)
+
+    work.refresh_from_db()
+    assert work.state() == InvitationState.ACCEPTED
+
+
 def test_a_number_the_link_proves_closes_the_invitation_to_that_number(
     project, practitioner, user_factory
 ):

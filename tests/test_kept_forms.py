@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -29,9 +30,17 @@ def sign_in_url(response) -> tuple[str, str]:
     return parts.path, parse_qs(parts.query)["next"][0]
 
 
+def session_ends(client: Client) -> None:
+    """The session runs out; the browser keeps its other cookies."""
+    client.cookies.pop(settings.SESSION_COOKIE_NAME)
+
+
 def test_a_vote_sent_after_the_session_ended_comes_back_to_the_decision_page_with_the_choice(
     client: Client, open_one, expert2
 ):
+    client.force_login(expert2)
+    client.get(open_one.get_absolute_url())
+    session_ends(client)
     vote_url = reverse("projects:gate_vote", args=[open_one.project.slug, open_one.pk])
     response = client.post(vote_url, {"choice": "object", "reason": "Evenings are too late"})
 
@@ -50,6 +59,29 @@ def test_a_vote_sent_after_the_session_ended_comes_back_to_the_decision_page_wit
 
     again = client.get(back_to).content.decode()
     assert "You were signed out" not in again
+
+
+def test_a_vote_kept_at_a_shared_computer_is_not_shown_to_the_next_person_who_signs_in(
+    client: Client, open_one, expert, expert2
+):
+    client.force_login(expert2)
+    client.get(open_one.get_absolute_url())
+    session_ends(client)
+    vote_url = reverse("projects:gate_vote", args=[open_one.project.slug, open_one.pk])
+    back_to = sign_in_url(client.post(vote_url, {"choice": "object", "reason": "Too late"}))[1]
+
+    client.post(reverse("account_login"), {"login": expert.email, "password": PASSWORD})
+    page = client.get(back_to).content.decode()
+
+    assert "Too late" not in page
+    assert "checked" not in page
+    assert "You were signed out" not in page
+
+
+def test_a_browser_keeps_only_the_latest_form(client: Client, open_one):
+    for n in range(5):
+        client.post(f"/projects/{open_one.project.slug}/gates/{open_one.pk + n}/vote/", {"x": "y"})
+    assert len(client.session[SESSION_KEY]) == 1
 
 
 def test_passwords_and_codes_are_never_kept(client: Client, open_one):
@@ -105,6 +137,9 @@ def test_an_idea_sent_after_the_session_ended_is_filled_in_again_after_sign_in(
     client: Client, project, expert2
 ):
     ideas = reverse("contributions:list", args=[project.slug])
+    client.force_login(expert2)
+    client.get(ideas)
+    session_ends(client)
     response = client.post(ideas, {"kind": "idea", "body": "Open the café on Sundays"})
 
     _login, back_to = sign_in_url(response)

@@ -4,7 +4,8 @@ There is at most one open invitation per project and address: inviting the same 
 sends that invitation again instead of making a second one. While its link still works the
 person keeps the link they hold (a double tap, a retry or a second co-lead never kills it);
 only an expired or withdrawn invitation gets a new link. An identical invitation sent again
-within a minute (RESUBMIT_WINDOW) is a double tap or a retry and sends nothing new.
+within a minute (`coproduce.limits.RESUBMIT_WINDOW`) is a double tap or a retry and sends nothing
+new.
 
 Once someone is a member of a project, every unanswered invitation to their addresses for it
 closes as accepted by them (`close_for_member`), so nothing waits, reminds or resends.
@@ -46,7 +47,6 @@ from . import outbox
 from .notify import invitee_messages
 
 # The same invitation sent again this soon is a double tap or a retry, not a new send.
-RESUBMIT_WINDOW = timedelta(minutes=1)
 
 
 class InvitationError(Exception):
@@ -226,7 +226,7 @@ def _link_works(invitation: Invitation, now: datetime) -> bool:
 
 
 def _just_sent(invitation: Invitation, now: datetime) -> bool:
-    return invitation.is_pending(now) and now - invitation.sent_at < RESUBMIT_WINDOW
+    return invitation.is_pending(now) and now - invitation.sent_at < limits.RESUBMIT_WINDOW
 
 
 def _log_send(

@@ -53,6 +53,14 @@ class GateQuerySet(models.QuerySet["Gate"]):
     def open(self) -> GateQuerySet:
         return self.filter(status=GateStatus.OPEN)
 
+    def open_vote(self, project_id: int) -> Gate | None:
+        """The project's open vote, if any (a project has at most one decision in progress).
+
+        While it is open, nobody in its electorate (`Gate.in_electorate`) can be removed or
+        change role: the members page and the membership services both ask this.
+        """
+        return self.open().filter(project_id=project_id).first()
+
     def due(self, now: datetime | None = None) -> GateQuerySet:
         """Open gates whose voting window has ended."""
         return self.open().filter(closes_at__lte=now or timezone.now())
