@@ -11,13 +11,15 @@ class ProjectsConfig(AppConfig):
 
         from coproduce.models import User
 
-        from . import gates, signals
+        from . import gate_closing, signals
 
         # The membership services cannot import the gate services (which import them).
         signals.stopped_voting.connect(
-            gates.member_stopped_voting, dispatch_uid="projects.stopped_voting"
+            gate_closing.member_stopped_voting, dispatch_uid="projects.stopped_voting"
         )
         # Staff switch accounts off in the admin, which calls no service of ours.
         post_save.connect(
-            gates.account_switched_off, sender=User, dispatch_uid="projects.account_switched_off"
+            gate_closing.account_switched_off,
+            sender=User,
+            dispatch_uid="projects.account_switched_off",
         )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from coproduce.http import AuthenticatedHttpRequest as Request
 from coproduce.kept_forms import form_page, kept_fields, post_only
 
-from . import gate_reading, gates, guards
+from . import gate_closing, gate_reading, gates, guards
 from .gate_forms import ObjectionResponseForm, OpenGateForm, ProposalForm, SignOffForm, VoteForm
 from .models import Gate, Vote
 from .permissions import MANAGE_GATES, SIGN_OFF, VIEW_PROJECT, VOTE, ProjectAccess, access_project
@@ -55,7 +55,7 @@ def _gate_page(
     my_vote = None if gate.is_draft else Vote.objects.filter(gate=gate, voter=user).first()
     context["my_vote"] = my_vote
     if gate.is_open:
-        context["turnout"] = gates.turnout(gate)
+        context["turnout"] = gate_closing.turnout(gate)
         if access.can(VOTE) and gate.in_electorate(user.pk):
             before = {"choice": my_vote.choice, "reason": my_vote.reason} if my_vote else {}
             context["vote_form"] = vote_form or VoteForm(initial={**before, **kept} or None)

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from projects import gates, services
+from projects import gate_closing, services
 from projects.models import Choice, Gate, GateStatus, Project, Role, Stage, Vote
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ HISTORY_BUDGET = 7  # session, user, membership, 2 x guardian perms, count, one 
 def open_gate(project: Project, **fields) -> Gate:
     """An open gate made directly, with the electorate the gate services would fix."""
     now = timezone.now()
-    fields.setdefault("electorate", gates.electorate_now(project.pk))
+    fields.setdefault("electorate", gate_closing.electorate_now(project.pk))
     return Gate.objects.create(
         project=project,
         from_stage=project.stage,

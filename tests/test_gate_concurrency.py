@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from projects import gates, services
+from projects import gate_closing, gates, services
 from projects.models import Choice, Event, EventKind, Gate, GateStatus, Role, Vote
 from tests.concurrency import postgresql_only, race
 from tests.gate_helpers import deadline, lived_take_part, open_gate
@@ -42,7 +42,7 @@ def test_votes_racing_the_close_are_counted_or_refused_and_the_outcome_matches_t
         partial(gates.cast_vote, gate=gate, voter=v, choice=Choice.APPROVE) for v in voters
     ]
     jobs.insert(
-        6, partial(gates.close_gate, gate_id=gate.pk, now=deadline(gate) + timedelta(seconds=1))
+        6, partial(gate_closing.close_gate, gate_id=gate.pk, now=deadline(gate) + timedelta(seconds=1))
     )
     outcomes = race(jobs)
 
@@ -57,7 +57,7 @@ def test_votes_racing_the_close_are_counted_or_refused_and_the_outcome_matches_t
     assert gate.is_closed
     counted = gate.results["lived"]["approvals"] + gate.results["learned"]["approvals"]
     assert counted == stored
-    assert gate.passed == gates.tally(gate).passed
+    assert gate.passed == gate_closing.tally(gate).passed
 
 
 def test_ten_simultaneous_identical_proposals_make_one_draft(project, practitioner):
@@ -115,7 +115,7 @@ def test_a_removal_racing_the_opening_of_a_vote_never_leaves_a_removed_voter_on_
     lived_take_part(project, expert)
     gate = gates.draft_gate(project=project, actor=practitioner, proposal="p", what_changes="w")
     leaving = project.memberships.get(user=expert2)
-    read_electorate = gates.electorate_now
+    read_electorate = gate_closing.electorate_now
 
     def slow_read(project_id: int) -> dict[str, str]:
         # Widen the window between reading who may vote and the vote showing as open.

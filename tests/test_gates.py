@@ -9,7 +9,7 @@ import time_machine
 from django.utils import timezone
 
 from participation.models import Contribution
-from projects import gate_reading, gates, guards, services
+from projects import gate_closing, gate_reading, gates, guards, services
 from projects.models import (
     Choice,
     Event,
@@ -366,14 +366,14 @@ def test_a_deactivated_account_neither_counts_towards_a_group_nor_as_the_commiss
 def test_turnout_is_counted_per_bloc(project, practitioner, expert):
     gate = open_gate(project, practitioner, expert)
     gates.cast_vote(gate=gate, voter=expert, choice=Choice.ABSTAIN)
-    assert gates.turnout(gate) == {"lived": (1, 2), "learned": (0, 2)}
+    assert gate_closing.turnout(gate) == {"lived": (1, 2), "learned": (0, 2)}
 
 
 def test_closing_a_closed_gate_does_nothing(project, practitioner, expert):
     gate = open_gate(project, practitioner, expert)
     with time_machine.travel(timezone.now() + timedelta(days=4)):
-        assert gates.close_gate(gate_id=gate.pk) is not None
-        assert gates.close_gate(gate_id=gate.pk) is None
+        assert gate_closing.close_gate(gate_id=gate.pk) is not None
+        assert gate_closing.close_gate(gate_id=gate.pk) is None
 
 
 def test_a_co_lead_cannot_move_a_voter_between_groups_mid_vote(
@@ -410,7 +410,7 @@ def test_someone_who_joins_after_voting_opened_cannot_vote_on_it(
     newcomer = join(project, Role.EXPERT_BY_EXPERIENCE)
     with pytest.raises(gates.GateError, match="joined after voting opened"):
         gates.cast_vote(gate=gate, voter=newcomer, choice=Choice.APPROVE)
-    assert gates.turnout(gate) == {"lived": (0, 2), "learned": (0, 2)}
+    assert gate_closing.turnout(gate) == {"lived": (0, 2), "learned": (0, 2)}
 
 
 def test_an_objector_who_leaves_mid_vote_still_has_their_vote_counted(
@@ -517,15 +517,15 @@ def test_one_gate_failing_to_close_does_not_hold_the_others_open(
     join(other, Role.EXPERT_BY_EXPERIENCE)
     broken = open_gate(other, other.created_by, other_expert)
     gate = open_gate(project, practitioner, expert)
-    real_close = gates.close_gate
+    real_close = gate_closing.close_gate
 
     def flaky(*, gate_id: int, now=None):
         if gate_id == broken.pk:
             raise RuntimeError("broken")
         return real_close(gate_id=gate_id, now=now)
 
-    monkeypatch.setattr(gates, "close_gate", flaky)
-    assert gates.close_due_gates(now=deadline(gate) + timedelta(seconds=1)) == [gate.pk]
+    monkeypatch.setattr(gate_closing, "close_gate", flaky)
+    assert gate_closing.close_due_gates(now=deadline(gate) + timedelta(seconds=1)) == [gate.pk]
     assert f"Could not close gate {broken.pk}" in caplog.text
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from projects import gates
+from projects import gate_closing
 from projects.models import Gate, GateStatus, Membership, Stage
 from tests.browser.conftest import assert_accessible
 
@@ -53,7 +53,7 @@ def busy_project(project):
         status=GateStatus.OPEN,
         opened_at=now,
         closes_at=now + timedelta(hours=72),
-        electorate=gates.electorate_now(project.pk),
+        electorate=gate_closing.electorate_now(project.pk),
     )
     return project
 
