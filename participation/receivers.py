@@ -18,7 +18,8 @@ from projects.models import Gate, Membership, MembershipQuerySet, Role, SignOff
 from . import signup
 from .models import MessageKind
 from .services import outbox
-from .services.invitations import InvitationError, accept, close_for_member
+from .services.invitations import InvitationError, close_for_member
+from .services.joining import accept
 from .services.notify import notify_users
 
 logger = logging.getLogger(__name__)

@@ -42,7 +42,10 @@ def test_votes_racing_the_close_are_counted_or_refused_and_the_outcome_matches_t
         partial(gates.cast_vote, gate=gate, voter=v, choice=Choice.APPROVE) for v in voters
     ]
     jobs.insert(
-        6, partial(gate_closing.close_gate, gate_id=gate.pk, now=deadline(gate) + timedelta(seconds=1))
+        6,
+        partial(
+            gate_closing.close_gate, gate_id=gate.pk, now=deadline(gate) + timedelta(seconds=1)
+        ),
     )
     outcomes = race(jobs)
 

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from participation.models import Invitation, InvitationState, OutboxMessage
-from participation.services.invitations import InvitationError, accept, invite, resend
+from participation.services.invitations import InvitationError, invite, resend
+from participation.services.joining import accept
 from participation.services.reminders import queue_due_reminders
 from participation.tokens import invitation_token
 from projects import services

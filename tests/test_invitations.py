@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from participation import tokens
 from participation.models import Invitation, InvitationState, OutboxMessage
-from participation.services.invitations import InvitationError, accept, invite, resend, revoke
+from participation.services.invitations import InvitationError, invite, resend, revoke
+from participation.services.joining import accept
 from projects.models import Event, EventKind, Membership, Role
 from tests.participation_fixtures import token_in, use_locmem_sms
 
@@ -343,7 +344,7 @@ def test_the_text_message_says_the_link_works_until_the_expiry_day(
 def test_reminders_after_a_key_rotation_carry_the_link_already_sent_while_the_old_key_is_kept(
     project, practitioner, settings, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from participation.services.invitations import find
+    from participation.services.joining import find
     from participation.services.reminders import queue_due_reminders
     from participation.tasks import relay_outbox
 

@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from coproduce.models import User
 from participation.models import Invitation, InvitationState, NotificationPreference
-from participation.services.invitations import accept, invite, revoke
+from participation.services.invitations import invite, revoke
+from participation.services.joining import accept
 from participation.tokens import invitation_token
 from projects.models import Membership, Role
 from tests.factories import PASSWORD

@@ -10,7 +10,8 @@ import time_machine
 from django.core.management import call_command
 
 from participation.models import MessageKind, OutboxMessage
-from participation.services.invitations import accept, invite
+from participation.services.invitations import invite
+from participation.services.joining import accept
 from participation.services.reminders import queue_due_reminders
 from participation.tasks import relay_outbox, send_reminders
 from projects import gates, services

@@ -1,4 +1,4 @@
-"""Invite, resend, withdraw and accept invitations.
+"""Invite, resend and withdraw invitations (joining through one is `joining`).
 
 There is at most one open invitation per project and address: inviting the same person again
 sends that invitation again instead of making a second one. While its link still works the
@@ -33,14 +33,12 @@ from coproduce import limits
 from coproduce.contact import InvalidContact, normalise_email, optional_phone
 from coproduce.models import User
 from projects.models import EventKind, Membership, Project, Role
-from projects.services import add_member, log_event
+from projects.services import log_event
 
 from ..models import (
-    ChannelChoice,
     Invitation,
     InvitationState,
     MessageKind,
-    NotificationPreference,
 )
 from ..tokens import LinkLost, hash_token, invitation_token, new_nonce, sent_token
 from . import outbox
@@ -352,7 +350,8 @@ def invite(
     return sent
 
 
-def _locked(invitation: Invitation) -> Invitation:
+def locked(invitation: Invitation) -> Invitation:
+    """The invitation re-read and locked (not its project) until the transaction ends."""
     return (
         Invitation.objects.select_for_update(of=("self",))
         .select_related("project", "invited_by")
@@ -370,7 +369,7 @@ def resend(*, invitation: Invitation, actor: User | None, now: datetime | None =
     """
     now = now or timezone.now()
     with transaction.atomic():
-        invitation = _locked(invitation)
+        invitation = locked(invitation)
         if invitation.accepted_at is not None:
             raise InvitationError(_("This invitation has already been accepted."))
         if invitation.project.is_closed:
@@ -393,84 +392,13 @@ def resend(*, invitation: Invitation, actor: User | None, now: datetime | None =
 @transaction.atomic
 def revoke(*, invitation: Invitation, now: datetime | None = None) -> Invitation:
     """Withdraw an invitation: its link stops working. Sending it again brings it back."""
-    invitation = _locked(invitation)
+    invitation = locked(invitation)
     if invitation.accepted_at is not None:
         raise InvitationError(_("This invitation has already been accepted."))
     if invitation.revoked_at is None:
         invitation.revoked_at = now or timezone.now()
         invitation.save(update_fields=["revoked_at"])
     return invitation
-
-
-def find(token: str) -> Invitation | None:
-    """The invitation a link points at, whatever its state; None for a link we never made."""
-    if not token or len(token) > 100:
-        return None
-    return (
-        Invitation.objects.select_related("project", "invited_by", "accepted_by")
-        .filter(token_hash=hash_token(token))
-        .first()
-    )
-
-
-def addressed_to(invitation: Invitation, user: User) -> bool:
-    """Was this invitation sent to an email address of this account?"""
-    if not invitation.email:
-        return False
-    if user.email.lower() == invitation.email:
-        return True
-    return bool(
-        EmailAddress.objects.filter(
-            user=user, email__iexact=invitation.email, verified=True
-        ).exists()
-    )
-
-
-def dead_link_message(state: InvitationState) -> str:
-    return {
-        InvitationState.ACCEPTED: _("This invitation has already been used."),
-        InvitationState.EXPIRED: _("This invitation has expired."),
-        InvitationState.REVOKED: _("This invitation was withdrawn."),
-    }.get(state, "")
-
-
-@transaction.atomic
-def accept(
-    *, invitation: Invitation, user: User, signed_up: bool = False, now: datetime | None = None
-) -> Membership:
-    """Join the project the invitation is for. Single use: only a join that adds a member uses
-    it up. Pressing join again after joining (a double tap, ten impatient taps) returns the
-    membership; someone who was already a member is refused (AlreadyMember) and the link
-    stays for the person it was sent to.
-
-    `signed_up` says the account was just made from this invitation's link.
-    """
-    now = now or timezone.now()
-    invitation = _locked(invitation)
-    membership = Membership.objects.active().filter(project=invitation.project, user=user).first()
-    state = invitation.state(now)
-    if membership is not None:
-        if state == InvitationState.ACCEPTED and invitation.accepted_by_id == user.pk:
-            return membership
-        if state == InvitationState.PENDING and addressed_to(invitation, user):
-            # Their own invitation, and they are in already: it closes as joined.
-            close_for_member(project=invitation.project, user=user, now=now)
-            return membership
-        raise AlreadyMember(
-            _("You are already a member of %(project)s.") % {"project": invitation.project}
-        )
-    if state != InvitationState.PENDING:
-        raise InvitationError(dead_link_message(state), state=state)
-    if invitation.project.is_closed:
-        raise InvitationError(_("This project has closed, so nobody new can join it."))
-    # A link can be forwarded: only the invitee's own account takes on the invited number,
-    # or someone else's messages would be texted to the invitee's phone.
-    if invitation.phone and (signed_up or addressed_to(invitation, user)):
-        _remember_phone(invitation, user)
-    invitation.accepted_at, invitation.accepted_by = now, user
-    invitation.save(update_fields=["accepted_at", "accepted_by"])
-    # Adding the member closes every other invitation to their addresses (`close_for_member`).
-    return add_member(project=invitation.project, user=user, role=invitation.role, actor=user)
 
 
 def close_for_member(*, project: Project, user: User, now: datetime | None = None) -> int:
@@ -492,15 +420,3 @@ def close_for_member(*, project: Project, user: User, now: datetime | None = Non
         .filter(reaches)
         .update(accepted_at=now or timezone.now(), accepted_by=user)
     )
-
-
-def _remember_phone(invitation: Invitation, user: User) -> None:
-    """The text message proved the number, so keep it; someone invited only by text gets
-    their messages by text too, unless they already chose otherwise."""
-    if not user.phone:
-        user.phone = invitation.phone
-        user.save(update_fields=["phone"])
-    if not invitation.email:
-        NotificationPreference.objects.get_or_create(
-            user=user, defaults={"channel": ChannelChoice.SMS}
-        )

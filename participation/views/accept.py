@@ -27,7 +27,7 @@ from projects.models import Membership
 from .. import signup
 from ..forms import AcceptForm
 from ..models import Invitation, InvitationState
-from ..services import invitations
+from ..services import joining
 from ..services.invitations import AlreadyMember, InvitationError
 
 
@@ -46,7 +46,7 @@ def _is_member(invitation: Invitation, user: User) -> bool:
 
 
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = invitations.find(token)
+    invitation = joining.find(token)
     if invitation is None:
         return _dead(request, None, "unknown")
     user = request.user if isinstance(request.user, User) else None
@@ -77,12 +77,12 @@ def _invite_to_sign_up(request: HttpRequest, invitation: Invitation) -> HttpResp
 
 
 def _join(request: HttpRequest, invitation: Invitation, user: User) -> HttpResponse:
-    matches = invitations.addressed_to(invitation, user)
+    matches = joining.addressed_to(invitation, user)
     form = AcceptForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if matches or form.cleaned_data["confirm_account"]:
             try:
-                invitations.accept(invitation=invitation, user=user)
+                joining.accept(invitation=invitation, user=user)
             except AlreadyMember as error:
                 messages.info(request, str(error))
                 return redirect(invitation.project)

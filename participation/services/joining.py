@@ -1,0 +1,106 @@
+"""Joining a project through an invitation link: finding the invitation a link points at,
+whose it is, and accepting it.
+
+An invitation is used up only by a join that adds a member; joining closes the person's other
+invitations to the project (`invitations.close_for_member`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coproduce.models import User
+from projects.models import Membership
+from projects.services import add_member
+
+from ..models import ChannelChoice, Invitation, InvitationState, NotificationPreference
+from ..tokens import hash_token
+from .invitations import AlreadyMember, InvitationError, close_for_member, locked
+
+
+def find(token: str) -> Invitation | None:
+    """The invitation a link points at, whatever its state; None for a link we never made."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        Invitation.objects.select_related("project", "invited_by", "accepted_by")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+def addressed_to(invitation: Invitation, user: User) -> bool:
+    """Was this invitation sent to an email address of this account?"""
+    if not invitation.email:
+        return False
+    if user.email.lower() == invitation.email:
+        return True
+    return bool(
+        EmailAddress.objects.filter(
+            user=user, email__iexact=invitation.email, verified=True
+        ).exists()
+    )
+
+
+def dead_link_message(state: InvitationState) -> str:
+    return {
+        InvitationState.ACCEPTED: _("This invitation has already been used."),
+        InvitationState.EXPIRED: _("This invitation has expired."),
+        InvitationState.REVOKED: _("This invitation was withdrawn."),
+    }.get(state, "")
+
+
+@transaction.atomic
+def accept(
+    *, invitation: Invitation, user: User, signed_up: bool = False, now: datetime | None = None
+) -> Membership:
+    """Join the project the invitation is for. Single use: only a join that adds a member uses
+    it up. Pressing join again after joining (a double tap, ten impatient taps) returns the
+    membership; someone who was already a member is refused (AlreadyMember) and the link
+    stays for the person it was sent to.
+
+    `signed_up` says the account was just made from this invitation's link.
+    """
+    now = now or timezone.now()
+    invitation = locked(invitation)
+    membership = Membership.objects.active().filter(project=invitation.project, user=user).first()
+    state = invitation.state(now)
+    if membership is not None:
+        if state == InvitationState.ACCEPTED and invitation.accepted_by_id == user.pk:
+            return membership
+        if state == InvitationState.PENDING and addressed_to(invitation, user):
+            # Their own invitation, and they are in already: it closes as joined.
+            close_for_member(project=invitation.project, user=user, now=now)
+            return membership
+        raise AlreadyMember(
+            _("You are already a member of %(project)s.") % {"project": invitation.project}
+        )
+    if state != InvitationState.PENDING:
+        raise InvitationError(dead_link_message(state), state=state)
+    if invitation.project.is_closed:
+        raise InvitationError(_("This project has closed, so nobody new can join it."))
+    # A link can be forwarded: only the invitee's own account takes on the invited number,
+    # or someone else's messages would be texted to the invitee's phone.
+    if invitation.phone and (signed_up or addressed_to(invitation, user)):
+        _remember_phone(invitation, user)
+    invitation.accepted_at, invitation.accepted_by = now, user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    # Adding the member closes every other invitation to their addresses (`close_for_member`).
+    return add_member(project=invitation.project, user=user, role=invitation.role, actor=user)
+
+
+def _remember_phone(invitation: Invitation, user: User) -> None:
+    """The text message proved the number, so keep it; someone invited only by text gets
+    their messages by text too, unless they already chose otherwise."""
+    if not user.phone:
+        user.phone = invitation.phone
+        user.save(update_fields=["phone"])
+    if not invitation.email:
+        NotificationPreference.objects.get_or_create(
+            user=user, defaults={"channel": ChannelChoice.SMS}
+        )
