@@ -40,6 +40,10 @@ LAST_ACCOUNT_COOKIE = "coproduce_last_account"
 LAST_ACCOUNT_MAX_AGE = 60 * 60 * 24 * 30
 COOKIE_SALT = "coproduce.kept_forms"
 
+SIGNED_OUT = _(
+    "You have been signed out, so what you sent has not been saved yet. Sign in again and it "
+    "will be waiting for you to send."
+)
 SEND_AGAIN = _(
     "You were signed out before this was sent, so nothing was saved. Please send it again."
 )
@@ -110,6 +114,8 @@ def keep(request: HttpRequest, page: str, message: str | Promise) -> None:
     request.session[SESSION_KEY] = {
         page: {"fields": fields, "message": str(message), "owner": owner, "at": time.time()}
     }
+    # Said on the sign-in page, so nobody leaves there believing it was sent.
+    messages.warning(request, SIGNED_OUT)
 
 
 def kept_fields(request: HttpRequest) -> dict[str, Any]:

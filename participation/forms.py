@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coproduce import limits
-from coproduce.contact import MAX_EMAIL_LENGTH, InvalidContact, optional_phone
+from coproduce.contact import InvalidContact, optional_phone, validate_email_address
 from projects.models import Role
 
 from .models import ChannelChoice, NotificationPreference, Topic
@@ -44,18 +44,19 @@ class InviteForm(forms.Form):
         help_text=_("Used to greet them in the invitation."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+    # No max_length: a browser would cut a pasted address short without a word; the one
+    # check that every email form uses says what is wrong instead.
     email = forms.EmailField(
         label=_("Their email address"),
-        max_length=MAX_EMAIL_LENGTH,
         required=False,
-        error_messages={
-            "invalid": _("Enter a full email address, like name@example.org."),
-            "max_length": _(
-                "This email address is too long: an address has at most %(limit_value)d characters."
-            ),
-        },
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # In place of Django's own check, which lets 320-character addresses through.
+        self.fields["email"].validators = [validate_email_address]
+
     phone = PhoneField(
         label=_("Their mobile number"),
         help_text=_("Give an email address, a mobile number or both. We text the link to mobiles."),

@@ -140,6 +140,20 @@ def _unreachable_bloc(gate: Gate, decision: Decision, still_to_vote: set[int]) -
     return None
 
 
+def ended_by_leaving(project_id: int, user_id: int) -> Gate | None:
+    """The open vote that this person leaving now would end as not decided (their group could
+    no longer reach its quorum without them), so the leave page can say so first; else None."""
+    gate = Gate.objects.open_vote(project_id)
+    if gate is None:
+        return None
+    still_to_vote = _still_to_vote(gate)
+    if user_id not in still_to_vote:
+        return None
+    if _unreachable_bloc(gate, tally(gate), still_to_vote - {user_id}) is None:
+        return None
+    return gate
+
+
 def close_if_settled(gate: Gate, *, now: datetime) -> Gate | None:
     """Close a locked open gate early when its outcome cannot change any more: everyone who
     can still vote has, or a group can no longer reach its quorum (not decided)."""

@@ -146,12 +146,19 @@ def gate_edit(request: Request, slug: str, pk: int) -> HttpResponse:
     form = ProposalForm(request.POST, instance=copy(gate))
     if form.is_valid():
         try:
-            gates.update_draft(gate=gate, actor=request.user, **form.cleaned_data)
+            updated = gates.update_draft(gate=gate, actor=request.user, **form.cleaned_data)
         except gates.GateError as error:
-            form.add_error(None, str(error))
+            # The decision moved on (opened or withdrawn in another tab): say so on its page.
+            messages.error(request, str(error))
         else:
-            messages.success(request, _("Proposal updated."))
-            return redirect(gate)
+            changed = updated.revised_at != gate.revised_at
+            messages.success(
+                request,
+                _("Proposal updated.")
+                if changed
+                else _("Nothing changed: the words are the same."),
+            )
+        return redirect(gate)
     return _gate_page(request, access, gate, proposal_form=form, status=400)
 
 
@@ -179,10 +186,13 @@ def gate_open(request: Request, slug: str, pk: int) -> HttpResponse:
                 gate=gate, actor=request.user, window_hours=form.cleaned_data["window_hours"]
             )
         except gates.GateError as error:
-            form.add_error(None, str(error))
+            if gate.is_draft:
+                form.add_error(None, str(error))  # a check failed: shown by the form
+                return _gate_page(request, access, gate, open_form=form, status=400)
+            messages.error(request, str(error))  # withdrawn or closed in another tab
         else:
             messages.success(request, _("Voting is open. Members can now vote."))
-            return redirect(gate)
+        return redirect(gate)
     return _gate_page(request, access, gate, open_form=form, status=400)
 
 

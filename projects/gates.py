@@ -43,7 +43,9 @@ logger = logging.getLogger(__name__)
 
 # Said on the gate page instead of a voting form, and if such a vote is sent anyway.
 JOINED_AFTER_OPENING = gettext_lazy(
-    "You joined after voting opened, so this decision is for the members at that time."
+    "You could not vote on this decision when voting opened (you joined, or took a voting "
+    "role, after that), so it is for the people who could vote then. You can vote on the next "
+    "decision."
 )
 
 
@@ -373,7 +375,11 @@ def respond_to_objection(*, objection: Vote, actor: User, body: str) -> Objectio
         project=objection.gate.project,
         kind=EventKind.RESPONSE_RECORDED,
         actor=actor,
-        summary=_("%(name)s responded to an objection by %(voter)s.")
+        summary=(
+            _("%(name)s responded to an objection by %(voter)s.")
+            if created
+            else _("%(name)s changed the response to an objection by %(voter)s.")
+        )
         % {"name": actor, "voter": objection.voter},
         data={"vote": objection.pk, "updated": not created},
     )

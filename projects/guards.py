@@ -63,8 +63,8 @@ def _lived_participation(
     took_part = evidence.participants(project, stage, proposed_at) & lived
     if took_part:
         message = ngettext(
-            "%(n)d expert by experience took part in this stage before the proposal was written.",
-            "%(n)d experts by experience took part in this stage before the proposal was written.",
+            "%(n)d expert by experience has taken part in this stage.",
+            "%(n)d experts by experience have taken part in this stage.",
             len(took_part),
         ) % {"n": len(took_part)}
         return GuardResult(code="lived_participation", passed=True, message=message)
@@ -99,9 +99,15 @@ def _objections_answered(project: Project) -> GuardResult:
         if last_closed
         else 0
     )
+    if unanswered == 0:
+        return GuardResult(
+            code="objections_answered",
+            passed=True,
+            message=_("No objection to an earlier decision is waiting for a response."),
+        )
     return GuardResult(
         code="objections_answered",
-        passed=unanswered == 0,
+        passed=False,
         message=ngettext(
             "Every objection to the last decision needs a recorded response. "
             "%(n)d still needs one.",

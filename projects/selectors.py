@@ -130,6 +130,13 @@ def members_by_bloc(project: Project) -> list[BlocMembers]:
     ]
 
 
+def sole_co_lead(members: list[Membership]) -> int | None:
+    """The user id of the project's only co-lead who can act, when there is just one: they can
+    neither step down, nor leave, nor be removed (`services.last_co_lead_refusal`)."""
+    co_leads = [m.user_id for m in members if m.is_co_lead and m.takes_part]
+    return co_leads[0] if len(co_leads) == 1 else None
+
+
 def may_leave(access: ProjectAccess) -> bool:
     """Any current member may leave, but a closed project is a read-only record."""
     return not access.project.is_closed

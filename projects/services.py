@@ -13,8 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from guardian.shortcuts import assign_perm
 
 from coproduce import limits
@@ -251,35 +253,54 @@ def _locked(membership: Membership) -> Membership:
     return fresh
 
 
-def _refuse_if_last_co_lead(membership: Membership) -> None:
+LAST_CO_LEAD = _lazy(
+    "%(name)s is the only co-lead. Make someone else a co-lead first: a project always needs "
+    "at least one."
+)
+NOT_REMOVED_WHILE_VOTING = _lazy(
+    "%(name)s can vote on the decision that is open now, so they cannot be removed until voting "
+    "closes on %(when)s. Nobody can change who decides while a vote is open."
+)
+ROLE_FIXED_WHILE_VOTING = _lazy(
+    "%(name)s can vote on the decision that is open now, so their role cannot change until "
+    "voting closes on %(when)s. Nobody can change who decides while a vote is open."
+)
+
+
+def last_co_lead_refusal(membership: Membership) -> str | None:
+    """Why this member cannot stop being a co-lead (nor leave, nor be removed), or None: they
+    are the only co-lead who can act."""
     if membership.is_co_lead and not (
         Membership.objects.co_leads()
         .filter(project_id=membership.project_id)
         .exclude(pk=membership.pk)
         .exists()
     ):
-        raise ProjectError(
-            _(
-                "%(name)s is the only co-lead. Make someone else a co-lead first: a project "
-                "always needs at least one."
-            )
-            % {"name": membership.user}
-        )
+        return str(LAST_CO_LEAD) % {"name": membership.user}
+    return None
 
 
-def _refuse_while_voting(membership: Membership, refusal: str) -> None:
-    """While a vote is open nobody may remove its voters or change their role: that would be
-    a lever over the outcome (make a quorum unreachable, or move someone between groups).
-    Leaving by one's own choice stays possible."""
+def voting_refusal(membership: Membership, refusal: str | Promise) -> str | None:
+    """`refusal` in words, or None. While a vote is open nobody may remove its voters or change
+    their role: that would be a lever over the outcome (make a quorum unreachable, or move
+    someone between groups). Leaving by one's own choice stays possible."""
     gate = Gate.objects.open_vote(membership.project_id)
     if gate is not None and gate.in_electorate(membership.user_id) and gate.closes_at:
-        raise ProjectError(
-            refusal
-            % {
-                "name": membership.user,
-                "when": date_format(timezone.localtime(gate.closes_at), "DATETIME_FORMAT"),
-            }
-        )
+        return str(refusal) % {
+            "name": membership.user,
+            "when": date_format(timezone.localtime(gate.closes_at), "DATETIME_FORMAT"),
+        }
+    return None
+
+
+def removal_refusal(membership: Membership) -> str | None:
+    """Why a co-lead cannot remove this member now, or None (the remove page asks first)."""
+    return last_co_lead_refusal(membership) or voting_refusal(membership, NOT_REMOVED_WHILE_VOTING)
+
+
+def _refuse(refusal: str | None) -> None:
+    if refusal is not None:
+        raise ProjectError(refusal)
 
 
 @transaction.atomic
@@ -290,13 +311,7 @@ def change_role(*, membership: Membership, role: Role | str, actor: User) -> Mem
     membership = _locked(membership)
     if membership.role == role:
         return membership
-    _refuse_while_voting(
-        membership,
-        _(
-            "%(name)s can vote on the decision that is open now, so their role cannot change "
-            "until voting closes on %(when)s. Nobody can change who decides while a vote is open."
-        ),
-    )
+    _refuse(voting_refusal(membership, ROLE_FIXED_WHILE_VOTING))
     _refuse_commissioner_co_lead(role, membership.is_co_lead)
     old = membership.get_role_display()
     could_vote = membership.can_vote
@@ -322,7 +337,7 @@ def set_co_lead(*, membership: Membership, is_co_lead: bool, actor: User) -> Mem
     if membership.is_co_lead == is_co_lead:
         return membership
     if not is_co_lead:
-        _refuse_if_last_co_lead(membership)
+        _refuse(last_co_lead_refusal(membership))
     _refuse_commissioner_co_lead(Role(membership.role), is_co_lead)
     membership.is_co_lead = is_co_lead
     membership.save(update_fields=["is_co_lead"])
@@ -346,7 +361,7 @@ def _end_membership(
     actor: User,
     kind: EventKind,
     summary: str,
-    while_voting: str | None = None,
+    while_voting: str | Promise | None = None,
 ) -> bool:
     """End the membership; False if it had already ended (a second press changes nothing).
 
@@ -357,9 +372,9 @@ def _end_membership(
         membership = _locked(membership)
     except NoLongerMember:
         return False
-    _refuse_if_last_co_lead(membership)
+    _refuse(last_co_lead_refusal(membership))
     if while_voting is not None:
-        _refuse_while_voting(membership, while_voting)
+        _refuse(voting_refusal(membership, while_voting))
     could_vote = membership.can_vote
     membership.left_at = timezone.now()
     membership.is_co_lead = False
@@ -384,10 +399,7 @@ def remove_member(*, membership: Membership, actor: User) -> bool:
         actor=actor,
         kind=EventKind.MEMBER_REMOVED,
         summary=_("%(name)s was removed from the project."),
-        while_voting=_(
-            "%(name)s can vote on the decision that is open now, so they cannot be removed "
-            "until voting closes on %(when)s. Nobody can change who decides while a vote is open."
-        ),
+        while_voting=NOT_REMOVED_WHILE_VOTING,
     )
 
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from coproduce.http import AuthenticatedHttpRequest as Request
 from coproduce.kept_forms import form_page, kept_fields, post_only
 
-from . import selectors, services
+from . import gate_closing, selectors, services
 from .forms import CoLeadForm, ConfirmForm, NewProjectForm, ProjectSettingsForm, RoleForm
 from .models import Membership, Role
 from .permissions import CHANGE_PROJECT, MANAGE_MEMBERS, ProjectAccess, access_project
@@ -136,6 +136,7 @@ def members(request: Request, slug: str) -> HttpResponse:
             members=members,
             open_vote=open_vote,
             voters=voters,
+            sole_co_lead=selectors.sole_co_lead(members),
             may_leave=selectors.may_leave(access),
             nav="members",
         ),
@@ -197,7 +198,8 @@ def member_remove(request: Request, slug: str, pk: int) -> HttpResponse:
     if not member.is_active:
         messages.info(request, _("%(name)s is no longer a member.") % {"name": member.user})
         return redirect("projects:members", slug=slug)
-    if request.method == "POST" and ConfirmForm(request.POST).is_valid():
+    refusal = services.removal_refusal(member)
+    if refusal is None and request.method == "POST" and ConfirmForm(request.POST).is_valid():
         removed = _attempt(
             request,
             lambda: services.remove_member(membership=member, actor=user),
@@ -206,8 +208,11 @@ def member_remove(request: Request, slug: str, pk: int) -> HttpResponse:
         if removed and member.user_id == user.pk:
             return redirect("dashboard")
         return redirect("projects:members", slug=slug)
+    # A removal the rules refuse is explained here, with no button that could only fail.
     return render(
-        request, "projects/member_remove.html", access.page_context(member=member, nav="members")
+        request,
+        "projects/member_remove.html",
+        access.page_context(member=member, refusal=refusal, nav="members"),
     )
 
 
@@ -222,11 +227,20 @@ def leave(request: Request, slug: str) -> HttpResponse:
     access = access_project(request.user, slug)
     if not selectors.may_leave(access):
         raise PermissionDenied
-    if request.method == "POST" and ConfirmForm(request.POST).is_valid():
+    refusal = services.last_co_lead_refusal(access.membership)
+    if refusal is None and request.method == "POST" and ConfirmForm(request.POST).is_valid():
         left = _attempt(
             request,
             lambda: services.leave_project(membership=access.membership),
             _("You have left %(title)s.") % {"title": access.project},
         )
         return redirect("dashboard") if left else redirect("projects:members", slug=slug)
-    return render(request, "projects/leave.html", access.page_context(nav="members"))
+    return render(
+        request,
+        "projects/leave.html",
+        access.page_context(
+            nav="members",
+            refusal=refusal,
+            ends_vote=gate_closing.ended_by_leaving(access.project.pk, request.user.pk),
+        ),
+    )

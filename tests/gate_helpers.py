@@ -7,7 +7,7 @@ from typing import Any
 
 from participation.models import Contribution
 from projects import gates
-from projects.models import Gate, Project
+from projects.models import Choice, Gate, Project, Vote
 
 
 def lived_take_part(project: Project, expert: Any) -> None:
@@ -31,3 +31,11 @@ def open_gate(project: Project, lead: Any, expert: Any, **kwargs: Any) -> Gate:
 def deadline(gate: Gate) -> datetime:
     assert gate.closes_at is not None, "the gate has not opened"
     return gate.closes_at
+
+
+def objection_after_close(gate: Gate, approvers: list[Any], objector: Any) -> Vote:
+    """Everyone in `approvers` approves and `objector` objects last, which closes the vote;
+    returns the objection, waiting for a response."""
+    for voter in approvers:
+        gates.cast_vote(gate=gate, voter=voter, choice=Choice.APPROVE)
+    return gates.cast_vote(gate=gate, voter=objector, choice=Choice.OBJECT, reason="Cost")

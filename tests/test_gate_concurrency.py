@@ -13,7 +13,7 @@ import pytest
 from projects import gate_closing, gates, services
 from projects.models import Choice, Event, EventKind, Gate, GateStatus, Role, Vote
 from tests.concurrency import postgresql_only, race
-from tests.gate_helpers import deadline, lived_take_part, open_gate
+from tests.gate_helpers import deadline, lived_take_part, objection_after_close, open_gate
 
 pytestmark = [pytest.mark.django_db(transaction=True), postgresql_only]
 
@@ -146,9 +146,7 @@ def test_an_objection_response_sent_five_times_at_once_is_recorded_and_logged_on
     project, practitioner, practitioner2, expert, expert2
 ):
     gate = open_gate(project, practitioner, expert)
-    for voter in (expert, practitioner, practitioner2):
-        gates.cast_vote(gate=gate, voter=voter, choice=Choice.APPROVE)
-    objection = gates.cast_vote(gate=gate, voter=expert2, choice=Choice.OBJECT, reason="Cost")
+    objection = objection_after_close(gate, [expert, practitioner, practitioner2], expert2)
     respond = partial(
         gates.respond_to_objection, objection=objection, actor=practitioner, body="We costed it."
     )

@@ -221,10 +221,10 @@ def test_someone_who_joined_after_voting_opened_is_told_why_there_is_no_form(
 ):
     newcomer = join(open_one.project, "practitioner")
     html = as_user(client, newcomer).get(url("gate", open_one)).content.decode()
-    assert "You joined after voting opened" in html
+    assert "You could not vote on this decision when voting opened" in html
     assert url("gate_vote", open_one) not in html
     response = client.post(url("gate_vote", open_one), {"choice": "approve"}, follow=True)
-    assert "You joined after voting opened" in response.content.decode()
+    assert "You could not vote on this decision when voting opened" in response.content.decode()
     assert not Vote.objects.exists()
 
 

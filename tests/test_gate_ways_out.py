@@ -23,7 +23,7 @@ from projects.models import (
     Role,
     Stage,
 )
-from tests.gate_helpers import lived_take_part, open_gate
+from tests.gate_helpers import lived_take_part, objection_after_close, open_gate
 
 pytestmark = pytest.mark.django_db
 
@@ -330,9 +330,7 @@ def test_an_objection_response_sent_five_times_is_logged_once(
     project, practitioner, practitioner2, expert, expert2
 ):
     gate = open_gate(project, practitioner, expert)
-    for voter in (expert, practitioner, practitioner2):
-        gates.cast_vote(gate=gate, voter=voter, choice=Choice.APPROVE)
-    objection = gates.cast_vote(gate=gate, voter=expert2, choice=Choice.OBJECT, reason="Cost")
+    objection = objection_after_close(gate, [expert, practitioner, practitioner2], expert2)
     for _ in range(5):
         gates.respond_to_objection(objection=objection, actor=practitioner, body="We costed it.")
     assert events(EventKind.RESPONSE_RECORDED) == 1
@@ -394,9 +392,7 @@ def test_an_over_long_objection_response_is_refused_with_the_limit_not_a_wrong_m
     client, project, practitioner, practitioner2, expert, expert2
 ):
     gate = open_gate(project, practitioner, expert)
-    for voter in (expert, practitioner, practitioner2):
-        gates.cast_vote(gate=gate, voter=voter, choice=Choice.APPROVE)
-    objection = gates.cast_vote(gate=gate, voter=expert2, choice=Choice.OBJECT, reason="Cost")
+    objection = objection_after_close(gate, [expert, practitioner, practitioner2], expert2)
     client.force_login(practitioner)
     target = reverse("projects:objection_respond", args=[project.slug, gate.pk, objection.pk])
 
@@ -405,3 +401,97 @@ def test_an_over_long_objection_response_is_refused_with_the_limit_not_a_wrong_m
     assert "Write at most 5,000 characters" in page
     assert "Please write a response." not in page
     assert events(EventKind.RESPONSE_RECORDED) == 0
+
+
+# --- No button that can only fail, no message that is not true -----------------------------
+
+
+def test_the_leave_page_warns_a_voter_whose_leaving_would_end_the_vote(
+    client, project, practitioner, expert, expert2
+):
+    open_gate(project, practitioner, expert)
+    client.force_login(expert2)
+    page = client.get(reverse("projects:leave", args=[project.slug])).content.decode()
+    assert "If you leave now, that vote ends" in page and "not decided" in page
+
+
+def test_the_leave_page_does_not_warn_when_the_vote_would_go_on(
+    client, project, practitioner, expert, expert2, join
+):
+    join(project, Role.EXPERT_BY_EXPERIENCE)
+    open_gate(project, practitioner, expert)
+    client.force_login(expert2)
+    page = client.get(reverse("projects:leave", args=[project.slug])).content.decode()
+    assert "not decided" not in page
+
+
+def test_the_remove_page_for_a_voter_mid_vote_explains_instead_of_offering_a_button(
+    client, project, practitioner, expert, expert2
+):
+    open_gate(project, practitioner, expert)
+    membership = project.memberships.get(user=expert2)
+    client.force_login(practitioner)
+    page = client.get(
+        reverse("projects:member_remove", args=[project.slug, membership.pk])
+    ).content.decode()
+    assert "cannot be removed until voting closes" in page
+    assert "Yes, remove" not in page
+
+
+def test_the_only_co_lead_is_offered_no_step_down_remove_or_leave_button(
+    client, project, practitioner, expert
+):
+    services.set_co_lead(
+        membership=project.memberships.get(user=expert), is_co_lead=False, actor=expert
+    )
+    client.force_login(practitioner)
+    page = client.get(reverse("projects:members", args=[project.slug])).content.decode()
+    assert "Pat is the only co-lead" in page
+    assert 'Remove co-lead role <span class="visually-hidden">from Pat' not in page
+    assert 'Remove <span class="visually-hidden">Pat from the project' not in page
+    assert "You are the only co-lead, so make someone else a co-lead before you leave." in page
+
+
+def test_opening_a_proposal_withdrawn_in_another_tab_says_so(client, project, practitioner):
+    gate = draft(project, practitioner)
+    client.force_login(practitioner)
+    gates.withdraw_gate(gate=gate, actor=practitioner)
+    response = client.post(gate_url("gate_open", gate), {"window_hours": "72"}, follow=True)
+    assert response.redirect_chain[-1][0] == gate.get_absolute_url()
+    assert "already closed or withdrawn" in response.content.decode()
+
+
+def test_saving_a_draft_unchanged_says_nothing_changed(client, project, practitioner):
+    gate = draft(project, practitioner)
+    client.force_login(practitioner)
+    data = {"proposal": gate.proposal, "what_changes": gate.what_changes}
+    page = client.post(gate_url("gate_edit", gate), data, follow=True).content.decode()
+    assert "Nothing changed: the words are the same." in page
+    assert "Proposal updated." not in page
+
+
+def test_a_second_co_lead_whose_proposal_is_refused_still_sees_what_they_wrote(
+    client, project, practitioner, expert
+):
+    draft(project, practitioner)
+    client.force_login(expert)
+    response = client.post(
+        reverse("projects:gate_new", args=[project.slug]),
+        {"proposal": "My own different proposal.", "what_changes": "Something else."},
+    )
+    page = response.content.decode()
+    assert "A decision is already under way" in page
+    assert "My own different proposal." in page
+
+
+def test_a_changed_objection_response_is_logged_as_a_change(
+    project, practitioner, practitioner2, expert, expert2
+):
+    gate = open_gate(project, practitioner, expert)
+    objection = objection_after_close(gate, [expert, practitioner, practitioner2], expert2)
+    gates.respond_to_objection(objection=objection, actor=practitioner, body="First answer.")
+    gates.respond_to_objection(objection=objection, actor=expert, body="Second answer.")
+    summaries = list(
+        Event.objects.filter(kind=EventKind.RESPONSE_RECORDED).values_list("summary", flat=True)
+    )
+    assert any("changed the response" in summary for summary in summaries)

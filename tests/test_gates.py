@@ -408,7 +408,7 @@ def test_someone_who_joins_after_voting_opened_cannot_vote_on_it(
 ):
     gate = open_gate(project, practitioner, expert)
     newcomer = join(project, Role.EXPERT_BY_EXPERIENCE)
-    with pytest.raises(gates.GateError, match="joined after voting opened"):
+    with pytest.raises(gates.GateError, match="you joined, or took a voting role, after that"):
         gates.cast_vote(gate=gate, voter=newcomer, choice=Choice.APPROVE)
     assert gate_closing.turnout(gate) == {"lived": (0, 2), "learned": (0, 2)}
 

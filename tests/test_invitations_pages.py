@@ -344,3 +344,18 @@ def test_an_email_address_too_long_to_store_gets_a_plain_message(
     assert response.status_code == 400
     assert "This email address is too long" in response.content.decode()
     assert not Invitation.objects.exists()
+
+
+def test_an_over_long_email_address_on_the_invite_form_gets_the_length_message(
+    client, project, practitioner
+):
+    client.force_login(practitioner)
+    address = "a" * 60 + "@" + ("b" * 60 + ".") * 3 + "example.org"
+    response = client.post(
+        reverse("participation:invitations", args=[project.slug]),
+        {"email": address, "role": "practitioner"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "This email address is too long" in page
+    assert 'maxlength="254"' not in page

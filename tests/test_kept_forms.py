@@ -148,3 +148,9 @@ def test_an_idea_sent_after_the_session_ended_is_filled_in_again_after_sign_in(
     page = client.get(ideas).content.decode()
     assert "You were signed out before this was sent" in page
     assert "Open the café on Sundays" in page
+
+
+def test_the_sign_in_page_says_the_form_was_not_sent_yet(client: Client, open_one):
+    vote_url = reverse("projects:gate_vote", args=[open_one.project.slug, open_one.pk])
+    page = client.post(vote_url, {"choice": "approve"}, follow=True).content.decode()
+    assert "what you sent has not been saved yet" in page

@@ -54,6 +54,7 @@ def busy_project(project):
         opened_at=now,
         closes_at=now + timedelta(hours=72),
         electorate=gate_closing.electorate_now(project.pk),
+        rule=project.rule_settings(),
     )
     return project
 
