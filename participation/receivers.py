@@ -77,24 +77,19 @@ def member_joined(sender: type[Membership], *, membership: Membership, **kwargs:
     close_for_member(project=membership.project, user=membership.user)
 
 
-def close_for_new_address(user: User) -> None:
-    """A member who adds a phone number or verifies another email address may have been
-    invited there too: those invitations close as joined, like at joining."""
-    for membership in Membership.objects.active().filter(user=user).select_related("project"):
-        close_for_member(project=membership.project, user=user)
-
-
 def account_saved(
     sender: type[User], *, instance: User, update_fields: Any = None, **kwargs: Any
 ) -> None:
     """Receiver for the User post_save: only when the phone number may have changed."""
     if instance.phone and (update_fields is None or "phone" in update_fields):
-        close_for_new_address(instance)
+        # A member invited at this number too: that invitation closes as joined.
+        close_for_member(user=instance)
 
 
 def email_confirmed(sender: Any, *, email_address: Any, **kwargs: Any) -> None:
-    """Receiver for allauth's email_confirmed."""
-    close_for_new_address(email_address.user)
+    """Receiver for allauth's email_confirmed: an invitation to the newly verified address
+    closes as joined."""
+    close_for_member(user=email_address.user)
 
 
 def user_signed_up(sender: Any, *, request: HttpRequest, user: User, **kwargs: Any) -> None:

@@ -54,10 +54,15 @@ def blocking_gate(project: Project) -> Gate | None:
     )
 
 
-def has_commissioner(project: Project) -> bool:
-    """Whether anyone can give a sign-off now. A decision waiting for one whose commissioner
-    left waits, visibly, for the next commissioner a co-lead invites."""
-    return Membership.objects.taking_part().filter(project=project, role=Role.COMMISSIONER).exists()
+def waits_for_a_commissioner(gate: Gate) -> bool:
+    """Waiting for a sign-off that nobody in the project can give now: its commissioner left.
+    It waits, visibly, for the next commissioner a co-lead invites."""
+    return (
+        awaits_signoff(gate)
+        and not Membership.objects.taking_part()
+        .filter(project_id=gate.project_id, role=Role.COMMISSIONER)
+        .exists()
+    )
 
 
 def objections(gate: Gate) -> list[Vote]:

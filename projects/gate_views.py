@@ -67,9 +67,7 @@ def _gate_page(
         context["objections"] = gate_reading.objections(gate)
         context["can_respond"] = access.can(MANAGE_GATES)
         context["can_sign_off"] = access.can(SIGN_OFF) and gate_reading.awaits_signoff(gate)
-        context["signoff_waits_for_commissioner"] = gate_reading.awaits_signoff(
-            gate
-        ) and not gate_reading.has_commissioner(gate.project)
+        context["signoff_waits_for_commissioner"] = gate_reading.waits_for_a_commissioner(gate)
     return render(request, "projects/gate_detail.html", context, status=status)
 
 

@@ -123,13 +123,11 @@ def update_draft(
     gate.proposal, gate.what_changes = proposal, what_changes
     gate.revised_at = now or timezone.now()
     gate.save(update_fields=["proposal", "what_changes", "revised_at"])
-    log_event(
-        project=gate.project,
-        kind=EventKind.GATE_REVISED,
-        actor=actor,
-        summary=_("%(name)s changed the proposal to move to %(stage)s.")
-        % {"name": actor, "stage": gate.get_to_stage_display()},
-        data={"gate": gate.pk},
+    _log_draft_change(
+        gate,
+        EventKind.GATE_REVISED,
+        actor,
+        _("%(name)s changed the proposal to move to %(stage)s."),
     )
     return gate
 
@@ -148,15 +146,24 @@ def withdraw_gate(*, gate: Gate, actor: User, now: datetime | None = None) -> Ga
         raise GateError(_("Voting has started, so this proposal can no longer be withdrawn."))
     gate.status, gate.closed_at = GateStatus.WITHDRAWN, now or timezone.now()
     gate.save(update_fields=["status", "closed_at"])
-    log_event(
-        project=gate.project,
-        kind=EventKind.GATE_WITHDRAWN,
-        actor=actor,
-        summary=_("%(name)s withdrew the proposal to move to %(stage)s before voting.")
-        % {"name": actor, "stage": gate.get_to_stage_display()},
-        data={"gate": gate.pk},
+    _log_draft_change(
+        gate,
+        EventKind.GATE_WITHDRAWN,
+        actor,
+        _("%(name)s withdrew the proposal to move to %(stage)s before voting."),
     )
     return gate
+
+
+def _log_draft_change(gate: Gate, kind: EventKind, actor: User, summary: str) -> None:
+    """Log a change to a draft; `summary` names the actor and the stage it proposes."""
+    log_event(
+        project=gate.project,
+        kind=kind,
+        actor=actor,
+        summary=summary % {"name": actor, "stage": gate.get_to_stage_display()},
+        data={"gate": gate.pk},
+    )
 
 
 def _refuse_long_proposal(proposal: str, what_changes: str) -> None:

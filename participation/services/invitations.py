@@ -44,8 +44,6 @@ from ..tokens import LinkLost, hash_token, invitation_token, new_nonce, sent_tok
 from . import outbox
 from .notify import invitee_messages
 
-# The same invitation sent again this soon is a double tap or a retry, not a new send.
-
 
 class InvitationError(Exception):
     """A refused invitation change; str(error) is plain English for the person who asked."""
@@ -198,6 +196,13 @@ def _new_link(invitation: Invitation) -> None:
     invitation.token_hash = hash_token(invitation_token(invitation))
 
 
+def _stamp_send(invitation: Invitation, *, now: datetime) -> None:
+    """The next send number (the outbox's occasion), sent now, and a fresh expiry date."""
+    invitation.send_count += 1
+    invitation.sent_at = now
+    invitation.expires_at = now + timedelta(days=settings.INVITATION_EXPIRY_DAYS)
+
+
 def _send_again(invitation: Invitation, *, now: datetime) -> SendKind:
     """The next send, with a fresh expiry date. A link that still works is kept, because the
     person may already be opening it; an expired or withdrawn one is replaced."""
@@ -206,9 +211,7 @@ def _send_again(invitation: Invitation, *, now: datetime) -> SendKind:
         _new_link(invitation)
         invitation.revoked_at = None
         kind = SendKind.RENEWED
-    invitation.send_count += 1
-    invitation.sent_at = now
-    invitation.expires_at = now + timedelta(days=settings.INVITATION_EXPIRY_DAYS)
+    _stamp_send(invitation, now=now)
     return kind
 
 
@@ -293,9 +296,7 @@ def issue(
     if before is None:
         invitation.invited_by = inviter
         _new_link(invitation)
-        invitation.sent_at = now
-        invitation.send_count = 1
-        invitation.expires_at = now + timedelta(days=settings.INVITATION_EXPIRY_DAYS)
+        _stamp_send(invitation, now=now)
         kind = SendKind.INVITED
     elif before == _details(invitation) and _just_sent(invitation, now):
         return Sent(invitation=invitation, kind=SendKind.UNCHANGED)
@@ -401,10 +402,14 @@ def revoke(*, invitation: Invitation, now: datetime | None = None) -> Invitation
     return invitation
 
 
-def close_for_member(*, project: Project, user: User, now: datetime | None = None) -> int:
-    """Close every unanswered invitation to this member's addresses for the project as accepted
-    by them: the addresses of their account, every address they verified, and their phone.
-    Returns how many closed. Called whenever someone becomes a member, however they joined."""
+def close_for_member(
+    *, user: User, project: Project | None = None, now: datetime | None = None
+) -> int:
+    """Close every unanswered invitation to this member's addresses as accepted by them: the
+    addresses of their account, every address they verified, and their phone. For `project`,
+    or, when None, for every project they are a member of (two queries either way).
+    Returns how many closed. Called whenever someone becomes a member, however they joined,
+    and when a member adds an address."""
     emails = {user.email.lower()} | {
         address.lower()
         for address in EmailAddress.objects.filter(user=user, verified=True).values_list(
@@ -414,9 +419,14 @@ def close_for_member(*, project: Project, user: User, now: datetime | None = Non
     reaches = Q(email__in=emails)
     if user.phone:
         reaches |= Q(phone=user.phone)
+    projects = (
+        [project.pk]
+        if project is not None
+        else Membership.objects.active().filter(user=user).values("project_id")
+    )
     return (
         Invitation.objects.unanswered()
-        .filter(project=project)
+        .filter(project_id__in=projects)
         .filter(reaches)
         .update(accepted_at=now or timezone.now(), accepted_by=user)
     )
