@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -72,6 +73,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "coproduce.urls"
+# Form widgets and error lists are rendered from the project's templates too, so that every
+# form, allauth's included, shows errors in the one pattern (templates/django/forms/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "coproduce.wsgi.application"
 
 TEMPLATES = [
