@@ -14,6 +14,8 @@ from django.urls import reverse
 from coproduce.models import User
 from participation.models import ChannelChoice, NotificationPreference
 from participation.services.invitations import invite
+from participation.services.joining import join_with_new_account
+from participation.services.preferences import PreferenceError, update_preferences
 from participation.tokens import invitation_token
 from projects.models import Membership, Role
 from tests.factories import PASSWORD
@@ -210,3 +212,30 @@ def test_a_number_that_is_not_a_mobile_number_is_refused_in_plain_words(client: 
     page = response.content.decode()
     assert "has letters in it" in page
     assert "<title>Error:" in page
+
+
+def test_an_invitation_still_opens_its_join_page_on_an_invitation_only_site(
+    client: Client, project, practitioner, settings
+):
+    settings.ACCOUNT_ALLOW_SIGNUP = False
+    response = client.post(join_page(invite_maya(project, practitioner)), {"name": "Maya"})
+    assert response["Location"] == project.get_absolute_url()
+
+
+def test_someone_who_signs_in_by_phone_cannot_swap_their_number_and_lock_themselves_out(
+    project, practitioner
+):
+    invitation = invite_maya(project, practitioner, phone="07700900123")
+    ali = join_with_new_account(invitation=invitation, name="Ali")
+    with pytest.raises(PreferenceError):
+        update_preferences(user=ali, channel="sms", phone="07700900456", topics=[])
+    ali.refresh_from_db()
+    assert (ali.phone, ali.phone_verified) == ("+447700900123", True)
+
+
+def test_a_new_number_typed_for_texts_is_not_checked_so_it_cannot_sign_in(expert):
+    expert.phone, expert.phone_verified = "+447700900123", True
+    expert.save()
+    update_preferences(user=expert, channel="sms", phone="07700900456", topics=[])
+    expert.refresh_from_db()
+    assert (expert.phone, expert.phone_verified) == ("+447700900456", False)
