@@ -52,3 +52,15 @@ class ResetPasswordForm(EmailAddressChecks, allauth_forms.ResetPasswordForm):  #
 
 class RequestLoginCodeForm(EmailAddressChecks, allauth_forms.RequestLoginCodeForm):  # type: ignore[misc]
     pass
+
+
+class ConfirmLoginCodeForm(allauth_forms.ConfirmLoginCodeForm):  # type: ignore[misc]
+    """A code of digits (a texted code) opens the phone's number pad, and the phone may offer
+    the code from the text it just received (autocomplete="one-time-code")."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        attrs = self.fields["code"].widget.attrs
+        attrs["autocomplete"] = "one-time-code"
+        if self.expected_code and str(self.expected_code).isdigit():
+            attrs.update(inputmode="numeric", pattern="[0-9]*")

@@ -1,4 +1,9 @@
-"""The person behind every account: email is the login."""
+"""The person behind every account: an email address or a verified mobile number is the login.
+
+Most people sign in with an email address. Someone invited by text message who has no email
+address they rely on signs in with their mobile number instead: their account has no email
+(NULL, so any number of such accounts fit the unique column) and a verified phone.
+"""
 
 from __future__ import annotations
 
@@ -17,15 +22,16 @@ from .contact import InvalidContact, optional_phone
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def _create(self, email: str, password: str | None, **fields: Any) -> User:
-        if not email:
-            raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+    def _create(self, email: str | None, password: str | None, **fields: Any) -> User:
+        if not email and not fields.get("phone"):
+            raise ValueError("An email address or a mobile number is required.")
+        address = self.normalize_email(email).lower() if email else None
+        user = self.model(email=address, **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
 
-    def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
+    def create_user(self, email: str | None, password: str | None = None, **fields: Any) -> User:
         fields.setdefault("is_staff", False)
         fields.setdefault("is_superuser", False)
         return self._create(email, password, **fields)
@@ -36,7 +42,7 @@ class UserManager(BaseUserManager["User"]):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    email = models.EmailField(_("email address"), unique=True)
+    email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
     display_name = models.CharField(
         _("name to show others"),
         max_length=limits.PERSON_NAME,
@@ -51,6 +57,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text=_("Optional. Used for text message reminders if you choose them."),
     )
+    # True once a text to the number was answered (an invitation link or a sign-in code):
+    # only a verified number can be used to sign in.
+    phone_verified = models.BooleanField(_("mobile number checked"), default=False)
     is_staff = models.BooleanField(_("site staff"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
@@ -65,9 +74,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["display_name", "email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone"],
+                condition=models.Q(phone_verified=True),
+                name="one_account_per_verified_phone",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return self.display_name or self.email
+        return self.display_name or self.email or self.phone
 
     def clean(self) -> None:
         """Store one form of each address, however it was typed (the admin comes here).
@@ -77,7 +93,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         reach.
         """
         super().clean()
-        self.email = self.email.strip().lower()
+        self.email = (self.email or "").strip().lower() or None
         try:
             self.phone = optional_phone(self.phone)
         except InvalidContact as error:

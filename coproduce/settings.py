@@ -171,6 +171,15 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 15 * 60  # people on slow phones need longer than the 3 min default
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# Signing in by phone: someone with a checked mobile number asks for a code by text on the
+# "Text me a code" page (coproduce/phone_sign_in.py) and types it on allauth's code page.
+# "phone" stays out of ACCOUNT_LOGIN_METHODS on purpose: there it would turn the email box of
+# every sign-in form into one "Email or phone" box. The adapter's phone methods (get_phone,
+# get_user_by_phone, send_verification_code_sms...) serve allauth's code flow all the same.
+# Texted codes are six digits, typed on a phone's number pad; they last as long as emailed
+# codes, and the text says for how long.
+ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+ACCOUNT_PHONE_VERIFICATION_TIMEOUT = ACCOUNT_LOGIN_BY_CODE_TIMEOUT
 ACCOUNT_SIGNUP_FORM_CLASS = "coproduce.forms.SignupDetailsForm"
 ACCOUNT_ADAPTER = "coproduce.adapter.AccountAdapter"
 # Every allauth form that takes an email address refuses one too long to keep, in plain words.
@@ -183,6 +192,7 @@ ACCOUNT_FORMS = {
         "change_email": "ChangeEmailForm",
         "reset_password": "ResetPasswordForm",
         "request_login_code": "RequestLoginCodeForm",
+        "confirm_login_code": "ConfirmLoginCodeForm",
     }.items()
 }
 # Set false for an invitation-only site: people then join only through an invitation link.
@@ -342,10 +352,11 @@ LOGGING = {
 }
 
 # --- Notifications --------------------------------------------------------------------------
-# Text messages go through participation/sms.py. "participation.sms.ConsoleBackend" prints
-# them, "participation.sms.FileBackend" writes one file each into SMS_FILE_PATH; a provider
-# is a class with send_messages(), named here by its dotted path (see the README).
-SMS_BACKEND: str = env.str("SMS_BACKEND", default="participation.sms.ConsoleBackend")
+# Text messages go through coproduce/sms.py. "coproduce.sms.ConsoleBackend" prints them,
+# "coproduce.sms.FileBackend" writes one file each into SMS_FILE_PATH; a provider is a class
+# with send_messages(), named here by its dotted path (see the README). The older
+# "participation.sms.*" names still work.
+SMS_BACKEND: str = env.str("SMS_BACKEND", default="coproduce.sms.ConsoleBackend")
 SMS_FILE_PATH: str = env.str("SMS_FILE_PATH", default=str(BASE_DIR / "sent_texts"))
 INVITATION_EXPIRY_DAYS: int = env.int("INVITATION_EXPIRY_DAYS", default=14)
 # When reminders go out. Due times live in the database; the send-reminders sweep finds them.

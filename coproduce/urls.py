@@ -5,6 +5,7 @@ from django.urls import include, path
 from projects import views as project_views
 
 from . import views
+from .phone_sign_in import text_me_a_code
 
 # Staff sign in to the admin through allauth, so the MFA requirement applies there too.
 admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
@@ -17,6 +18,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("projects/", include("participation.contribution_urls")),
     path("", include("participation.urls")),
+    path("accounts/code/text/", text_me_a_code, name="account_request_login_code_by_text"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,21 +8,18 @@ class ParticipationConfig(AppConfig):
     verbose_name = _("Participation")
 
     def ready(self) -> None:
-        from allauth.account.signals import email_confirmed, user_signed_up
+        from allauth.account.signals import email_confirmed
         from django.db.models.signals import post_save
 
-        from coproduce.adapter import allow_signup_when
         from coproduce.models import User
         from projects import evidence, signals
 
-        from . import receivers, signup
+        from . import receivers
         from .checks import phone_region
         from .evidence import stage_contributors
 
         checks.register(phone_region)
         evidence.register(stage_contributors)
-        # On an invitation-only site, a working invitation link opens sign-up.
-        allow_signup_when(signup.holds_invitation)
         signals.gate_opened.connect(receivers.gate_opened, dispatch_uid="participation.gate_opened")
         signals.gate_closed.connect(receivers.gate_closed, dispatch_uid="participation.gate_closed")
         signals.signoff_requested.connect(
@@ -34,7 +31,6 @@ class ParticipationConfig(AppConfig):
         signals.member_joined.connect(
             receivers.member_joined, dispatch_uid="participation.member_joined"
         )
-        user_signed_up.connect(receivers.user_signed_up, dispatch_uid="participation.signed_up")
         # An address added later may have been invited too (close_for_member).
         post_save.connect(receivers.account_saved, sender=User, dispatch_uid="participation.user")
         email_confirmed.connect(

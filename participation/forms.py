@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from coproduce import limits
 from coproduce.contact import InvalidContact, optional_phone, validate_email_address
+from coproduce.models import User
 from projects.models import Role
 
-from .models import ChannelChoice, NotificationPreference, Topic
+from .models import ChannelChoice, Invitation, NotificationPreference, Topic
 
 # About 500 lines of name, email, phone and role, with room to spare.
 MAX_CSV_BYTES = 200_000
@@ -173,3 +175,48 @@ class PreferencesForm(forms.ModelForm[NotificationPreference]):
 
     def topics(self) -> list[Topic]:
         return [topic for topic in Topic if self.cleaned_data.get(topic.value)]
+
+
+PASSWORD_HELP = _(
+    "Optional. Without one, we send you a code each time you sign in. If you choose a "
+    "password, use at least 8 characters. Do not use only numbers, a common password, or "
+    "anything like your name or email address."
+)
+
+
+class JoinForm(forms.Form):
+    """Joining from an invitation: a name (the inviter's guess filled in) and, if wanted, a
+    password. The invitation link has already proved the email address or mobile number."""
+
+    name = limits.line_field(
+        limit=limits.PERSON_NAME,
+        label=_("Your name"),
+        help_text=_("A first name or nickname is fine. Other members will see it."),
+        error_messages={"required": _("Enter your name.")},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    password = forms.CharField(
+        label=_("Choose a password (optional)"),
+        required=False,
+        strip=False,
+        help_text=PASSWORD_HELP,
+        # Kept when the page comes back with a problem, as everything typed is.
+        widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, invitation: Invitation, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"name": invitation.name})
+        super().__init__(*args, **kwargs)
+        self.invitation = invitation
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        password = data.get("password")
+        if password:
+            # An unsaved account, so the "too like your name or address" rule can compare.
+            person = User(email=self.invitation.email or None, display_name=data.get("name") or "")
+            try:
+                password_validation.validate_password(password, user=person)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return data

@@ -60,7 +60,7 @@ def _address(message: OutboxMessage) -> str:
     holder = message.user or message.invitation
     if holder is None:
         return ""
-    return holder.phone if message.channel == Channel.SMS else holder.email
+    return holder.phone if message.channel == Channel.SMS else holder.email or ""
 
 
 def _still_wanted(message: OutboxMessage) -> bool:

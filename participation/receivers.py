@@ -6,23 +6,17 @@ receivers write commit (or roll back) together with the gate change that caused 
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
 
 from coproduce.models import User
 from projects.models import Gate, Membership, MembershipQuerySet, Role, SignOff
 
-from . import signup
 from .models import MessageKind
 from .services import outbox
-from .services.invitations import InvitationError, close_for_member
-from .services.joining import accept
+from .services.invitations import close_for_member
 from .services.notify import notify_users
-
-logger = logging.getLogger(__name__)
 
 
 def _members(gate: Gate, memberships: MembershipQuerySet) -> QuerySet[User]:
@@ -90,17 +84,3 @@ def email_confirmed(sender: Any, *, email_address: Any, **kwargs: Any) -> None:
     """Receiver for allauth's email_confirmed: an invitation to the newly verified address
     closes as joined."""
     close_for_member(user=email_address.user)
-
-
-def user_signed_up(sender: Any, *, request: HttpRequest, user: User, **kwargs: Any) -> None:
-    """Someone who signed up from an invitation link joins that project straight away."""
-    invitation = signup.stashed(request)
-    if invitation is None:
-        return
-    signup.clear(request)
-    try:
-        accept(invitation=invitation, user=user, signed_up=True)
-    except InvitationError:
-        # Withdrawn or used in the minutes between opening the link and signing up: the
-        # account stands, and the invitation page explains what to do if they open it again.
-        logger.info("Invitation %s could not be accepted at sign-up.", invitation.pk)

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from .views import accept, invitations, notifications
+from .views import accept, invitations, join, notifications
 
 app_name = "participation"
 
@@ -28,6 +28,7 @@ urlpatterns: list[URLPattern] = [
         name="invitation_revoke",
     ),
     path("invitations/<str:token>/", accept.accept_invitation, name="accept"),
+    path("invitations/<str:token>/join/", join.join, name="join"),
     path("notifications/", notifications.preferences, name="preferences"),
     path(
         "notifications/unsubscribe/<str:token>/",

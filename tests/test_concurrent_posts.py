@@ -167,3 +167,18 @@ def test_the_same_choices_sent_three_times_at_once_are_saved_once(expert2):
 
     assert statuses(responses) == [302] * 3
     assert NotificationPreference.objects.get(user=expert2).channel == "both"
+
+
+def test_the_join_button_pressed_four_times_at_once_makes_one_account_and_one_membership(
+    project, practitioner
+):
+    invitation = invite(
+        project=project, role=Role.EXPERT_BY_EXPERIENCE, inviter=practitioner, email="maya@x.org"
+    ).invitation
+    url = reverse("participation:join", args=[invitation_token(invitation)])
+    responses = posts(Client, url, {"name": "Maya"}, 4)
+
+    # One press joins; the others find the link used and go back to the invitation page.
+    assert statuses(responses) == [302] * 4
+    assert User.objects.filter(email="maya@x.org").count() == 1
+    assert Membership.objects.filter(project=project, user__email="maya@x.org").count() == 1

@@ -6,17 +6,14 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from allauth.account.models import EmailAddress
 from django.test import Client
 from django.urls import reverse
 
-from coproduce.models import User
 from participation.models import Invitation, InvitationState, NotificationPreference
 from participation.services.invitations import invite, revoke
 from participation.services.joining import accept
 from participation.tokens import invitation_token
 from projects.models import Membership, Role
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -155,69 +152,6 @@ def test_opening_the_link_changes_nothing(client: Client, project, practitioner,
     client.get(link(invitation))
     invitation.refresh_from_db()
     assert invitation.state() == InvitationState.PENDING
-
-
-def test_a_new_person_signs_up_from_the_link_with_no_second_verification(
-    client: Client, project, practitioner, mailoutbox
-):
-    invitation = invite_maya(project, practitioner)
-    page = client.get(link(invitation)).content.decode()
-    assert "You are invited to join Housing First in Lambeth" in page
-    assert "Create an account and join" in page
-    response = client.post(link(invitation))
-    assert response["Location"].startswith(reverse("account_signup"))
-    signup = client.get(response["Location"]).content.decode()
-    assert 'value="maya@example.org"' in signup
-    response = client.post(
-        response["Location"],
-        {
-            "email": "maya@example.org",
-            "display_name": "Maya",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-            "next": project.get_absolute_url(),
-        },
-    )
-    assert response.status_code == 302
-    assert response["Location"] == project.get_absolute_url()
-    maya = User.objects.get(email="maya@example.org")
-    assert EmailAddress.objects.get(user=maya).verified
-    assert Membership.objects.get(project=project, user=maya).role == Role.EXPERT_BY_EXPERIENCE
-    assert not mailoutbox  # no verification email: the link proved the address
-    assert client.get(project.get_absolute_url()).status_code == 200
-
-
-def test_an_invitation_opens_sign_up_on_an_invitation_only_site(
-    client: Client, project, practitioner, settings
-):
-    settings.ACCOUNT_ALLOW_SIGNUP = False
-    assert "Sign Up Closed" in client.get(reverse("account_signup")).content.decode()
-    invitation = invite_maya(project, practitioner)
-    client.post(link(invitation))
-    assert 'value="maya@example.org"' in client.get(reverse("account_signup")).content.decode()
-
-
-def test_someone_invited_by_text_signs_up_with_an_email_they_confirm(
-    client: Client, project, practitioner, mailoutbox
-):
-    invitation = invite(
-        project=project, role=Role.EXPERT_BY_EXPERIENCE, inviter=practitioner, phone="07700900123"
-    ).invitation
-    client.post(link(invitation))
-    client.post(
-        reverse("account_signup"),
-        {
-            "email": "ali@example.org",
-            "display_name": "Ali",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-        },
-    )
-    ali = User.objects.get(email="ali@example.org")
-    assert ali.phone == "+447700900123"
-    assert Membership.objects.filter(project=project, user=ali).exists()
-    assert not EmailAddress.objects.get(user=ali).verified
-    assert "confirm-email" in mailoutbox[-1].body
 
 
 def test_someone_with_an_account_is_asked_to_sign_in(

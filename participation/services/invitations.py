@@ -156,7 +156,8 @@ def known_at(project: Project, *, emails: Collection[str], phones: Collection[st
     )
     for membership in reached:
         user = membership.user
-        known.members[user.email.lower()] = user
+        if user.email:
+            known.members[user.email.lower()] = user
         if user.phone:
             known.members[user.phone] = user
     if emails:
@@ -410,7 +411,7 @@ def close_for_member(
     or, when None, for every project they are a member of (two queries either way).
     Returns how many closed. Called whenever someone becomes a member, however they joined,
     and when a member adds an address."""
-    emails = {user.email.lower()} | {
+    emails = ({user.email.lower()} if user.email else set()) | {
         address.lower()
         for address in EmailAddress.objects.filter(user=user, verified=True).values_list(
             "email", flat=True

@@ -38,13 +38,25 @@ def addressed_to(invitation: Invitation, user: User) -> bool:
     """Was this invitation sent to an email address of this account?"""
     if not invitation.email:
         return False
-    if user.email.lower() == invitation.email:
+    if user.email and user.email.lower() == invitation.email:
         return True
     return bool(
         EmailAddress.objects.filter(
             user=user, email__iexact=invitation.email, verified=True
         ).exists()
     )
+
+
+def has_account(invitation: Invitation) -> bool:
+    """Does someone already have an account at the address this invitation was sent to? They
+    sign in and accept; only a new person joins with a new account (`join_with_new_account`).
+    For an invitation by text only, an account that checked the number counts."""
+    if invitation.email:
+        return (
+            User.objects.filter(email__iexact=invitation.email).exists()
+            or EmailAddress.objects.filter(email__iexact=invitation.email, verified=True).exists()
+        )
+    return User.objects.filter(phone=invitation.phone, phone_verified=True).exists()
 
 
 def dead_link_message(state: InvitationState) -> str:
@@ -92,6 +104,45 @@ def accept(
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     # Adding the member closes every other invitation to their addresses (`close_for_member`).
     return add_member(project=invitation.project, user=user, role=invitation.role, actor=user)
+
+
+@transaction.atomic
+def join_with_new_account(
+    *, invitation: Invitation, name: str, password: str = "", now: datetime | None = None
+) -> User:
+    """Make an account for the person an invitation was sent to, and join them to its project.
+
+    The link proves the address it was sent to: the invited email address is stored verified
+    and primary; for an invitation by text only, the account has no email address and signs
+    in with its verified mobile number. `password` may be empty (they sign in with a code and
+    can add a password later). Returns the new account.
+
+    Raises InvitationError (with `state`) when the link no longer works, which is what a
+    second press of the button meets: the first press used the invitation up, so a double
+    tap makes one account and one membership. Raises InvitationError without a state when the
+    address has an account already (they sign in and accept instead).
+    """
+    now = now or timezone.now()
+    invitation = locked(invitation)
+    state = invitation.state(now)
+    if state != InvitationState.PENDING:
+        raise InvitationError(dead_link_message(state), state=state)
+    if has_account(invitation):
+        raise InvitationError(
+            _("There is already an account for this address. Sign in, then join the project.")
+        )
+    user = User.objects.create_user(
+        invitation.email or None,
+        password or None,
+        display_name=name,
+        phone=invitation.phone,
+        # Only a link sent to no other address proves the number.
+        phone_verified=bool(invitation.phone) and not invitation.email,
+    )
+    if invitation.email:
+        EmailAddress.objects.create(user=user, email=invitation.email, verified=True, primary=True)
+    accept(invitation=invitation, user=user, signed_up=True, now=now)
+    return user
 
 
 def _remember_phone(invitation: Invitation, user: User) -> None:

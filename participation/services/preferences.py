@@ -25,9 +25,14 @@ def preferences_for(user_ids: Iterable[int]) -> dict[int, NotificationPreference
 
 
 def channels_for(user: User, preference: NotificationPreference) -> list[Channel]:
-    """Text messages need a number; without one a member still gets email, never nothing."""
-    sms = preference.channel in (ChannelChoice.SMS, ChannelChoice.BOTH) and bool(user.phone)
-    email = preference.channel in (ChannelChoice.EMAIL, ChannelChoice.BOTH) or not sms
+    """Text messages need a number; without one a member still gets email, never nothing. An
+    account with no email address (someone who signs in by phone) gets texts."""
+    sms = bool(user.phone) and (
+        preference.channel in (ChannelChoice.SMS, ChannelChoice.BOTH) or not user.email
+    )
+    email = bool(user.email) and (
+        preference.channel in (ChannelChoice.EMAIL, ChannelChoice.BOTH) or not sms
+    )
     return [channel for channel, wanted in ((Channel.EMAIL, email), (Channel.SMS, sms)) if wanted]
 
 
@@ -40,8 +45,14 @@ def update_preferences(
     if channel != ChannelChoice.EMAIL and not phone:
         raise PreferenceError(_("Add your mobile number to get text messages."))
     if user.phone != phone:
-        user.phone = phone
-        user.save(update_fields=["phone"])
+        if not user.email:
+            # Their number is how they sign in: a new, unchecked one would lock them out.
+            raise PreferenceError(
+                _("You sign in with your mobile number, so it cannot be changed here.")
+            )
+        # A new number is unchecked until a code sent to it is typed back.
+        user.phone, user.phone_verified = phone, False
+        user.save(update_fields=["phone", "phone_verified"])
     preference, _created = NotificationPreference.objects.select_for_update().get_or_create(
         user=user
     )

@@ -1,9 +1,8 @@
 """The page an invitation link opens. Public: the token in the address is the key.
 
 Opening the link never changes anything (mail scanners open links too); joining is a button.
-- Not signed in: "Create an account" stores the invitation in the session and goes to the
-  sign-up form with the email address filled in and already counted as verified. People who
-  already have an account sign in and come back here.
+- Not signed in: "Join <project>" opens the join page (views/join.py), which asks only for a
+  name. People who already have an account sign in and come back here.
 - Signed in with the invited email address: one button joins the project.
 - Signed in with another address: the page says so and asks which account should join.
 - Signed in as someone who is already a member: the page says so and offers nothing that would
@@ -24,14 +23,14 @@ from django.utils.translation import gettext as _
 from coproduce.models import User
 from projects.models import Membership
 
-from .. import signup
 from ..forms import AcceptForm
 from ..models import Invitation, InvitationState
 from ..services import joining
 from ..services.invitations import AlreadyMember, InvitationError
 
 
-def _dead(request: HttpRequest, invitation: Invitation | None, state: str) -> HttpResponse:
+def dead_link_page(request: HttpRequest, invitation: Invitation | None, state: str) -> HttpResponse:
+    """The page for a link that does not work (`state`: an InvitationState or "unknown")."""
     # 404 for a link we never made; 410 Gone for one that worked once.
     return render(
         request,
@@ -48,31 +47,29 @@ def _is_member(invitation: Invitation, user: User) -> bool:
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     invitation = joining.find(token)
     if invitation is None:
-        return _dead(request, None, "unknown")
+        return dead_link_page(request, None, "unknown")
     user = request.user if isinstance(request.user, User) else None
     state = invitation.state()
     if state == InvitationState.ACCEPTED and user is not None and _is_member(invitation, user):
         return redirect(invitation.project)
     if state != InvitationState.PENDING:
-        return _dead(request, invitation, state)
+        return dead_link_page(request, invitation, state)
     if user is None:
-        return _invite_to_sign_up(request, invitation)
+        return _invite_to_join(request, invitation, token)
     return _join(request, invitation, user)
 
 
-def _invite_to_sign_up(request: HttpRequest, invitation: Invitation) -> HttpResponse:
-    if request.method == "POST":
-        signup.stash(request, invitation)
-        query = urlencode({"next": invitation.project.get_absolute_url()})
-        return redirect(f"{reverse('account_signup')}?{query}")
-    has_account = (
-        bool(invitation.email) and User.objects.filter(email__iexact=invitation.email).exists()
-    )
+def _invite_to_join(request: HttpRequest, invitation: Invitation, token: str) -> HttpResponse:
     login = f"{reverse('account_login')}?{urlencode({'next': request.path})}"
     return render(
         request,
         "participation/invitation.html",
-        {"invitation": invitation, "has_account": has_account, "login_url": login},
+        {
+            "invitation": invitation,
+            "has_account": joining.has_account(invitation),
+            "login_url": login,
+            "join_url": reverse("participation:join", args=[token]),
+        },
     )
 
 
@@ -88,7 +85,7 @@ def _join(request: HttpRequest, invitation: Invitation, user: User) -> HttpRespo
                 return redirect(invitation.project)
             except InvitationError as error:
                 if error.state is not None:
-                    return _dead(request, invitation, error.state)
+                    return dead_link_page(request, invitation, error.state)
                 form.add_error(None, str(error))
             else:
                 messages.success(

@@ -1,5 +1,5 @@
-"""On a 320 px phone: a co-lead invites by email; the invitee follows the link, signs up with
-the address already filled in and verified, and lands in the project."""
+"""On a phone: a co-lead invites by email; the invitee follows the link, joins with only their
+name (the address is already verified), and lands in the project."""
 
 from __future__ import annotations
 
@@ -11,15 +11,16 @@ from playwright.sync_api import Page, expect
 
 from coproduce.models import User
 from participation.services.invitations import invite, revoke
+from participation.services.joining import join_with_new_account
 from participation.tokens import invitation_token, unsubscribe_token
 from projects.models import Membership, Role
 from tests.browser.conftest import assert_accessible, sign_in
-from tests.factories import PASSWORD
+from tests.participation_fixtures import use_locmem_sms
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_an_invitee_follows_the_emailed_link_signs_up_and_lands_in_the_project(
+def test_an_invitee_follows_the_emailed_link_joins_with_a_name_and_lands_in_the_project(
     live_server, phone_page: Page, project, practitioner
 ):
     page = phone_page
@@ -43,14 +44,22 @@ def test_an_invitee_follows_the_emailed_link_signs_up_and_lands_in_the_project(
         "You are invited to join Housing First in Lambeth"
     )
     assert_accessible(page)
-    page.get_by_role("button", name="Create an account and join").click()
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.get_by_role("link", name="Join Housing First in Lambeth").click()
 
-    expect(page.get_by_label("Email")).to_have_value("maya@example.org")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Join Housing First in Lambeth")
+    expect(page.get_by_text("Pat invited you to join Housing First in Lambeth.")).to_be_visible()
+    expect(page.get_by_label("Your name")).to_have_value("Maya")
     assert_accessible(page)
+    page.get_by_label("Your name").fill("")
+    page.get_by_role("button", name="Join Housing First in Lambeth").click()
+    expect(page).to_have_title(re.compile("^Error: Join Housing First in Lambeth"))
+    expect(page.locator(".error-summary")).to_be_focused()
+    assert_accessible(page)
+    page.get_by_role("link", name="Enter your name.").click()
+    expect(page.get_by_label("Your name")).to_be_focused()
     page.get_by_label("Your name").fill("Maya")
-    page.get_by_label("Password:", exact=True).fill(PASSWORD)
-    page.get_by_label("Password (again)").fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Join Housing First in Lambeth").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Housing First in Lambeth")
     assert_accessible(page)
@@ -97,4 +106,34 @@ def test_the_other_invitation_and_notification_pages_work_on_a_phone(
     assert_accessible(page)
     page.get_by_role("button", name="Yes, stop these messages").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Done")
+    assert_accessible(page)
+
+
+def test_someone_invited_by_text_signs_in_with_a_texted_code(
+    live_server, phone_page: Page, project, practitioner, settings
+):
+    texts = use_locmem_sms(settings)
+    invitation = invite(
+        project=project, role=Role.EXPERT_BY_EXPERIENCE, inviter=practitioner, phone="07700900123"
+    ).invitation
+    join_with_new_account(invitation=invitation, name="Ali")
+    texts.clear()
+    page = phone_page
+    page.goto(f"{live_server.url}/accounts/code/text/")
+    assert_accessible(page)
+    page.get_by_label("Your mobile number").fill("0770O 900123")
+    page.get_by_role("button", name="Text me a code").click()
+    expect(page).to_have_title(re.compile("^Error: "))
+    assert_accessible(page)
+    page.get_by_label("Your mobile number").fill("07700 900123")
+    page.get_by_role("button", name="Text me a code").click()
+    [text] = texts
+    code = re.search(r"code is (\d{6})\.", text.body)
+    assert code
+    code_box = page.get_by_role("textbox")
+    expect(code_box).to_have_attribute("inputmode", "numeric")
+    assert_accessible(page)
+    code_box.fill(code.group(1))
+    code_box.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My projects")
     assert_accessible(page)

@@ -1,0 +1,241 @@
+"""Joining from an invitation with only a name, and signing in with a code by text message."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from allauth.account.models import EmailAddress
+from django.test import Client
+from django.urls import reverse
+
+from coproduce.models import User
+from participation.models import ChannelChoice, NotificationPreference
+from participation.services.invitations import invite
+from participation.services.joining import join_with_new_account
+from participation.services.preferences import PreferenceError, update_preferences
+from participation.tokens import invitation_token
+from projects.models import Membership, Role
+from tests.factories import PASSWORD
+from tests.participation_fixtures import use_locmem_sms
+
+pytestmark = pytest.mark.django_db
+
+CODE = re.compile(r"code is (\d+)\.")
+
+
+def invitation_page(invitation):
+    return reverse("participation:accept", args=[invitation_token(invitation)])
+
+
+def join_page(invitation):
+    return reverse("participation:join", args=[invitation_token(invitation)])
+
+
+def invite_maya(project, inviter, **contact):
+    contact = contact or {"email": "maya@example.org"}
+    return invite(
+        project=project, role=Role.EXPERT_BY_EXPERIENCE, inviter=inviter, name="Maya", **contact
+    ).invitation
+
+
+# --- The join page ----------------------------------------------------------------------------
+
+
+def test_the_invitation_page_leads_a_new_person_to_the_join_page(
+    client: Client, project, practitioner
+):
+    invitation = invite_maya(project, practitioner)
+    page = client.get(invitation_page(invitation)).content.decode()
+    assert f'href="{join_page(invitation)}"' in page
+    assert "Join Housing First in Lambeth" in page
+
+
+def test_the_join_page_names_the_project_and_the_inviter_and_fills_in_the_name(
+    client: Client, project, practitioner
+):
+    page = client.get(join_page(invite_maya(project, practitioner))).content.decode()
+    assert "<h1>Join Housing First in Lambeth</h1>" in page
+    assert "Pat invited you to join Housing First in Lambeth." in page
+    assert 'value="Maya"' in page
+    assert "maya@example.org" in page
+    # The password rules are the password box's description, so screen readers read them.
+    assert re.search(r'aria-describedby="id_password_helptext"', page)
+    assert "at least 8 characters" in page
+
+
+def test_joining_without_a_password_lands_in_the_project_as_a_member(
+    client: Client, project, practitioner, mailoutbox
+):
+    invitation = invite_maya(project, practitioner)
+    mailoutbox.clear()
+    response = client.post(join_page(invitation), {"name": "Maya Jones", "password": ""})
+    assert response.status_code == 302
+    assert response["Location"] == project.get_absolute_url()
+    maya = User.objects.get(email="maya@example.org")
+    assert maya.display_name == "Maya Jones"
+    assert not maya.has_usable_password()
+    address = EmailAddress.objects.get(user=maya)
+    assert address.verified and address.primary
+    assert Membership.objects.get(project=project, user=maya).role == Role.EXPERT_BY_EXPERIENCE
+    assert not mailoutbox  # nothing to confirm: the link proved the address
+    page = client.get(project.get_absolute_url())
+    assert page.status_code == 200
+    assert "Welcome to Housing First in Lambeth." in page.content.decode()
+
+
+def test_joining_with_a_password_lets_them_sign_in_with_it(client: Client, project, practitioner):
+    invitation = invite_maya(project, practitioner)
+    client.post(join_page(invitation), {"name": "Maya", "password": PASSWORD})
+    client.logout()
+    assert client.login(email="maya@example.org", password=PASSWORD)
+
+
+def test_a_double_tap_makes_one_account_and_one_membership(client: Client, project, practitioner):
+    invitation = invite_maya(project, practitioner)
+    data = {"name": "Maya", "password": ""}
+    client.post(join_page(invitation), data)
+    again = client.post(join_page(invitation), data, follow=True)
+    assert again.redirect_chain[-1][0] == project.get_absolute_url()
+    other_tab = Client().post(join_page(invitation), data, follow=True)
+    assert "This invitation has already been used" in other_tab.content.decode()
+    assert User.objects.filter(email="maya@example.org").count() == 1
+    assert Membership.objects.filter(project=project, user__email="maya@example.org").count() == 1
+
+
+def test_an_empty_name_comes_back_with_the_one_error_pattern_and_keeps_the_password(
+    client: Client, project, practitioner
+):
+    invitation = invite_maya(project, practitioner)
+    response = client.post(join_page(invitation), {"name": " ", "password": PASSWORD})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "<title>Error: Join Housing First in Lambeth" in page
+    assert 'href="#id_name">Enter your name.</a>' in page
+    assert f'value="{PASSWORD}"' in page
+    assert not User.objects.filter(email="maya@example.org").exists()
+
+
+def test_a_weak_password_is_refused_in_plain_words_and_nothing_is_made(
+    client: Client, project, practitioner
+):
+    response = client.post(
+        join_page(invite_maya(project, practitioner)), {"name": "Maya", "password": "12345678"}
+    )
+    assert response.status_code == 400
+    assert "This password is entirely numeric." in response.content.decode()
+    assert not User.objects.filter(email="maya@example.org").exists()
+
+
+def test_someone_with_an_account_is_sent_to_sign_in_not_to_the_join_page(
+    client: Client, project, practitioner, user_factory
+):
+    user_factory(email="maya@example.org")
+    invitation = invite_maya(project, practitioner)
+    response = client.post(join_page(invitation), {"name": "Maya"})
+    assert response["Location"] == invitation_page(invitation)
+    assert Membership.objects.filter(project=project).count() == project.memberships.count()
+    assert "Sign in to join" in client.get(invitation_page(invitation)).content.decode()
+
+
+def test_an_expired_or_used_invitation_gets_a_plain_page(client: Client, project, practitioner):
+    invitation = invite_maya(project, practitioner)
+    with time_machine.travel(invitation.expires_at + timedelta(minutes=1)):
+        response = client.get(join_page(invitation), follow=True)
+    assert response.status_code == 410
+    assert "This invitation has expired" in response.content.decode()
+    assert client.get(reverse("participation:join", args=["nonsense"])).status_code == 404
+
+
+# --- By phone -----------------------------------------------------------------------------------
+
+
+def test_someone_invited_by_text_joins_with_their_number_and_no_email(
+    client: Client, project, practitioner, settings
+):
+    use_locmem_sms(settings)
+    invitation = invite_maya(project, practitioner, phone="07700 900123")
+    page = client.get(join_page(invitation)).content.decode()
+    assert "+447700900123" in page
+    response = client.post(join_page(invitation), {"name": "Maya"})
+    assert response["Location"] == project.get_absolute_url()
+    maya = User.objects.get(phone="+447700900123")
+    assert maya.email is None and maya.phone_verified
+    assert Membership.objects.filter(project=project, user=maya).exists()
+    assert NotificationPreference.objects.get(user=maya).channel == ChannelChoice.SMS
+    assert client.get(project.get_absolute_url()).status_code == 200
+
+
+def test_signing_in_by_text_sends_one_digit_code_and_signs_in(
+    client: Client, project, practitioner, settings
+):
+    texts = use_locmem_sms(settings)
+    client.post(join_page(invite_maya(project, practitioner, phone="07700900123")), {"name": "M"})
+    client.logout()
+    texts.clear()
+    response = client.post(reverse("account_request_login_code_by_text"), {"phone": "07700 900123"})
+    assert response["Location"].startswith(reverse("account_confirm_login_code"))
+    [text] = texts
+    assert text.to == "+447700900123"
+    assert "It works for 15 minutes." in text.body
+    match = CODE.search(text.body)
+    assert match and len(match.group(1)) == 6
+    form = client.get(reverse("account_confirm_login_code")).content.decode()
+    assert 'inputmode="numeric"' in form and 'autocomplete="one-time-code"' in form
+    response = client.post(reverse("account_confirm_login_code"), {"code": match.group(1)})
+    assert response.status_code == 302
+    assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_an_unknown_number_gets_the_same_answer_and_no_text(client: Client, settings):
+    texts = use_locmem_sms(settings)
+    response = client.post(reverse("account_request_login_code_by_text"), {"phone": "07700900999"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_confirm_login_code"))
+    assert texts == []
+    page = client.get(reverse("account_confirm_login_code")).content.decode()
+    assert "+447700900999" in page
+
+
+def test_a_number_nobody_checked_does_not_sign_in(client: Client, user_factory, settings):
+    texts = use_locmem_sms(settings)
+    user_factory(email="sam@example.org", phone="+447700900123")
+    client.post(reverse("account_request_login_code_by_text"), {"phone": "07700900123"})
+    assert texts == []
+
+
+def test_a_number_that_is_not_a_mobile_number_is_refused_in_plain_words(client: Client):
+    response = client.post(reverse("account_request_login_code_by_text"), {"phone": "07700 9OO123"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "has letters in it" in page
+    assert "<title>Error:" in page
+
+
+def test_an_invitation_still_opens_its_join_page_on_an_invitation_only_site(
+    client: Client, project, practitioner, settings
+):
+    settings.ACCOUNT_ALLOW_SIGNUP = False
+    response = client.post(join_page(invite_maya(project, practitioner)), {"name": "Maya"})
+    assert response["Location"] == project.get_absolute_url()
+
+
+def test_someone_who_signs_in_by_phone_cannot_swap_their_number_and_lock_themselves_out(
+    project, practitioner
+):
+    invitation = invite_maya(project, practitioner, phone="07700900123")
+    ali = join_with_new_account(invitation=invitation, name="Ali")
+    with pytest.raises(PreferenceError):
+        update_preferences(user=ali, channel="sms", phone="07700900456", topics=[])
+    ali.refresh_from_db()
+    assert (ali.phone, ali.phone_verified) == ("+447700900123", True)
+
+
+def test_a_new_number_typed_for_texts_is_not_checked_so_it_cannot_sign_in(expert):
+    expert.phone, expert.phone_verified = "+447700900123", True
+    expert.save()
+    update_preferences(user=expert, channel="sms", phone="07700900456", topics=[])
+    expert.refresh_from_db()
+    assert (expert.phone, expert.phone_verified) == ("+447700900456", False)
