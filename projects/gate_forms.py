@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from coproduce import limits
 
 from .forms import WINDOW_TOO_LONG, WINDOW_TOO_SHORT
-from .models import MIN_VOTING_WINDOW_HOURS, Choice, Gate
+from .models import MIN_VOTING_WINDOW_HOURS, Choice, Gate, Vote
 
 
 class ProposalForm(forms.ModelForm[Gate]):
@@ -21,6 +21,10 @@ class ProposalForm(forms.ModelForm[Gate]):
         widgets = {
             "proposal": forms.Textarea(attrs={"rows": 5}),
             "what_changes": forms.Textarea(attrs={"rows": 4}),
+        }
+        error_messages = {
+            "proposal": {"required": _("Write the proposal: what everyone is asked to decide.")},
+            "what_changes": {"required": _("Say what changes for people if it passes.")},
         }
 
 
@@ -39,9 +43,16 @@ class OpenGateForm(forms.Form):
     )
 
 
+CHOOSE_A_VOTE = _("Choose approve, object or abstain.")
+
+
 class VoteForm(forms.Form):
+    # Rendered with as_field_group: the radios sit in a fieldset whose legend is the label.
     choice = forms.ChoiceField(
-        label=_("Your vote"), choices=Choice.choices, widget=forms.RadioSelect
+        label=_("Do you agree with the proposal?"),
+        choices=Choice.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": CHOOSE_A_VOTE, "invalid_choice": CHOOSE_A_VOTE},
     )
     reason = limits.text_field(
         limit=limits.VOTE_REASON,
@@ -55,9 +66,7 @@ class VoteForm(forms.Form):
         data = super().clean() or {}
         objecting = data.get("choice") == Choice.OBJECT
         if objecting and not data.get("reason", "").strip() and "reason" not in self.errors:
-            self.add_error(
-                "reason", _("Please say why you object. Your reason helps everyone respond.")
-            )
+            self.add_error("reason", _("Say why you object. Your reason helps everyone respond."))
         return data
 
 
@@ -70,20 +79,38 @@ class SignOffForm(forms.Form):
         ],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose yes or no."),
+            "invalid_choice": _("Choose yes or no."),
+        },
     )
     reasons = limits.text_field(
         limit=limits.SIGNOFF_REASONS,
         label=_("Your reasons"),
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Every member of the project will be able to read this."),
+        error_messages={"required": _("Write your reasons.")},
     )
 
 
 class ObjectionResponseForm(forms.Form):
+    """A co-lead's response to one objection. Each objection on the page has its own form, with
+    ids of its own (`response-<vote pk>-body`), so a message can lead to the right box."""
+
     body = limits.text_field(
         limit=limits.RESPONSE,
         label=_("Response"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What you did, or will do, about this objection."),
-        error_messages={"required": _("Please write a response.")},
+        error_messages={"required": _("Write a response.")},
     )
+
+    def __init__(self, *args: Any, objection: Vote | None = None, **kwargs: Any) -> None:
+        if objection is not None:
+            kwargs["auto_id"] = f"response-{objection.pk}-%s"
+        super().__init__(*args, **kwargs)
+        self.objection = objection
+        if objection is not None:
+            self.fields["body"].label = _("Response to %(name)s") % {"name": objection.voter}
+            if not self.is_bound and hasattr(objection, "response"):
+                self.initial["body"] = objection.response.body
