@@ -8,9 +8,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coproduce import limits
+from coproduce.item_forms import ItemResponseForm
 
 from .forms import WINDOW_TOO_LONG, WINDOW_TOO_SHORT
-from .models import MIN_VOTING_WINDOW_HOURS, Choice, Gate, Vote
+from .models import MIN_VOTING_WINDOW_HOURS, Choice, Gate
 
 
 class ProposalForm(forms.ModelForm[Gate]):
@@ -93,10 +94,11 @@ class SignOffForm(forms.Form):
     )
 
 
-class ObjectionResponseForm(forms.Form):
-    """A co-lead's response to one objection. Each objection on the page has its own form, with
-    ids of its own (`response-<vote pk>-body`), so a message can lead to the right box."""
+class ObjectionResponseForm(ItemResponseForm):
+    """A co-lead's response to one objection (`item`, a Vote), under that objection."""
 
+    id_prefix = "response"
+    writer_field = "voter"
     body = limits.text_field(
         limit=limits.RESPONSE,
         label=_("Response"),
@@ -104,13 +106,3 @@ class ObjectionResponseForm(forms.Form):
         help_text=_("What you did, or will do, about this objection."),
         error_messages={"required": _("Write a response.")},
     )
-
-    def __init__(self, *args: Any, objection: Vote | None = None, **kwargs: Any) -> None:
-        if objection is not None:
-            kwargs["auto_id"] = f"response-{objection.pk}-%s"
-        super().__init__(*args, **kwargs)
-        self.objection = objection
-        if objection is not None:
-            self.fields["body"].label = _("Response to %(name)s") % {"name": objection.voter}
-            if not self.is_bound and hasattr(objection, "response"):
-                self.initial["body"] = objection.response.body

@@ -76,8 +76,8 @@ def _gate_page(
         context["objections"] = [
             (
                 objection,
-                (failed if failed and failed.objection == objection else None)
-                or (ObjectionResponseForm(objection=objection) if can_respond else None),
+                (failed if failed and failed.is_for(objection) else None)
+                or (ObjectionResponseForm(item=objection) if can_respond else None),
             )
             for objection in gate_reading.objections(gate)
         ]
@@ -279,7 +279,7 @@ def objection_respond(request: Request, slug: str, pk: int, vote_pk: int) -> Htt
     objection = get_object_or_404(
         Vote.objects.select_related("voter", "response"), pk=vote_pk, gate=gate
     )
-    form = ObjectionResponseForm(request.POST, objection=objection)
+    form = ObjectionResponseForm(request.POST, item=objection)
     if form.is_valid():
         try:
             gates.respond_to_objection(
