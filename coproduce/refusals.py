@@ -16,5 +16,6 @@ class Refusal(forms.Form):
     """A form without fields that carries one message as its non-field error."""
 
     def __init__(self, message: str) -> None:
-        super().__init__()
+        # Bound to nothing, so that it is checked (and has no mistakes) before the one is added.
+        super().__init__(data={})
         self.add_error(None, message)
