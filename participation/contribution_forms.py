@@ -2,8 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coproduce import limits
+from coproduce.item_forms import ItemResponseForm
 
 from .models import ContributionKind
+
+CHOOSE_A_KIND = _("Choose what kind of thing it is: an idea, a comment or a concern.")
 
 
 class ContributionForm(forms.Form):
@@ -12,19 +15,28 @@ class ContributionForm(forms.Form):
         choices=ContributionKind.choices,
         initial=ContributionKind.IDEA,
         widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose what kind of thing it is: an idea, a comment or a concern."),
+            "invalid_choice": _(
+                "Choose what kind of thing it is: an idea, a comment or a concern."
+            ),
+        },
     )
     body = limits.text_field(
         limit=limits.CONTRIBUTION,
         label=_("What you want to say"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": _("Please write something before sending.")},
+        error_messages={"required": _("Write what you want to say.")},
     )
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(ItemResponseForm):
+    """A co-lead's answer to one idea or comment (`item`), under it: "you said, we did"."""
+
+    id_prefix = "respond"
     body = limits.text_field(
         limit=limits.RESPONSE,
         label=_("What we did"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Please write a response.")},
+        error_messages={"required": _("Write a response.")},
     )

@@ -69,7 +69,10 @@ class InviteForm(forms.Form):
         choices=Role.choices,
         widget=forms.RadioSelect,
         help_text=ROLE_HELP,
-        error_messages={"required": _("Choose the role they will have.")},
+        error_messages={
+            "required": _("Choose the role they will have."),
+            "invalid_choice": _("Choose the role they will have."),
+        },
     )
     message = limits.text_field(
         limit=limits.INVITATION_MESSAGE,
@@ -113,6 +116,7 @@ class BulkInviteForm(forms.Form):
         label=_("Role for people whose line gives none"),
         choices=[("", _("No default")), *Role.choices],
         required=False,
+        error_messages={"invalid_choice": _("Choose a role from the list, or no default.")},
     )
     message = limits.text_field(
         limit=limits.INVITATION_MESSAGE,
@@ -165,6 +169,12 @@ class PreferencesForm(forms.ModelForm[NotificationPreference]):
         model = NotificationPreference
         fields = ["channel", *Topic.values]
         widgets = {"channel": forms.RadioSelect}
+        error_messages = {
+            "channel": {
+                "required": _("Choose how we reach you: email, text messages or both."),
+                "invalid_choice": _("Choose how we reach you: email, text messages or both."),
+            }
+        }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -56,6 +56,10 @@ class ProjectSettingsForm(forms.ModelForm[Project]):
         error_messages = {
             "title": {"required": _("Enter a title for the project.")},
             "summary": {"required": _("Say in a few plain words what the project is for.")},
+            "decision_rule": {
+                "required": _("Choose how decisions are made."),
+                "invalid_choice": _("Choose how decisions are made."),
+            },
             "quorum": {key: QUORUM_HINT for key in QUORUM_ERRORS},
             "min_votes_per_bloc": {
                 "required": _("Enter the smallest number of votes each group needs, such as 2."),
@@ -107,7 +111,10 @@ class NewProjectForm(ProjectSettingsForm):
             "You will be a co-lead. Experts by experience and practitioners vote on decisions. "
             "Invite a commissioner later to sign off that the work was done together."
         ),
-        error_messages={"required": _("Choose your role in this project.")},
+        error_messages={
+            "required": _("Choose your role in this project."),
+            "invalid_choice": _("Choose your role in this project."),
+        },
     )
 
     field_order = ["title", "summary", "role"]

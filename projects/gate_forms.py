@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coproduce import limits
+from coproduce.item_forms import ItemResponseForm
 
 from .forms import WINDOW_TOO_LONG, WINDOW_TOO_SHORT
 from .models import MIN_VOTING_WINDOW_HOURS, Choice, Gate
@@ -21,6 +22,10 @@ class ProposalForm(forms.ModelForm[Gate]):
         widgets = {
             "proposal": forms.Textarea(attrs={"rows": 5}),
             "what_changes": forms.Textarea(attrs={"rows": 4}),
+        }
+        error_messages = {
+            "proposal": {"required": _("Write the proposal: what everyone is asked to decide.")},
+            "what_changes": {"required": _("Say what changes for people if it passes.")},
         }
 
 
@@ -39,9 +44,16 @@ class OpenGateForm(forms.Form):
     )
 
 
+CHOOSE_A_VOTE = _("Choose approve, object or abstain.")
+
+
 class VoteForm(forms.Form):
+    # Rendered with as_field_group: the radios sit in a fieldset whose legend is the label.
     choice = forms.ChoiceField(
-        label=_("Your vote"), choices=Choice.choices, widget=forms.RadioSelect
+        label=_("Do you agree with the proposal?"),
+        choices=Choice.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": CHOOSE_A_VOTE, "invalid_choice": CHOOSE_A_VOTE},
     )
     reason = limits.text_field(
         limit=limits.VOTE_REASON,
@@ -55,9 +67,7 @@ class VoteForm(forms.Form):
         data = super().clean() or {}
         objecting = data.get("choice") == Choice.OBJECT
         if objecting and not data.get("reason", "").strip() and "reason" not in self.errors:
-            self.add_error(
-                "reason", _("Please say why you object. Your reason helps everyone respond.")
-            )
+            self.add_error("reason", _("Say why you object. Your reason helps everyone respond."))
         return data
 
 
@@ -70,20 +80,29 @@ class SignOffForm(forms.Form):
         ],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose yes or no."),
+            "invalid_choice": _("Choose yes or no."),
+        },
     )
     reasons = limits.text_field(
         limit=limits.SIGNOFF_REASONS,
         label=_("Your reasons"),
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Every member of the project will be able to read this."),
+        error_messages={"required": _("Write your reasons.")},
     )
 
 
-class ObjectionResponseForm(forms.Form):
+class ObjectionResponseForm(ItemResponseForm):
+    """A co-lead's response to one objection (`item`, a Vote), under that objection."""
+
+    id_prefix = "response"
+    writer_field = "voter"
     body = limits.text_field(
         limit=limits.RESPONSE,
         label=_("Response"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What you did, or will do, about this objection."),
-        error_messages={"required": _("Please write a response.")},
+        error_messages={"required": _("Write a response.")},
     )

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from copy import copy
+from typing import TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import BaseForm
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from coproduce.http import AuthenticatedHttpRequest as Request
 from coproduce.kept_forms import form_page, kept_fields, post_only
+from coproduce.refusals import Refusal
 
 from . import gate_closing, gate_reading, gates, guards
 from .gate_forms import ObjectionResponseForm, OpenGateForm, ProposalForm, SignOffForm, VoteForm
@@ -34,22 +37,24 @@ def _gate_page(
     access: ProjectAccess,
     gate: Gate,
     *,
-    vote_form: VoteForm | None = None,
-    proposal_form: ProposalForm | None = None,
-    open_form: OpenGateForm | None = None,
-    status: int = 200,
+    error_form: BaseForm | None = None,
 ) -> HttpResponse:
-    """The decision page; a form sent with mistakes comes back in place with what was typed."""
+    """The decision page. `error_form` is a form sent from it that failed (with what was typed,
+    its mistakes, or a service's refusal as a non-field error): it takes the place of its
+    blank twin on the page, and the error summary at the top lists its messages."""
     user = request.user
+    if error_form is not None:
+        # A refusal may mean the decision moved on in another tab: show it as it is now.
+        gate.refresh_from_db()
     # What was sent from this page just before the session ended, to be sent again.
     kept = kept_fields(request)
-    context = access.page_context(nav="gates", gate=gate, access=access)
+    context = access.page_context(nav="gates", gate=gate, access=access, error_form=error_form)
     if gate.is_draft and access.can(MANAGE_GATES):
         context["guards"] = guards.check_guards(gate)
-        context["proposal_form"] = proposal_form or ProposalForm(
+        context["proposal_form"] = _failed(error_form, ProposalForm) or ProposalForm(
             instance=gate, initial=kept or None
         )
-        context["open_form"] = open_form or OpenGateForm(
+        context["open_form"] = _failed(error_form, OpenGateForm) or OpenGateForm(
             initial={"window_hours": access.project.voting_window_hours, **kept}
         )
     my_vote = None if gate.is_draft else Vote.objects.filter(gate=gate, voter=user).first()
@@ -58,17 +63,35 @@ def _gate_page(
         context["turnout"] = gate_closing.turnout(gate)
         if access.can(VOTE) and gate.in_electorate(user.pk):
             before = {"choice": my_vote.choice, "reason": my_vote.reason} if my_vote else {}
-            context["vote_form"] = vote_form or VoteForm(initial={**before, **kept} or None)
+            context["vote_form"] = _failed(error_form, VoteForm) or VoteForm(
+                initial={**before, **kept} or None
+            )
         elif access.can(VOTE):
             context["no_vote_reason"] = gates.JOINED_AFTER_OPENING
     if gate.is_closed or gate.is_withdrawn:
         context["outcome"] = gate_reading.describe_outcome(gate)
     if gate.is_closed:
-        context["objections"] = gate_reading.objections(gate)
-        context["can_respond"] = access.can(MANAGE_GATES)
+        can_respond = access.can(MANAGE_GATES)
+        failed = _failed(error_form, ObjectionResponseForm)
+        context["objections"] = [
+            (
+                objection,
+                (failed if failed and failed.is_for(objection) else None)
+                or (ObjectionResponseForm(item=objection) if can_respond else None),
+            )
+            for objection in gate_reading.objections(gate)
+        ]
         context["can_sign_off"] = access.can(SIGN_OFF) and gate_reading.awaits_signoff(gate)
         context["signoff_waits_for_commissioner"] = gate_reading.waits_for_a_commissioner(gate)
-    return render(request, "projects/gate_detail.html", context, status=status)
+    return render(request, "projects/gate_detail.html", context)
+
+
+F = TypeVar("F", bound=BaseForm)
+
+
+def _failed(error_form: BaseForm | None, kind: type[F]) -> F | None:
+    """The failed form if it is of this kind, to be shown in place of a blank one."""
+    return error_form if isinstance(error_form, kind) else None
 
 
 @login_required
@@ -126,7 +149,6 @@ def gate_new(request: Request, slug: str) -> HttpResponse:
             checks=checks,
             checks_pass=all(check.passed for check in checks),
         ),
-        status=400 if form.errors else 200,
     )
 
 
@@ -146,8 +168,8 @@ def gate_edit(request: Request, slug: str, pk: int) -> HttpResponse:
         try:
             updated = gates.update_draft(gate=gate, actor=request.user, **form.cleaned_data)
         except gates.GateError as error:
-            # The decision moved on (opened or withdrawn in another tab): say so on its page.
-            messages.error(request, str(error))
+            # The decision moved on (opened or withdrawn in another tab): said at the top.
+            form.add_error(None, str(error))
         else:
             changed = updated.revised_at != gate.revised_at
             messages.success(
@@ -156,18 +178,17 @@ def gate_edit(request: Request, slug: str, pk: int) -> HttpResponse:
                 if changed
                 else _("Nothing changed: the words are the same."),
             )
-        return redirect(gate)
-    return _gate_page(request, access, gate, proposal_form=form, status=400)
+            return redirect(gate)
+    return _gate_page(request, access, gate, error_form=form)
 
 
 @post_only("projects:gate", "slug", "pk")
 def gate_withdraw(request: Request, slug: str, pk: int) -> HttpResponse:
-    _access, gate = _gate(request, slug, pk, MANAGE_GATES)
+    access, gate = _gate(request, slug, pk, MANAGE_GATES)
     try:
         gates.withdraw_gate(gate=gate, actor=request.user)
     except gates.GateError as error:
-        messages.error(request, str(error))
-        return redirect(gate)
+        return _gate_page(request, access, gate, error_form=Refusal(str(error)))
     messages.success(
         request, _("The proposal is withdrawn. You can propose a new decision when you are ready.")
     )
@@ -184,14 +205,12 @@ def gate_open(request: Request, slug: str, pk: int) -> HttpResponse:
                 gate=gate, actor=request.user, window_hours=form.cleaned_data["window_hours"]
             )
         except gates.GateError as error:
-            if gate.is_draft:
-                form.add_error(None, str(error))  # a check failed: shown by the form
-                return _gate_page(request, access, gate, open_form=form, status=400)
-            messages.error(request, str(error))  # withdrawn or closed in another tab
+            # A check failed, or the decision was withdrawn or closed in another tab.
+            form.add_error(None, str(error))
         else:
             messages.success(request, _("Voting is open. Members can now vote."))
-        return redirect(gate)
-    return _gate_page(request, access, gate, open_form=form, status=400)
+            return redirect(gate)
+    return _gate_page(request, access, gate, error_form=form)
 
 
 @post_only(
@@ -206,22 +225,24 @@ def gate_open(request: Request, slug: str, pk: int) -> HttpResponse:
 def gate_vote(request: Request, slug: str, pk: int) -> HttpResponse:
     access, gate = _gate(request, slug, pk, VOTE)
     form = VoteForm(request.POST)
-    if not form.is_valid():
-        return _gate_page(request, access, gate, vote_form=form, status=400)
-    try:
-        gates.cast_vote(gate=gate, voter=request.user, **form.cleaned_data)
-    except gates.GateError as error:
-        messages.error(request, str(error))
-        return redirect(gate)
-    gate.refresh_from_db(fields=["status"])
-    if gate.is_closed:
-        messages.success(
-            request,
-            _("Your vote is saved. Everyone who could vote has now voted, so voting has closed."),
-        )
-    else:
-        messages.success(request, _("Your vote is saved. You can change it until voting closes."))
-    return redirect(gate)
+    if form.is_valid():
+        try:
+            gates.cast_vote(gate=gate, voter=request.user, **form.cleaned_data)
+        except gates.GateError as error:
+            form.add_error(None, str(error))
+        else:
+            gate.refresh_from_db(fields=["status"])
+            messages.success(
+                request,
+                _(
+                    "Your vote is saved. Everyone who could vote has now voted, so voting has "
+                    "closed."
+                )
+                if gate.is_closed
+                else _("Your vote is saved. You can change it until voting closes."),
+            )
+            return redirect(gate)
+    return _gate_page(request, access, gate, error_form=form)
 
 
 @form_page
@@ -232,39 +253,41 @@ def gate_signoff(request: Request, slug: str, pk: int) -> HttpResponse:
         try:
             gates.record_signoff(gate=gate, commissioner=request.user, **form.cleaned_data)
         except gates.GateError as error:
-            messages.error(request, str(error))
+            form.add_error(None, str(error))
         else:
             messages.success(request, _("Your sign-off is recorded."))
             return redirect(gate)
+    pack = gate_reading.evidence_pack(gate)
     return render(
         request,
         "projects/gate_signoff.html",
         {
             "project": access.project,
             "gate": gate,
-            "pack": gate_reading.evidence_pack(gate),
+            "pack": pack,
+            "objections": [(objection, None) for objection in pack.objections],
             "outcome": gate_reading.describe_outcome(gate),
             "form": form if gate_reading.awaits_signoff(gate) else None,
+            "error_form": form,
         },
-        status=400 if request.method == "POST" else 200,
     )
 
 
 @post_only("projects:gate", "slug", "pk")
 def objection_respond(request: Request, slug: str, pk: int, vote_pk: int) -> HttpResponse:
-    _access, gate = _gate(request, slug, pk, MANAGE_GATES)
-    objection = get_object_or_404(Vote, pk=vote_pk, gate=gate)
-    form = ObjectionResponseForm(request.POST)
-    if not form.is_valid():
-        # The field's own words: "Please write a response.", or the length limit.
-        messages.error(request, " ".join(str(error) for error in form.errors["body"]))
-        return redirect(gate)
-    try:
-        gates.respond_to_objection(
-            objection=objection, actor=request.user, body=form.cleaned_data["body"]
-        )
-    except gates.GateError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Response recorded. Everyone in the project can read it."))
-    return redirect(gate)
+    access, gate = _gate(request, slug, pk, MANAGE_GATES)
+    objection = get_object_or_404(
+        Vote.objects.select_related("voter", "response"), pk=vote_pk, gate=gate
+    )
+    form = ObjectionResponseForm(request.POST, item=objection)
+    if form.is_valid():
+        try:
+            gates.respond_to_objection(
+                objection=objection, actor=request.user, body=form.cleaned_data["body"]
+            )
+        except gates.GateError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Response recorded. Everyone in the project can read it."))
+            return redirect(gate)
+    return _gate_page(request, access, gate, error_form=form)

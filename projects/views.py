@@ -1,9 +1,9 @@
 """Project pages. Each view does three things: access, form, one service call.
 
 Access always goes through `access_project`, so non-members get 404 and members without the
-right get 403. A refused change (ProjectError) changes nothing: the person is sent back to the
-page they came from with the reason shown as an error message. A form with mistakes is shown
-again with status 400 and the mistakes next to the fields.
+right get 403. A form with mistakes, or a change the rules refuse (ProjectError), changes
+nothing: the page comes back with what was typed and the one error summary at the top (see
+templates/_error_summary.html), which the page's template gets as `form` or `error_form`.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from coproduce.http import AuthenticatedHttpRequest as Request
 from coproduce.kept_forms import form_page, kept_fields, post_only
+from coproduce.refusals import Refusal
 
 from . import gate_closing, selectors, services
 from .forms import CoLeadForm, ConfirmForm, NewProjectForm, ProjectSettingsForm, RoleForm
@@ -37,19 +38,18 @@ verified_email_required: Callable[[View], View] = _verified_email_required
 def _render_form(
     request: HttpRequest, template: str, form: BaseForm, context: dict[str, Any]
 ) -> HttpResponse:
-    status = 400 if form.is_bound and form.errors else 200
-    return render(request, template, {**context, "form": form}, status=status)
+    return render(request, template, {**context, "form": form})
 
 
-def _attempt(request: HttpRequest, change: Callable[[], object], done: str) -> bool:
-    """Make one change; on refusal show its plain-English reason. True if it happened."""
+def _attempt(request: HttpRequest, change: Callable[[], object], done: str) -> Refusal | None:
+    """Make one change and say so (`done`); on refusal return its plain-English reason as a
+    form for the error summary of the page the person is on."""
     try:
         change()
     except services.ProjectError as error:
-        messages.error(request, str(error))
-        return False
+        return Refusal(str(error))
     messages.success(request, done)
-    return True
+    return None
 
 
 # --- Dashboard and starting a project -------------------------------------------------------
@@ -127,6 +127,17 @@ def project_settings(request: Request, slug: str) -> HttpResponse:
 @login_required
 def members(request: Request, slug: str) -> HttpResponse:
     access = access_project(request.user, slug)
+    return _members_page(request, access)
+
+
+def _members_page(
+    request: Request,
+    access: ProjectAccess,
+    *,
+    error_form: BaseForm | None = None,
+    failed_member: int | None = None,
+) -> HttpResponse:
+    """The members page; `error_form` failed for the member with pk `failed_member`."""
     members = selectors.current_members(access.project)
     open_vote, voters = selectors.open_vote_electorate(access.project, members)
     return render(
@@ -139,6 +150,8 @@ def members(request: Request, slug: str) -> HttpResponse:
             sole_co_lead=selectors.sole_co_lead(members),
             may_leave=selectors.may_leave(access),
             nav="members",
+            error_form=error_form,
+            failed_member=failed_member,
         ),
     )
 
@@ -154,17 +167,18 @@ def member_role(request: Request, slug: str, pk: int) -> HttpResponse:
     user = request.user
     access = access_project(user, slug, MANAGE_MEMBERS)
     member = _member(access, pk)
-    form = RoleForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a role from the list."))
-    else:
+    form = RoleForm(request.POST, auto_id=f"member-{pk}-%s")
+    if form.is_valid():
         role = Role(form.cleaned_data["role"])
-        _attempt(
+        refusal = _attempt(
             request,
             lambda: services.change_role(membership=member, role=role, actor=user),
             _("%(name)s's role is now %(role)s.") % {"name": member.user, "role": role.label},
         )
-    return redirect("projects:members", slug=slug)
+        if refusal is None:
+            return redirect("projects:members", slug=slug)
+        return _members_page(request, access, error_form=refusal)
+    return _members_page(request, access, error_form=form, failed_member=pk)
 
 
 @post_only("projects:members", "slug")
@@ -174,16 +188,18 @@ def member_co_lead(request: Request, slug: str, pk: int) -> HttpResponse:
     member = _member(access, pk)
     form = CoLeadForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Nothing was changed. Please try again."))
+        refusal: Refusal | None = Refusal(_("Nothing was changed. Please try again."))
     else:
         is_co_lead: bool = form.cleaned_data["is_co_lead"]
         done = _("%(name)s is now a co-lead.") if is_co_lead else _("%(name)s is not a co-lead.")
-        _attempt(
+        refusal = _attempt(
             request,
             lambda: services.set_co_lead(membership=member, is_co_lead=is_co_lead, actor=user),
             done % {"name": member.user},
         )
-    return redirect("projects:members", slug=slug)
+    if refusal is None:
+        return redirect("projects:members", slug=slug)
+    return _members_page(request, access, error_form=refusal)
 
 
 @login_required
@@ -199,20 +215,22 @@ def member_remove(request: Request, slug: str, pk: int) -> HttpResponse:
         messages.info(request, _("%(name)s is no longer a member.") % {"name": member.user})
         return redirect("projects:members", slug=slug)
     refusal = services.removal_refusal(member)
+    failed = None
     if refusal is None and request.method == "POST" and ConfirmForm(request.POST).is_valid():
-        removed = _attempt(
+        failed = _attempt(
             request,
             lambda: services.remove_member(membership=member, actor=user),
             _("%(name)s was removed from the project.") % {"name": member.user},
         )
-        if removed and member.user_id == user.pk:
+        if failed is None and member.user_id == user.pk:
             return redirect("dashboard")
-        return redirect("projects:members", slug=slug)
+        if failed is None:
+            return redirect("projects:members", slug=slug)
     # A removal the rules refuse is explained here, with no button that could only fail.
     return render(
         request,
         "projects/member_remove.html",
-        access.page_context(member=member, refusal=refusal, nav="members"),
+        access.page_context(member=member, refusal=refusal, nav="members", error_form=failed),
     )
 
 
@@ -228,13 +246,15 @@ def leave(request: Request, slug: str) -> HttpResponse:
     if not selectors.may_leave(access):
         raise PermissionDenied
     refusal = services.last_co_lead_refusal(access.membership)
+    failed = None
     if refusal is None and request.method == "POST" and ConfirmForm(request.POST).is_valid():
-        left = _attempt(
+        failed = _attempt(
             request,
             lambda: services.leave_project(membership=access.membership),
             _("You have left %(title)s.") % {"title": access.project},
         )
-        return redirect("dashboard") if left else redirect("projects:members", slug=slug)
+        if failed is None:
+            return redirect("dashboard")
     return render(
         request,
         "projects/leave.html",
@@ -242,5 +262,6 @@ def leave(request: Request, slug: str) -> HttpResponse:
             nav="members",
             refusal=refusal,
             ends_vote=gate_closing.ended_by_leaving(access.project.pk, request.user.pk),
+            error_form=failed,
         ),
     )

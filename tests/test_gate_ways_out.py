@@ -456,8 +456,8 @@ def test_opening_a_proposal_withdrawn_in_another_tab_says_so(client, project, pr
     gate = draft(project, practitioner)
     client.force_login(practitioner)
     gates.withdraw_gate(gate=gate, actor=practitioner)
-    response = client.post(gate_url("gate_open", gate), {"window_hours": "72"}, follow=True)
-    assert response.redirect_chain[-1][0] == gate.get_absolute_url()
+    response = client.post(gate_url("gate_open", gate), {"window_hours": "72"})
+    assert response.status_code == 200
     assert "already closed or withdrawn" in response.content.decode()
 
 

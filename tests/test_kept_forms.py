@@ -53,7 +53,7 @@ def test_a_vote_sent_after_the_session_ended_comes_back_to_the_decision_page_wit
     assert signed_in["Location"] == back_to
     page = client.get(back_to).content.decode()
     assert "You were signed out before your vote was sent" in page
-    assert 'value="object" id="id_choice_1" required checked' in page
+    assert 'value="object" required id="id_choice_1" checked' in page
     assert "Evenings are too late" in page
     assert not Vote.objects.exists()  # kept, not sent: the person sends it
 

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 
 from coproduce.http import AuthenticatedHttpRequest as Request
 from coproduce.kept_forms import form_page, kept_fields, post_only
+from coproduce.refusals import Refusal
 from projects.permissions import MANAGE_MEMBERS, ProjectAccess, access_project
 
 from ..drafts import day
@@ -61,22 +62,28 @@ def invitation_list(request: Request, slug: str) -> HttpResponse:
         else:
             messages.success(request, _sent_message(sent))
             return redirect("participation:invitations", slug=slug)
+    return _invitations_page(request, access, form)
+
+
+def _invitations_page(
+    request: Request, access: ProjectAccess, form: InviteForm, refusal: Refusal | None = None
+) -> HttpResponse:
+    """The page; `refusal` says why a button ("Send again", "Withdraw") changed nothing."""
     rows = (
         Invitation.objects.filter(project=access.project)
         .select_related("invited_by", "accepted_by")
         .order_by("-sent_at", "-pk")
     )
-    status = 400 if form.is_bound and form.errors else 200
     return render(
         request,
         "participation/invitations.html",
         access.page_context(
             nav="members",
             form=form,
+            error_form=refusal,
             invitations=[(i, i.state()) for i in rows],
             expiry_days=settings.INVITATION_EXPIRY_DAYS,
         ),
-        status=status,
     )
 
 
@@ -91,9 +98,8 @@ def invitation_resend(request: Request, slug: str, pk: int) -> HttpResponse:
     try:
         sent = resend(invitation=_invitation(access, pk), actor=user)
     except InvitationError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _sent_message(sent))
+        return _invitations_page(request, access, InviteForm(), Refusal(str(error)))
+    messages.success(request, _sent_message(sent))
     return redirect("participation:invitations", slug=slug)
 
 
@@ -103,16 +109,15 @@ def invitation_revoke(request: Request, slug: str, pk: int) -> HttpResponse:
     try:
         invitation = revoke(invitation=_invitation(access, pk))
     except InvitationError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            _(
-                "The invitation to %(who)s is withdrawn: its link no longer works. You can send "
-                "it again later."
-            )
-            % {"who": invitation.name or invitation.contact},
+        return _invitations_page(request, access, InviteForm(), Refusal(str(error)))
+    messages.success(
+        request,
+        _(
+            "The invitation to %(who)s is withdrawn: its link no longer works. You can send "
+            "it again later."
         )
+        % {"who": invitation.name or invitation.contact},
+    )
     return redirect("participation:invitations", slug=slug)
 
 
@@ -189,7 +194,6 @@ def bulk_invite(request: Request, slug: str) -> HttpResponse:
         except bulk.BulkError as error:
             form.add_error("csv_text", str(error))
     results = request.session.pop(REPORT_KEY, None) if request.method == "GET" else None
-    status = 400 if form.is_bound and form.errors else 200
     return render(
         request,
         "participation/bulk_invite.html",
@@ -201,5 +205,4 @@ def bulk_invite(request: Request, slug: str) -> HttpResponse:
             from_file=from_file,
             results=results,
         ),
-        status=status,
     )

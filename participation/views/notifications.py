@@ -42,8 +42,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your choices are saved."))
             return redirect("participation:preferences")
-    status = 400 if form.is_bound and form.errors else 200
-    return render(request, "participation/preferences.html", {"form": form}, status=status)
+    return render(request, "participation/preferences.html", {"form": form})
 
 
 # Mail programs send the RFC 8058 one-click POST without a CSRF token; the signed token in

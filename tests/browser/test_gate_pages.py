@@ -43,7 +43,7 @@ def test_a_member_votes_and_objects_with_a_reason_on_a_phone(
     assert_accessible(page)
     page.get_by_label("Object").check()
     page.get_by_role("button", name="Send my vote").click()
-    expect(page.get_by_text("Please say why you object.").first).to_be_visible()
+    expect(page.get_by_text("Say why you object.").first).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Object").check()
     page.get_by_label("Your reason").fill("The hours do not suit people who work.")
