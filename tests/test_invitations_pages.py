@@ -186,7 +186,8 @@ def test_someone_signed_in_with_another_email_is_asked_which_account_joins(
     assert "Join as outsider@example.org" in html
     assert "Sign out and use another account" in html
     response = client.post(link(invitation))
-    assert response.status_code == 400
+    assert response.status_code == 200
+    assert "<title>Error:" in response.content.decode()
     assert not Membership.objects.filter(project=project, user=outsider).exists()
     client.post(link(invitation), {"confirm_account": "on"})
     assert Membership.objects.filter(project=project, user=outsider).exists()

@@ -103,5 +103,4 @@ def _join(request: HttpRequest, invitation: Invitation, user: User) -> HttpRespo
             "matches": matches,
             "already_member": _is_member(invitation, user),
         },
-        status=400 if form.errors else 200,
     )

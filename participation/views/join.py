@@ -64,5 +64,4 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         request,
         "participation/join.html",
         {"invitation": invitation, "form": form},
-        status=400 if form.errors else 200,
     )
