@@ -60,7 +60,7 @@ class VoteForm(forms.Form):
         label=_("Your reason"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Needed if you object. Optional otherwise."),
+        help_text=_("If you object, say why. If not, you can leave this empty."),
     )
 
     def clean(self) -> dict[str, Any]:
