@@ -151,11 +151,12 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
+# Django's checks, with their rules in plain words (coproduce/passwords.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "coproduce.passwords.LongEnough"},
+    {"NAME": "coproduce.passwords.NotOnlyNumbers"},
+    {"NAME": "coproduce.passwords.NotCommon"},
+    {"NAME": "coproduce.passwords.NotLikeYourDetails"},
 ]
 LOGIN_URL = reverse_lazy("account_login")
 LOGIN_REDIRECT_URL = reverse_lazy("dashboard")

@@ -125,7 +125,7 @@ def test_a_weak_password_is_refused_in_plain_words_and_nothing_is_made(
         join_page(invite_maya(project, practitioner)), {"name": "Maya", "password": "12345678"}
     )
     assert response.status_code == 200
-    assert "This password is entirely numeric." in response.content.decode()
+    assert "This password is only numbers. Add some letters." in response.content.decode()
     assert not User.objects.filter(email="maya@example.org").exists()
 
 
