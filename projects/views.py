@@ -57,8 +57,7 @@ def _attempt(request: HttpRequest, change: Callable[[], object], done: str) -> b
 
 @login_required
 def dashboard(request: Request) -> HttpResponse:
-    entries = selectors.dashboard(request.user)
-    return render(request, "dashboard.html", {"entries": entries})
+    return render(request, "dashboard.html", {"dashboard": selectors.dashboard(request.user)})
 
 
 @verified_email_required
