@@ -56,7 +56,7 @@ def _gate_page(
     context["my_vote"] = my_vote
     if gate.is_open:
         context["turnout"] = gate_closing.turnout(gate)
-        if access.can(VOTE) and gate.in_electorate(user.pk):
+        if access.may_vote_on(gate):
             before = {"choice": my_vote.choice, "reason": my_vote.reason} if my_vote else {}
             context["vote_form"] = vote_form or VoteForm(initial={**before, **kept} or None)
         elif access.can(VOTE):
@@ -239,13 +239,13 @@ def gate_signoff(request: Request, slug: str, pk: int) -> HttpResponse:
     return render(
         request,
         "projects/gate_signoff.html",
-        {
-            "project": access.project,
-            "gate": gate,
-            "pack": gate_reading.evidence_pack(gate),
-            "outcome": gate_reading.describe_outcome(gate),
-            "form": form if gate_reading.awaits_signoff(gate) else None,
-        },
+        access.page_context(
+            nav="gates",
+            gate=gate,
+            pack=gate_reading.evidence_pack(gate),
+            outcome=gate_reading.describe_outcome(gate),
+            form=form if gate_reading.awaits_signoff(gate) else None,
+        ),
         status=400 if request.method == "POST" else 200,
     )
 

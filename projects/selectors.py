@@ -14,7 +14,7 @@ from django.core.paginator import Page, Paginator
 from coproduce.models import User
 
 from .gate_reading import blocking_among
-from .models import Bloc, Event, Gate, GateOutcome, Membership, Project, Role, Stage
+from .models import Bloc, Event, Gate, GateOutcome, Membership, Project, Role, Stage, Vote
 from .permissions import ProjectAccess
 
 HISTORY_PAGE_SIZE = 50
@@ -232,6 +232,33 @@ def timeline(project: Project) -> list[TimelineStep]:
         )
         for index, stage in enumerate(stages)
     ]
+
+
+@dataclass(frozen=True)
+class VoteCall:
+    """The open vote as the project page shows it to the reader: "Vote now" when they can vote
+    and have not, "Change my vote" when they have, a plain link to the decision otherwise."""
+
+    gate: Gate
+    may_vote: bool
+    my_vote: Vote | None
+
+
+def vote_call(access: ProjectAccess, steps: list[TimelineStep]) -> VoteCall | None:
+    """The project's open vote, found in the timeline already read, with the reader's own vote
+    if they may vote on it (one query, and none when no vote is open); None when no vote is
+    open."""
+    gate = next((item.gate for step in steps for item in step.gates if item.gate.is_open), None)
+    if gate is None:
+        return None
+    gate.project = access.project  # its links need the project's address: no second read
+    may_vote = access.may_vote_on(gate)
+    mine = (
+        Vote.objects.filter(gate=gate, voter_id=access.membership.user_id).first()
+        if may_vote
+        else None
+    )
+    return VoteCall(gate=gate, may_vote=may_vote, my_vote=mine)
 
 
 def blocking_in(steps: list[TimelineStep]) -> Gate | None:

@@ -90,6 +90,7 @@ def project_detail(request: Request, slug: str) -> HttpResponse:
         access.page_context(
             timeline=timeline,
             blocking=selectors.blocking_in(timeline),
+            vote_call=selectors.vote_call(access, timeline),
             blocs=selectors.members_by_bloc(access.project),
             nav="detail",
         ),

@@ -6,48 +6,22 @@ count grows with the data (an N+1) fails at the large size.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from projects import gate_closing, services
-from projects.models import Choice, Gate, GateStatus, Project, Role, Stage, Vote
+from projects import services
+from projects.models import Choice, Gate, Role, Stage, Vote
+from tests.gate_helpers import closed_gate
+from tests.gate_helpers import made_open_gate as open_gate
 
 pytestmark = pytest.mark.django_db
 
 DASHBOARD_BUDGET = 6  # session, user, memberships, votes, sign-offs, drafts waiting
-DETAIL_BUDGET = 7  # session, user, membership, 2 x guardian perms, gates, members
+DETAIL_BUDGET = 8  # session, user, membership, 2 x guardian perms, gates, my vote, members
 MEMBERS_BUDGET = 7  # session, user, membership, 2 x guardian perms, members
 HISTORY_BUDGET = 7  # session, user, membership, 2 x guardian perms, count, one page
-
-
-def open_gate(project: Project, **fields) -> Gate:
-    """An open gate made directly, with the electorate the gate services would fix."""
-    now = timezone.now()
-    fields.setdefault("electorate", gate_closing.electorate_now(project.pk))
-    return Gate.objects.create(
-        project=project,
-        from_stage=project.stage,
-        to_stage=Stage.DELIVERY,
-        proposal="Move on to delivery with the design we agreed.",
-        what_changes="The service opens to its first ten tenants.",
-        status=GateStatus.OPEN,
-        opened_at=now,
-        closes_at=now + timedelta(hours=72),
-        **fields,
-    )
-
-
-def closed_gate(project: Project, *, passed: bool, signoff_required: bool = False) -> Gate:
-    gate = open_gate(project, signoff_required=signoff_required)
-    Gate.objects.filter(pk=gate.pk).update(
-        status=GateStatus.CLOSED, closed_at=timezone.now(), passed=passed
-    )
-    gate.refresh_from_db()
-    return gate
 
 
 def gate_link(gate: Gate) -> str:
@@ -163,6 +137,49 @@ def test_dashboard_shows_a_co_lead_the_proposal_they_can_open_for_votes(
     assert "Nothing needs you right now" in html
 
 
+# --- The project page's call to vote --------------------------------------------------------
+
+
+def test_project_page_has_a_vote_now_button_while_i_can_still_vote(
+    client: Client, project, expert2
+):
+    gate = open_gate(project)
+    client.force_login(expert2)
+    html = client.get(project.get_absolute_url()).content.decode()
+    assert f'<a class="button" href="{gate_link(gate)}">Vote now</a>' in html
+    assert "Voting is open: move to Delivery?" in html
+    assert html.index("Vote now") < html.index('id="stages-heading"')
+
+
+def test_project_page_offers_to_change_my_vote_once_i_have_voted(client: Client, project, expert2):
+    gate = open_gate(project)
+    Vote.objects.create(gate=gate, voter=expert2, choice=Choice.APPROVE)
+    client.force_login(expert2)
+    html = client.get(project.get_absolute_url()).content.decode()
+    assert "Vote now" not in html
+    assert "You have voted." in html
+    assert f'href="{gate_link(gate)}">Change my vote</a>' in html
+
+
+@pytest.mark.parametrize("who", ["commissioner", "newcomer"])
+def test_project_page_links_to_an_open_vote_without_asking_those_who_cannot_vote(
+    client: Client, project, commissioner, join, who
+):
+    gate = open_gate(project)
+    person = commissioner if who == "commissioner" else join(project, Role.PRACTITIONER)
+    client.force_login(person)
+    html = client.get(project.get_absolute_url()).content.decode()
+    assert "Vote now" not in html and "Change my vote" not in html
+    assert f'href="{gate_link(gate)}">Read the proposal' in html
+
+
+def test_project_page_has_no_call_to_vote_when_no_vote_is_open(client: Client, project, expert2):
+    closed_gate(project, passed=False)
+    client.force_login(expert2)
+    html = client.get(project.get_absolute_url()).content.decode()
+    assert "Voting is open" not in html and "Vote now" not in html
+
+
 # --- Query budgets --------------------------------------------------------------------------
 
 
@@ -214,6 +231,7 @@ def test_project_page_runs_a_fixed_number_of_queries(
     client: Client, django_assert_max_num_queries, join, project_factory, size
 ):
     project, lead = _project_with(size, join, project_factory, gates=size // 3)
+    open_gate(project)  # the lead may vote on it: the page reads their own vote too
     client.force_login(lead)
     with django_assert_max_num_queries(DETAIL_BUDGET):
         response = client.get(reverse("projects:detail", args=[project.slug]))
