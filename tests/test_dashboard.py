@@ -148,7 +148,7 @@ def test_project_page_has_a_vote_now_button_while_i_can_still_vote(
     html = client.get(project.get_absolute_url()).content.decode()
     assert f'<a class="button" href="{gate_link(gate)}">Vote now</a>' in html
     assert "Voting is open: move to Delivery?" in html
-    assert html.index("Vote now") < html.index('id="stages-heading"')
+    assert html.index("Vote now") < html.index(project.summary) < html.index('id="stages-heading"')
 
 
 def test_project_page_offers_to_change_my_vote_once_i_have_voted(client: Client, project, expert2):

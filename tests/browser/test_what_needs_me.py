@@ -43,6 +43,8 @@ def test_an_expert_finds_the_vote_waiting_for_them_and_votes_from_their_phone(
     page.get_by_role("link", name="Housing First in Lambeth", exact=True).click()
     vote_now = page.get_by_role("link", name="Vote now")
     expect(vote_now).to_be_visible()
+    button = vote_now.bounding_box()
+    assert button and button["y"] + button["height"] <= 740, "Vote now is below the first screen"
     expect(page.locator('nav.subnav a[aria-current="page"]')).to_have_text("Overview")
     assert_accessible(page)
 
