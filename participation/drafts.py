@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from coproduce.dates import day, moment
 from coproduce.site import absolute_url as absolute
 from projects import gate_reading
 from projects.models import Gate, Membership, Role, SignOff, Stage, Vote
@@ -39,17 +39,6 @@ class Draft:
     quote: str = ""
     quote_by: str = ""
     notes: list[str] = field(default_factory=list)
-
-
-def when(moment: datetime) -> str:
-    """E.g. "Thursday 4 December 2026, 18:00": the site's format, with the day of the week."""
-    local = timezone.localtime(moment)
-    return f"{formats.date_format(local, 'l')} {formats.date_format(local, 'DATETIME_FORMAT')}"
-
-
-def day(moment: datetime) -> str:
-    local = timezone.localtime(moment)
-    return f"{formats.date_format(local, 'l')} {formats.date_format(local, 'DATE_FORMAT')}"
 
 
 def role_phrase(role: str) -> str:
@@ -178,7 +167,7 @@ def voting_opened(message: OutboxMessage, now: datetime) -> Draft | None:
         return None
     words = {
         **_moves(gate),
-        "when": when(gate.closes_at),
+        "when": moment(gate.closes_at),
         "link": absolute(gate.get_absolute_url()),
     }
     return Draft(
@@ -217,7 +206,7 @@ def voting_closing(message: OutboxMessage, now: datetime) -> Draft | None:
         return None
     words = {
         **_moves(gate),
-        "when": when(gate.closes_at),
+        "when": moment(gate.closes_at),
         "link": absolute(gate.get_absolute_url()),
     }
     return Draft(

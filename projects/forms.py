@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coproduce import limits
 
-from .models import MIN_VOTING_WINDOW_HOURS, VOTING_ROLES, Project, Role
+from .models import MIN_VOTING_WINDOW_HOURS, VOTING_ROLES, DecisionRule, Project, Role
 
 QUORUM_HINT = _(
     "The quorum must be a number from 0 to 1. For example, 0.5 means half of each group."
@@ -23,6 +23,32 @@ WINDOW_TOO_SHORT = format_lazy(
     hours=MIN_VOTING_WINDOW_HOURS,
 )
 WINDOW_TOO_LONG = _("Voting can stay open for 4 weeks (672 hours) at most.")
+
+# The decision rules in plain words; the model keeps the short names shown on the project page.
+RULE_CHOICES = [
+    (
+        DecisionRule.DUAL_KEY.value,
+        _(
+            "Both groups must agree (dual key). In each group, more people must approve than "
+            "object. A bigger group can never outvote a smaller one."
+        ),
+    ),
+    (
+        DecisionRule.PARITY_WEIGHTED.value,
+        _(
+            "Each group counts for half (parity weighted). We take the share of yes votes in "
+            "each group and give each group the same weight. The vote passes when the total "
+            "is more than half."
+        ),
+    ),
+    (
+        DecisionRule.CONSENT.value,
+        _(
+            "Consent: nobody objects. The vote passes only if no one objects and at least one "
+            "person in each group approves."
+        ),
+    ),
+]
 
 SETTINGS_FIELDS = [
     "title",
@@ -53,6 +79,36 @@ class ProjectSettingsForm(forms.ModelForm[Project]):
             "decision_rule": forms.RadioSelect,
             "quorum": forms.NumberInput(attrs={"step": "0.05", "inputmode": "decimal"}),
         }
+        # The settings words ("quorum", "dual key", "sign-off") explained in plain words next
+        # to each control, since the people choosing them may meet these words for the first
+        # time here.
+        labels = {
+            "decision_rule": _("How a vote passes"),
+            "quorum": _("Quorum"),
+            "min_votes_per_bloc": _("Fewest votes in each group"),
+            "voting_window_hours": _("Voting time in hours"),
+            "signoff_every_gate": _("A commissioner signs off every move to the next stage"),
+        }
+        help_texts = {
+            "decision_rule": _("Choose how the votes of the two groups add up to a result."),
+            "quorum": _(
+                "How many in each group must vote for the result to count. Write it as a part "
+                "of 1: 0.5 means half of each group. Abstaining counts as a vote."
+            ),
+            "min_votes_per_bloc": _(
+                "The result counts only when at least this many people in each group have "
+                "voted. This matters most in a small group."
+            ),
+            "voting_window_hours": _(
+                "How long each vote stays open, so everyone has time to take part. "
+                "At least 24 hours. 72 hours is 3 days."
+            ),
+            "signoff_every_gate": _(
+                "Sign-off means a commissioner checks that both groups really decided together "
+                "before the project moves on. It is always needed to leave the commissioning "
+                "stage. Tick this box to need it at every stage."
+            ),
+        }
         error_messages = {
             "title": {"required": _("Enter a title for the project.")},
             "summary": {"required": _("Say in a few plain words what the project is for.")},
@@ -72,6 +128,11 @@ class ProjectSettingsForm(forms.ModelForm[Project]):
                 "min_value": WINDOW_TOO_SHORT,
             },
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Each rule's name, then what it means, read together with its radio button.
+        self.fields["decision_rule"].choices = RULE_CHOICES  # type: ignore[attr-defined]
 
     def clean_quorum(self) -> Decimal:
         quorum: Decimal = self.cleaned_data["quorum"]

@@ -61,7 +61,7 @@ def _gate_page(
     context["my_vote"] = my_vote
     if gate.is_open:
         context["turnout"] = gate_closing.turnout(gate)
-        if access.can(VOTE) and gate.in_electorate(user.pk):
+        if access.may_vote_on(gate):
             before = {"choice": my_vote.choice, "reason": my_vote.reason} if my_vote else {}
             context["vote_form"] = _failed(error_form, VoteForm) or VoteForm(
                 initial={**before, **kept} or None
@@ -261,15 +261,15 @@ def gate_signoff(request: Request, slug: str, pk: int) -> HttpResponse:
     return render(
         request,
         "projects/gate_signoff.html",
-        {
-            "project": access.project,
-            "gate": gate,
-            "pack": pack,
-            "objections": [(objection, None) for objection in pack.objections],
-            "outcome": gate_reading.describe_outcome(gate),
-            "form": form if gate_reading.awaits_signoff(gate) else None,
-            "error_form": form,
-        },
+        access.page_context(
+            nav="gates",
+            gate=gate,
+            pack=pack,
+            outcome=gate_reading.describe_outcome(gate),
+            objections=[(objection, None) for objection in pack.objections],
+            form=form if gate_reading.awaits_signoff(gate) else None,
+            error_form=form,
+        ),
     )
 
 

@@ -13,11 +13,10 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from coproduce import limits
+from coproduce import dates, limits
 from coproduce.models import User
 
 from . import signals
@@ -229,7 +228,7 @@ def open_gate(
         summary=_("Voting opened on moving to %(stage)s; it closes %(when)s.")
         % {
             "stage": gate.get_to_stage_display(),
-            "when": date_format(timezone.localtime(gate.closes_at), "DATETIME_FORMAT"),
+            "when": dates.moment(gate.closes_at),
         },
         data={"gate": gate.pk, "closes_at": gate.closes_at.isoformat()},
     )

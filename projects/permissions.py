@@ -20,7 +20,7 @@ from guardian.core import ObjectPermissionChecker
 
 from coproduce.models import User
 
-from .models import Membership, Project, ProjectRoleGroup, Role, Stage
+from .models import Gate, Membership, Project, ProjectRoleGroup, Role, Stage
 
 VIEW_PROJECT = "view_project"
 CHANGE_PROJECT = "change_project"
@@ -70,6 +70,11 @@ class ProjectAccess:
     @property
     def perms(self) -> frozenset[str]:
         return frozenset(p for p in self.granted if self.can(p))
+
+    def may_vote_on(self, gate: Gate) -> bool:
+        """Whether this person can vote on `gate` now: a voting role in a project still open,
+        and a member when voting opened (later joiners have no vote on that decision)."""
+        return self.can(VOTE) and gate.in_electorate(self.membership.user_id)
 
     def page_context(self, nav: str = "", **extra: Any) -> dict[str, Any]:
         """What every project page's template needs: the project, my membership, what I may

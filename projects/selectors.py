@@ -10,23 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
 from coproduce.models import User
 
 from .gate_reading import blocking_among
-from .models import Bloc, Event, Gate, GateOutcome, Membership, Project, Role, Stage
+from .models import Bloc, Event, Gate, GateOutcome, Membership, Project, Role, Stage, Vote
 from .permissions import ProjectAccess
 
 HISTORY_PAGE_SIZE = 50
 
-# The order blocs are shown in, and what each heading says.
-BLOC_HEADINGS: list[tuple[Bloc, Promise]] = [
-    (Bloc.LIVED, _("Lived experience")),
-    (Bloc.LEARNED, _("Learned experience")),
-    (Bloc.NON_VOTING, _("Commissioners")),
-]
+# The order groups are shown in; each is headed by its one name (`Bloc.label`).
+BLOC_ORDER = [Bloc.LIVED, Bloc.LEARNED, Bloc.NON_VOTING]
 
 
 # --- Dashboard ------------------------------------------------------------------------------
@@ -39,6 +33,7 @@ class DashboardEntry:
     membership: Membership
     votes_waiting: list[Gate]
     signoffs_waiting: list[Gate]
+    drafts_waiting: list[Gate]
 
     @property
     def project(self) -> Project:
@@ -46,18 +41,56 @@ class DashboardEntry:
 
     @property
     def needs_me(self) -> bool:
-        return bool(self.votes_waiting or self.signoffs_waiting)
+        return bool(self.votes_waiting or self.signoffs_waiting or self.drafts_waiting)
 
 
-def _by_project(gates: list[Gate]) -> dict[int, list[Gate]]:
+@dataclass(frozen=True)
+class Dashboard:
+    """My projects: what needs the person now across all their projects, then each project.
+
+    `votes`, `signoffs` and `drafts` gather every project's waiting items (each gate knows its
+    project), soonest deadline first for votes, so the page can start with them.
+    """
+
+    entries: list[DashboardEntry]
+
+    @property
+    def votes(self) -> list[Gate]:
+        """Decisions the person can still vote on, the one closing soonest first."""
+        return sorted(
+            (g for e in self.entries for g in e.votes_waiting), key=lambda g: (g.closes_at, g.pk)
+        )
+
+    @property
+    def signoffs(self) -> list[Gate]:
+        """Passed decisions waiting for this commissioner's sign-off."""
+        return [g for e in self.entries for g in e.signoffs_waiting]
+
+    @property
+    def drafts(self) -> list[Gate]:
+        """Proposals in projects the person co-leads, not yet open for votes."""
+        return [g for e in self.entries for g in e.drafts_waiting]
+
+    @property
+    def needs_me(self) -> bool:
+        return any(e.needs_me for e in self.entries)
+
+
+def _by_project(gates: list[Gate], memberships: list[Membership]) -> dict[int, list[Gate]]:
+    """Gates grouped by project, each given the project already loaded with the memberships,
+    so naming the project on the page costs no further query."""
+    projects = {m.project_id: m.project for m in memberships}
     grouped: dict[int, list[Gate]] = {}
     for gate in gates:
+        gate.project = projects[gate.project_id]
         grouped.setdefault(gate.project_id, []).append(gate)
     return grouped
 
 
-def dashboard(user: User) -> list[DashboardEntry]:
-    """The person's current projects; three queries whatever their number."""
+def dashboard(user: User) -> Dashboard:
+    """The person's current projects and what waits for them in each: votes they can still
+    cast, sign-offs (commissioners), drafts to open (co-leads). Four queries whatever the
+    number of projects or gates."""
     memberships = list(
         Membership.objects.taking_part()
         .filter(user=user)
@@ -66,6 +99,7 @@ def dashboard(user: User) -> list[DashboardEntry]:
     )
     voting_in = [m.project_id for m in memberships if m.can_vote]
     signing_in = [m.project_id for m in memberships if m.role == Role.COMMISSIONER]
+    leading = [m.project_id for m in memberships if m.is_co_lead]
     votes = _by_project(
         [
             gate
@@ -75,23 +109,32 @@ def dashboard(user: User) -> list[DashboardEntry]:
             .order_by("closes_at", "pk")
             # Someone who joined after voting opened has no vote on that decision.
             if gate.in_electorate(user.pk)
-        ]
+        ],
+        memberships,
     )
     signoffs = _by_project(
         list(
             Gate.objects.awaiting_signoff()
             .filter(project_id__in=signing_in)
             .order_by("closed_at", "pk")
-        )
+        ),
+        memberships,
     )
-    return [
-        DashboardEntry(
-            membership=m,
-            votes_waiting=votes.get(m.project_id, []),
-            signoffs_waiting=signoffs.get(m.project_id, []),
-        )
-        for m in memberships
-    ]
+    drafts = _by_project(
+        list(Gate.objects.drafts().filter(project_id__in=leading).order_by("created_at", "pk")),
+        memberships,
+    )
+    return Dashboard(
+        entries=[
+            DashboardEntry(
+                membership=m,
+                votes_waiting=votes.get(m.project_id, []),
+                signoffs_waiting=signoffs.get(m.project_id, []),
+                drafts_waiting=drafts.get(m.project_id, []),
+            )
+            for m in memberships
+        ]
+    )
 
 
 # --- Members --------------------------------------------------------------------------------
@@ -100,8 +143,12 @@ def dashboard(user: User) -> list[DashboardEntry]:
 @dataclass(frozen=True)
 class BlocMembers:
     bloc: Bloc
-    heading: Promise
     members: list[Membership]
+
+    @property
+    def heading(self) -> str:
+        """The group's one name: "Experts by experience", "Practitioners", "Commissioners"."""
+        return str(self.bloc.label)
 
     @property
     def counted(self) -> int:
@@ -122,11 +169,11 @@ def current_members(project: Project) -> list[Membership]:
 
 
 def members_by_bloc(project: Project) -> list[BlocMembers]:
-    """Current members grouped as lived experience, learned experience, commissioners."""
+    """Current members grouped as experts by experience, practitioners, commissioners."""
     members = current_members(project)
     return [
-        BlocMembers(bloc=bloc, heading=heading, members=[m for m in members if m.bloc == bloc])
-        for bloc, heading in BLOC_HEADINGS
+        BlocMembers(bloc=bloc, members=[m for m in members if m.bloc == bloc])
+        for bloc in BLOC_ORDER
     ]
 
 
@@ -185,6 +232,33 @@ def timeline(project: Project) -> list[TimelineStep]:
         )
         for index, stage in enumerate(stages)
     ]
+
+
+@dataclass(frozen=True)
+class VoteCall:
+    """The open vote as the project page shows it to the reader: "Vote now" when they can vote
+    and have not, "Change my vote" when they have, a plain link to the decision otherwise."""
+
+    gate: Gate
+    may_vote: bool
+    my_vote: Vote | None
+
+
+def vote_call(access: ProjectAccess, steps: list[TimelineStep]) -> VoteCall | None:
+    """The project's open vote, found in the timeline already read, with the reader's own vote
+    if they may vote on it (one query, and none when no vote is open); None when no vote is
+    open."""
+    gate = next((item.gate for step in steps for item in step.gates if item.gate.is_open), None)
+    if gate is None:
+        return None
+    gate.project = access.project  # its links need the project's address: no second read
+    may_vote = access.may_vote_on(gate)
+    mine = (
+        Vote.objects.filter(gate=gate, voter_id=access.membership.user_id).first()
+        if may_vote
+        else None
+    )
+    return VoteCall(gate=gate, may_vote=may_vote, my_vote=mine)
 
 
 def blocking_in(steps: list[TimelineStep]) -> Gate | None:

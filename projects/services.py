@@ -12,14 +12,13 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from guardian.shortcuts import assign_perm
 
-from coproduce import limits
+from coproduce import dates, limits
 from coproduce.models import User
 
 from . import signals
@@ -288,7 +287,7 @@ def voting_refusal(membership: Membership, refusal: str | Promise) -> str | None
     if gate is not None and gate.in_electorate(membership.user_id) and gate.closes_at:
         return str(refusal) % {
             "name": membership.user,
-            "when": date_format(timezone.localtime(gate.closes_at), "DATETIME_FORMAT"),
+            "when": dates.moment(gate.closes_at),
         }
     return None
 

@@ -57,8 +57,7 @@ def _attempt(request: HttpRequest, change: Callable[[], object], done: str) -> R
 
 @login_required
 def dashboard(request: Request) -> HttpResponse:
-    entries = selectors.dashboard(request.user)
-    return render(request, "dashboard.html", {"entries": entries})
+    return render(request, "dashboard.html", {"dashboard": selectors.dashboard(request.user)})
 
 
 @verified_email_required
@@ -91,6 +90,7 @@ def project_detail(request: Request, slug: str) -> HttpResponse:
         access.page_context(
             timeline=timeline,
             blocking=selectors.blocking_in(timeline),
+            vote_call=selectors.vote_call(access, timeline),
             blocs=selectors.members_by_bloc(access.project),
             nav="detail",
         ),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.utils import timezone
+
 from participation.models import Contribution
-from projects import gates
-from projects.models import Choice, Gate, Project, Vote
+from projects import gate_closing, gates
+from projects.models import Choice, Gate, GateStatus, Project, Stage, Vote
 
 
 def lived_take_part(project: Project, expert: Any) -> None:
@@ -39,3 +41,30 @@ def objection_after_close(gate: Gate, approvers: list[Any], objector: Any) -> Vo
     for voter in approvers:
         gates.cast_vote(gate=gate, voter=voter, choice=Choice.APPROVE)
     return gates.cast_vote(gate=gate, voter=objector, choice=Choice.OBJECT, reason="Cost")
+
+
+def made_open_gate(project: Project, **fields: Any) -> Gate:
+    """An open gate made directly, with the electorate the gate services would fix."""
+    now = timezone.now()
+    fields.setdefault("electorate", gate_closing.electorate_now(project.pk))
+    return Gate.objects.create(
+        project=project,
+        from_stage=project.stage,
+        to_stage=Stage.DELIVERY,
+        proposal="Move on to delivery with the design we agreed.",
+        what_changes="The service opens to its first ten tenants.",
+        status=GateStatus.OPEN,
+        opened_at=now,
+        closes_at=now + timedelta(hours=72),
+        **fields,
+    )
+
+
+def closed_gate(project: Project, *, passed: bool, signoff_required: bool = False) -> Gate:
+    """A gate closed directly with this result, as if its vote had ended."""
+    gate = made_open_gate(project, signoff_required=signoff_required)
+    Gate.objects.filter(pk=gate.pk).update(
+        status=GateStatus.CLOSED, closed_at=timezone.now(), passed=passed
+    )
+    gate.refresh_from_db()
+    return gate

@@ -6,48 +6,22 @@ count grows with the data (an N+1) fails at the large size.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from projects import gate_closing, services
-from projects.models import Choice, Gate, GateStatus, Project, Role, Stage, Vote
+from projects import services
+from projects.models import Choice, Gate, Role, Stage, Vote
+from tests.gate_helpers import closed_gate
+from tests.gate_helpers import made_open_gate as open_gate
 
 pytestmark = pytest.mark.django_db
 
-DASHBOARD_BUDGET = 5  # session, user, memberships, votes waiting, sign-offs waiting
-DETAIL_BUDGET = 7  # session, user, membership, 2 x guardian perms, gates, members
+DASHBOARD_BUDGET = 6  # session, user, memberships, votes, sign-offs, drafts waiting
+DETAIL_BUDGET = 8  # session, user, membership, 2 x guardian perms, gates, my vote, members
 MEMBERS_BUDGET = 7  # session, user, membership, 2 x guardian perms, members
 HISTORY_BUDGET = 7  # session, user, membership, 2 x guardian perms, count, one page
-
-
-def open_gate(project: Project, **fields) -> Gate:
-    """An open gate made directly, with the electorate the gate services would fix."""
-    now = timezone.now()
-    fields.setdefault("electorate", gate_closing.electorate_now(project.pk))
-    return Gate.objects.create(
-        project=project,
-        from_stage=project.stage,
-        to_stage=Stage.DELIVERY,
-        proposal="Move on to delivery with the design we agreed.",
-        what_changes="The service opens to its first ten tenants.",
-        status=GateStatus.OPEN,
-        opened_at=now,
-        closes_at=now + timedelta(hours=72),
-        **fields,
-    )
-
-
-def closed_gate(project: Project, *, passed: bool, signoff_required: bool = False) -> Gate:
-    gate = open_gate(project, signoff_required=signoff_required)
-    Gate.objects.filter(pk=gate.pk).update(
-        status=GateStatus.CLOSED, closed_at=timezone.now(), passed=passed
-    )
-    gate.refresh_from_db()
-    return gate
 
 
 def gate_link(gate: Gate) -> str:
@@ -85,9 +59,26 @@ def test_dashboard_shows_a_vote_waiting_for_me_with_its_deadline(client: Client,
     gate = open_gate(project)
     client.force_login(expert2)
     html = client.get(reverse("dashboard")).content.decode()
-    assert "Vote: move to Delivery?" in html
+    assert "You have 1 decision to vote on" in html
+    assert "Housing First in Lambeth: move to Delivery?" in html
     assert f'datetime="{timezone.localtime(gate.closes_at).isoformat()}"' in html
     assert f'href="{gate_link(gate)}"' in html
+
+
+def test_my_projects_starts_with_every_vote_waiting_across_projects_before_the_projects(
+    client: Client, project, expert2, project_factory
+):
+    other = project_factory(title="Advice line")
+    services.add_member(
+        project=other, user=expert2, role=Role.EXPERT_BY_EXPERIENCE, actor=other.created_by
+    )
+    first, second = open_gate(project), open_gate(other)
+    client.force_login(expert2)
+    html = client.get(reverse("dashboard")).content.decode()
+    summary = html.index("You have 2 decisions to vote on")
+    assert summary < html.index(f'href="{gate_link(first)}"') < html.index('class="card"')
+    assert summary < html.index(f'href="{gate_link(second)}"') < html.index('class="card"')
+    assert "Advice line: move to Delivery?" in html
 
 
 def test_dashboard_hides_the_vote_once_i_have_voted(client: Client, project, expert2):
@@ -95,7 +86,7 @@ def test_dashboard_hides_the_vote_once_i_have_voted(client: Client, project, exp
     Vote.objects.create(gate=gate, voter=expert2, choice=Choice.APPROVE)
     client.force_login(expert2)
     html = client.get(reverse("dashboard")).content.decode()
-    assert "Vote: move to Delivery?" not in html
+    assert "to vote on" not in html
     assert "Nothing needs you right now" in html
 
 
@@ -106,7 +97,7 @@ def test_dashboard_does_not_ask_someone_who_joined_after_voting_opened_to_vote(
     newcomer = join(project, Role.EXPERT_BY_EXPERIENCE)
     client.force_login(newcomer)
     html = client.get(reverse("dashboard")).content.decode()
-    assert "Vote: move to Delivery?" not in html
+    assert "to vote on" not in html
     assert "Nothing needs you right now" in html
 
 
@@ -114,17 +105,79 @@ def test_dashboard_never_asks_a_commissioner_to_vote(client: Client, project, co
     open_gate(project)
     client.force_login(commissioner)
     html = client.get(reverse("dashboard")).content.decode()
-    assert "Vote: move to Delivery?" not in html
+    assert "to vote on" not in html
 
 
 def test_dashboard_asks_a_commissioner_to_sign_off_a_passed_gate(
     client: Client, project, commissioner, expert2
 ):
-    closed_gate(project, passed=True, signoff_required=True)
+    gate = closed_gate(project, passed=True, signoff_required=True)
     client.force_login(commissioner)
-    assert "Sign off: move to Delivery" in client.get(reverse("dashboard")).content.decode()
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "You have 1 decision to sign off" in html
+    signoff = reverse("projects:gate_signoff", kwargs={"slug": project.slug, "pk": gate.pk})
+    assert f'href="{signoff}"' in html
     client.force_login(expert2)
-    assert "Sign off" not in client.get(reverse("dashboard")).content.decode()
+    assert "sign off" not in client.get(reverse("dashboard")).content.decode()
+
+
+def test_dashboard_shows_a_co_lead_the_proposal_they_can_open_for_votes(
+    client: Client, project, expert, expert2
+):
+    gate = Gate.objects.create(
+        project=project, from_stage=Stage.DESIGN, to_stage=Stage.DELIVERY, proposal="Move on."
+    )
+    client.force_login(expert)  # a co-lead
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "You have 1 proposal to open for votes" in html
+    assert f'href="{gate_link(gate)}"' in html
+    client.force_login(expert2)  # not a co-lead
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "to open for votes" not in html
+    assert "Nothing needs you right now" in html
+
+
+# --- The project page's call to vote --------------------------------------------------------
+
+
+def test_project_page_has_a_vote_now_button_while_i_can_still_vote(
+    client: Client, project, expert2
+):
+    gate = open_gate(project)
+    client.force_login(expert2)
+    html = client.get(project.get_absolute_url()).content.decode()
+    assert f'<a class="button" href="{gate_link(gate)}">Vote now</a>' in html
+    assert "Voting is open: move to Delivery?" in html
+    assert html.index("Vote now") < html.index(project.summary) < html.index('id="stages-heading"')
+
+
+def test_project_page_offers_to_change_my_vote_once_i_have_voted(client: Client, project, expert2):
+    gate = open_gate(project)
+    Vote.objects.create(gate=gate, voter=expert2, choice=Choice.APPROVE)
+    client.force_login(expert2)
+    html = client.get(project.get_absolute_url()).content.decode()
+    assert "Vote now" not in html
+    assert "You have voted." in html
+    assert f'href="{gate_link(gate)}">Change my vote</a>' in html
+
+
+@pytest.mark.parametrize("who", ["commissioner", "newcomer"])
+def test_project_page_links_to_an_open_vote_without_asking_those_who_cannot_vote(
+    client: Client, project, commissioner, join, who
+):
+    gate = open_gate(project)
+    person = commissioner if who == "commissioner" else join(project, Role.PRACTITIONER)
+    client.force_login(person)
+    html = client.get(project.get_absolute_url()).content.decode()
+    assert "Vote now" not in html and "Change my vote" not in html
+    assert f'href="{gate_link(gate)}">Read the proposal' in html
+
+
+def test_project_page_has_no_call_to_vote_when_no_vote_is_open(client: Client, project, expert2):
+    closed_gate(project, passed=False)
+    client.force_login(expert2)
+    html = client.get(project.get_absolute_url()).content.decode()
+    assert "Voting is open" not in html and "Vote now" not in html
 
 
 # --- Query budgets --------------------------------------------------------------------------
@@ -137,18 +190,30 @@ def test_dashboard_runs_a_fixed_number_of_queries(
     me = user_factory(display_name="Mo")
     lead = user_factory(display_name="Lee")
     for n in range(size):
-        # Alternate roles so both the "vote" and the "sign off" lists have something in them.
-        role = Role.PRACTITIONER if n % 2 else Role.COMMISSIONER
+        # Rotate roles so the vote, sign-off and draft lists all have something in them.
         p = project_factory(created_by=lead)
-        services.add_member(project=p, user=me, role=role, actor=lead)
-        if role == Role.COMMISSIONER:
+        if n % 3 == 0:
+            services.add_member(project=p, user=me, role=Role.COMMISSIONER, actor=lead)
             closed_gate(p, passed=True, signoff_required=True)
-        else:
+        elif n % 3 == 1:
+            services.add_member(project=p, user=me, role=Role.PRACTITIONER, actor=lead)
             open_gate(p)
+        else:
+            services.add_member(
+                project=p, user=me, role=Role.PRACTITIONER, actor=lead, is_co_lead=True
+            )
+            Gate.objects.create(
+                project=p, from_stage=p.stage, to_stage=Stage.DELIVERY, proposal="Move on."
+            )
     client.force_login(me)
     with django_assert_max_num_queries(DASHBOARD_BUDGET):
         response = client.get(reverse("dashboard"))
-    assert response.content.decode().count('class="card"') == size
+    html = response.content.decode()
+    assert html.count('class="card"') == size
+    rotation = [n % 3 for n in range(size)]
+    assert html.count(": sign off the move to") == rotation.count(0)
+    assert html.count("Voting closes") == rotation.count(1)
+    assert html.count(": move to Delivery?") == rotation.count(1) + rotation.count(2)
 
 
 def _project_with(size: int, join, project_factory, *, gates: int = 0):
@@ -166,6 +231,7 @@ def test_project_page_runs_a_fixed_number_of_queries(
     client: Client, django_assert_max_num_queries, join, project_factory, size
 ):
     project, lead = _project_with(size, join, project_factory, gates=size // 3)
+    open_gate(project)  # the lead may vote on it: the page reads their own vote too
     client.force_login(lead)
     with django_assert_max_num_queries(DETAIL_BUDGET):
         response = client.get(reverse("projects:detail", args=[project.slug]))

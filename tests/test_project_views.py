@@ -457,8 +457,8 @@ def test_project_page_marks_the_current_stage_and_groups_members_by_bloc(
     assert html.count('aria-current="step"') == 1
     assert '<li aria-current="step">\n      Design' in html
     lived, learned, commissioners = (
-        html.index("Lived experience"),
-        html.index("Learned experience"),
+        html.index("Experts by experience"),
+        html.index("Practitioners"),
         html.index("Commissioners"),
     )
     assert lived < html.index("Erin") < learned < html.index("Petra") < commissioners

@@ -16,12 +16,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from coproduce.dates import day
 from coproduce.http import AuthenticatedHttpRequest as Request
 from coproduce.kept_forms import form_page, kept_fields, post_only
 from coproduce.refusals import Refusal
 from projects.permissions import MANAGE_MEMBERS, ProjectAccess, access_project
 
-from ..drafts import day
 from ..forms import BulkInviteForm, InviteForm
 from ..models import Invitation
 from ..services import bulk

@@ -53,6 +53,10 @@ class GateQuerySet(models.QuerySet["Gate"]):
     def open(self) -> GateQuerySet:
         return self.filter(status=GateStatus.OPEN)
 
+    def drafts(self) -> GateQuerySet:
+        """Proposed, not yet open for votes: a co-lead can change, open or withdraw them."""
+        return self.filter(status=GateStatus.DRAFT)
+
     def open_vote(self, project_id: int) -> Gate | None:
         """The project's open vote, if any (a project has at most one decision in progress).
 

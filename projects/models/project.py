@@ -50,9 +50,9 @@ class Role(models.TextChoices):
 
 
 class Bloc(models.TextChoices):
-    LIVED = "lived", _("Lived experience")
-    LEARNED = "learned", _("Learned experience")
-    NON_VOTING = "non_voting", _("Non-voting")
+    LIVED = "lived", _("Experts by experience")
+    LEARNED = "learned", _("Practitioners")
+    NON_VOTING = "non_voting", _("Commissioners")
 
 
 BLOC_OF_ROLE: dict[str, Bloc] = {

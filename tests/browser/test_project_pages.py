@@ -68,10 +68,10 @@ def test_a_co_lead_visits_every_project_page_on_a_phone(
 
     page.goto(live_server.url + reverse("dashboard"))
     expect(page.get_by_role("heading", level=1)).to_have_text("My projects")
-    expect(page.get_by_text("Vote: move to Commissioning?")).to_be_visible()
+    expect(page.get_by_text("You have 1 decision to vote on")).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_role("link", name=busy_project.title).click()
+    page.get_by_role("link", name=busy_project.title, exact=True).click()
     expect(page.locator('li[aria-current="step"]')).to_contain_text("Delivery")
     assert_accessible(page)
 

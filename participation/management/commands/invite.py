@@ -10,8 +10,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from coproduce.dates import day
 from coproduce.models import User
-from participation.drafts import day
 from participation.services.invitations import InvitationError, SendKind, invite
 from projects.models import Project, Role
 
