@@ -23,6 +23,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.forms import BaseForm
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from .site import public_site, rebased
 
@@ -68,3 +69,29 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
                     fixed[key] = rebased(value, host)
         fixed["current_site"] = public_site()
         super().send_mail(template_prefix, email, fixed)
+
+    # --- Messages in plain words ---------------------------------------------------------
+    # allauth's own wording ("The email address and/or password you specified are not
+    # correct.") says what went wrong; ours also says what to do next.
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_password_mismatch": _(
+            "The email address or password is not right. Check them and try again, "
+            "or ask for a code by email instead."
+        ),
+        "email_taken": _("There is already an account with this email address. Sign in instead."),
+        "duplicate_email": _("This email address is already on your account."),
+        "enter_current_password": _("Enter your current password"),
+        "incorrect_code": _("That code is not right. Check the email and type the code again."),
+        "incorrect_password": _("That password is not right. Try again."),
+        "invalid_password_reset": _("This link does not work any more. Ask for a new one."),
+        "too_many_login_attempts": _(
+            "There have been too many tries. Wait a few minutes, then try again."
+        ),
+        "rate_limited": _("There have been too many tries. Wait a minute, then try again."),
+        "same_as_current": _("This is the address you already have. Enter a different one."),
+        "cannot_remove_primary_email": _(
+            "You cannot remove your main email address. Make another address your main one first."
+        ),
+        "account_inactive": _("This account is switched off."),
+    }

@@ -170,10 +170,15 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 15 * 60  # people on slow phones need longer than the 3 min default
+# Six digits and nothing else: a phone shows its number keypad, and the code reads out plainly.
+# allauth allows 3 tries per code (ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS), so a guess has a
+# 3 in a million chance.
+ACCOUNT_LOGIN_BY_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_SIGNUP_FORM_CLASS = "coproduce.forms.SignupDetailsForm"
 ACCOUNT_ADAPTER = "coproduce.adapter.AccountAdapter"
-# Every allauth form that takes an email address refuses one too long to keep, in plain words.
+# allauth's forms in plain words; every one that takes an email address refuses one too long
+# to keep (coproduce/account_forms.py).
 ACCOUNT_FORMS = {
     name: f"coproduce.account_forms.{form}"
     for name, form in {
@@ -183,11 +188,27 @@ ACCOUNT_FORMS = {
         "change_email": "ChangeEmailForm",
         "reset_password": "ResetPasswordForm",
         "request_login_code": "RequestLoginCodeForm",
+        "confirm_login_code": "ConfirmLoginCodeForm",
+        "change_password": "ChangePasswordForm",
+        "set_password": "SetPasswordForm",
+        "reset_password_from_key": "ResetPasswordKeyForm",
+        "reauthenticate": "ReauthenticateForm",
+    }.items()
+}
+MFA_FORMS = {
+    name: f"coproduce.account_forms.{form}"
+    for name, form in {
+        "authenticate": "AuthenticateForm",
+        "reauthenticate": "MfaReauthenticateForm",
+        "activate_totp": "ActivateTOTPForm",
+        "deactivate_totp": "DeactivateTOTPForm",
+        "generate_recovery_codes": "GenerateRecoveryCodesForm",
     }.items()
 }
 # Set false for an invitation-only site: people then join only through an invitation link.
 ACCOUNT_ALLOW_SIGNUP: bool = env.bool("ACCOUNT_ALLOW_SIGNUP", default=True)
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[coproduce] "
+# Subjects are whole sentences that name the site themselves ("Your code to sign in to coproduce").
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PREVENT_ENUMERATION = True
