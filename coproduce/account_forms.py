@@ -96,8 +96,9 @@ class WithoutResetHint(PlainWords):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if "password" in self.fields:
-            self.fields["password"].help_text = ""
+        for name in ("password", "oldpassword"):
+            if name in self.fields:
+                self.fields[name].help_text = ""
 
 
 class LoginForm(WithoutResetHint, allauth_forms.LoginForm):  # type: ignore[misc]
@@ -138,7 +139,7 @@ class ConfirmLoginCodeForm(DigitCode, allauth_forms.ConfirmLoginCodeForm):  # ty
     pass
 
 
-class ChangePasswordForm(PlainWords, allauth_forms.ChangePasswordForm):  # type: ignore[misc]
+class ChangePasswordForm(WithoutResetHint, allauth_forms.ChangePasswordForm):  # type: ignore[misc]
     pass
 
 

@@ -81,7 +81,7 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         ),
         "email_taken": _("There is already an account with this email address. Sign in instead."),
         "duplicate_email": _("This email address is already on your account."),
-        "enter_current_password": _("Enter your current password"),
+        "enter_current_password": _("That is not your current password. Type it again."),
         "incorrect_code": _("That code is not right. Check the email and type the code again."),
         "incorrect_password": _("That password is not right. Try again."),
         "invalid_password_reset": _("This link does not work any more. Ask for a new one."),

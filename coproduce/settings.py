@@ -212,6 +212,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PREVENT_ENUMERATION = True
+# A short email when a password, an email address or two-step sign-in changes, so that someone
+# whose account another person uses finds out and can act.
+ACCOUNT_EMAIL_NOTIFICATIONS: bool = env.bool("ACCOUNT_EMAIL_NOTIFICATIONS", default=True)
 # Rate limits are on (they need a shared cache: Redis in production).
 ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",

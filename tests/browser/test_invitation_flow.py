@@ -45,12 +45,12 @@ def test_an_invitee_follows_the_emailed_link_signs_up_and_lands_in_the_project(
     assert_accessible(page)
     page.get_by_role("button", name="Create an account and join").click()
 
-    expect(page.get_by_label("Email")).to_have_value("maya@example.org")
+    expect(page.get_by_label("Email address")).to_have_value("maya@example.org")
     assert_accessible(page)
     page.get_by_label("Your name").fill("Maya")
-    page.get_by_label("Password:", exact=True).fill(PASSWORD)
-    page.get_by_label("Password (again)").fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_label("Choose a password").fill(PASSWORD)
+    page.get_by_label("Type the password again").fill(PASSWORD)
+    page.get_by_role("button", name="Create my account").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Housing First in Lambeth")
     assert_accessible(page)
