@@ -177,11 +177,17 @@ ACCOUNT_LOGIN_BY_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_SIGNUP_FORM_CLASS = "coproduce.forms.SignupDetailsForm"
 ACCOUNT_ADAPTER = "coproduce.adapter.AccountAdapter"
+
+
+def named_forms(forms: dict[str, str]) -> dict[str, str]:
+    """allauth's form names mapped to the classes in coproduce/account_forms.py."""
+    return {name: f"coproduce.account_forms.{form}" for name, form in forms.items()}
+
+
 # allauth's forms in plain words; every one that takes an email address refuses one too long
 # to keep (coproduce/account_forms.py).
-ACCOUNT_FORMS = {
-    name: f"coproduce.account_forms.{form}"
-    for name, form in {
+ACCOUNT_FORMS = named_forms(
+    {
         "login": "LoginForm",
         "signup": "SignupForm",
         "add_email": "AddEmailForm",
@@ -193,18 +199,17 @@ ACCOUNT_FORMS = {
         "set_password": "SetPasswordForm",
         "reset_password_from_key": "ResetPasswordKeyForm",
         "reauthenticate": "ReauthenticateForm",
-    }.items()
-}
-MFA_FORMS = {
-    name: f"coproduce.account_forms.{form}"
-    for name, form in {
+    }
+)
+MFA_FORMS = named_forms(
+    {
         "authenticate": "AuthenticateForm",
         "reauthenticate": "MfaReauthenticateForm",
         "activate_totp": "ActivateTOTPForm",
         "deactivate_totp": "DeactivateTOTPForm",
         "generate_recovery_codes": "GenerateRecoveryCodesForm",
-    }.items()
-}
+    }
+)
 # Set false for an invitation-only site: people then join only through an invitation link.
 ACCOUNT_ALLOW_SIGNUP: bool = env.bool("ACCOUNT_ALLOW_SIGNUP", default=True)
 # Subjects are whole sentences that name the site themselves ("Your code to sign in to coproduce").
