@@ -18,6 +18,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.signup import prevent_enumeration
 from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -94,4 +95,25 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
             "You cannot remove your main email address. Make another address your main one first."
         ),
         "account_inactive": _("This account is switched off."),
+    }
+
+
+class MfaAdapter(DefaultMFAAdapter):  # type: ignore[misc]
+    """Two-step sign-in's refusals in plain words that say what to do."""
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "incorrect_code": _(
+            "That code is not right. Type the code your app shows now, or a recovery code."
+        ),
+        "add_email_blocked": _(
+            "You cannot add an email address while two-step sign-in is on. Turn it off first."
+        ),
+        "cannot_delete_authenticator": _("You cannot turn off two-step sign-in."),
+        "cannot_generate_recovery_codes": _(
+            "Set up an authenticator app first. Then you can make recovery codes."
+        ),
+        "unverified_email": _(
+            "Confirm your email address first. Then you can set up two-step sign-in."
+        ),
     }

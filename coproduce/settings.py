@@ -235,6 +235,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 ALLAUTH_TRUSTED_PROXY_COUNT: int = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "coproduce.adapter.MfaAdapter"
 MFA_TOTP_ISSUER = "coproduce"
 
 # Nobody gets object permissions without signing in, so guardian needs no anonymous user row.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -207,7 +207,7 @@ def test_emails_about_account_changes_say_what_to_do_if_it_was_not_you(
 
 
 def test_two_step_sign_in_uses_the_error_pattern(client: Client, staff):
-    Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    TOTP.activate(staff, generate_totp_secret())
     response = client.post(reverse("account_login"), {"login": staff.email, "password": PASSWORD})
     assert response["Location"] == reverse("mfa_authenticate")
     html = html_of(client.get(reverse("mfa_authenticate")))
@@ -215,4 +215,10 @@ def test_two_step_sign_in_uses_the_error_pattern(client: Client, staff):
     html = html_of(client.post(reverse("mfa_authenticate"), {"code": ""}))
     assert_error_pattern(
         html, field_id="id_code", message="Enter the code from your app or a recovery code"
+    )
+    html = html_of(client.post(reverse("mfa_authenticate"), {"code": "123456"}))
+    assert_error_pattern(
+        html,
+        field_id="id_code",
+        message="That code is not right. Type the code your app shows now, or a recovery code.",
     )
