@@ -19,12 +19,13 @@ from allauth.account.internal.flows.signup import prevent_enumeration
 from allauth.account.stages import EmailVerificationStage
 from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.forms import BaseForm
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from .site import public_site, rebased
 from .sms import send_text
@@ -126,6 +127,32 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
             for path in stages
         ]
 
+    # --- Messages in plain words ---------------------------------------------------------
+    # allauth's own wording ("The email address and/or password you specified are not
+    # correct.") says what went wrong; ours also says what to do next.
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_password_mismatch": _(
+            "The email address or password is not right. Check them and try again, "
+            "or ask for a code by email instead."
+        ),
+        "email_taken": _("There is already an account with this email address. Sign in instead."),
+        "duplicate_email": _("This email address is already on your account."),
+        "enter_current_password": _("That is not your current password. Type it again."),
+        "incorrect_code": _("That code is not right. Check the email and type the code again."),
+        "incorrect_password": _("That password is not right. Try again."),
+        "invalid_password_reset": _("This link does not work any more. Ask for a new one."),
+        "too_many_login_attempts": _(
+            "There have been too many tries. Wait a few minutes, then try again."
+        ),
+        "rate_limited": _("There have been too many tries. Wait a minute, then try again."),
+        "same_as_current": _("This is the address you already have. Enter a different one."),
+        "cannot_remove_primary_email": _(
+            "You cannot remove your main email address. Make another address your main one first."
+        ),
+        "account_inactive": _("This account is switched off."),
+    }
+
 
 class EmailVerificationUnlessPhoneOnly(EmailVerificationStage):  # type: ignore[misc]
     """allauth's "check your email first" step, skipped for an account that has no email
@@ -137,3 +164,24 @@ class EmailVerificationUnlessPhoneOnly(EmailVerificationStage):  # type: ignore[
             return None, True
         result: tuple[Any, bool] = super().handle()
         return result
+
+
+class MfaAdapter(DefaultMFAAdapter):  # type: ignore[misc]
+    """Two-step sign-in's refusals in plain words that say what to do."""
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "incorrect_code": _(
+            "That code is not right. Type the code your app shows now, or a recovery code."
+        ),
+        "add_email_blocked": _(
+            "You cannot add an email address while two-step sign-in is on. Turn it off first."
+        ),
+        "cannot_delete_authenticator": _("You cannot turn off two-step sign-in."),
+        "cannot_generate_recovery_codes": _(
+            "Set up an authenticator app first. Then you can make recovery codes."
+        ),
+        "unverified_email": _(
+            "Confirm your email address first. Then you can set up two-step sign-in."
+        ),
+    }

@@ -171,6 +171,10 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 15 * 60  # people on slow phones need longer than the 3 min default
+# Six digits and nothing else: a phone shows its number keypad, and the code reads out plainly.
+# allauth allows 3 tries per code (ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS), so a guess has a
+# 3 in a million chance.
+ACCOUNT_LOGIN_BY_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 # Signing in by phone: someone with a checked mobile number asks for a code by text on the
 # "Text me a code" page (coproduce/phone_sign_in.py) and types it on allauth's code page.
@@ -183,10 +187,17 @@ ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"numeric": True, "length": 6, "dashed"
 ACCOUNT_PHONE_VERIFICATION_TIMEOUT = ACCOUNT_LOGIN_BY_CODE_TIMEOUT
 ACCOUNT_SIGNUP_FORM_CLASS = "coproduce.forms.SignupDetailsForm"
 ACCOUNT_ADAPTER = "coproduce.adapter.AccountAdapter"
-# Every allauth form that takes an email address refuses one too long to keep, in plain words.
-ACCOUNT_FORMS = {
-    name: f"coproduce.account_forms.{form}"
-    for name, form in {
+
+
+def named_forms(forms: dict[str, str]) -> dict[str, str]:
+    """allauth's form names mapped to the classes in coproduce/account_forms.py."""
+    return {name: f"coproduce.account_forms.{form}" for name, form in forms.items()}
+
+
+# allauth's forms in plain words; every one that takes an email address refuses one too long
+# to keep (coproduce/account_forms.py).
+ACCOUNT_FORMS = named_forms(
+    {
         "login": "LoginForm",
         "signup": "SignupForm",
         "add_email": "AddEmailForm",
@@ -194,14 +205,31 @@ ACCOUNT_FORMS = {
         "reset_password": "ResetPasswordForm",
         "request_login_code": "RequestLoginCodeForm",
         "confirm_login_code": "ConfirmLoginCodeForm",
-    }.items()
-}
+        "change_password": "ChangePasswordForm",
+        "set_password": "SetPasswordForm",
+        "reset_password_from_key": "ResetPasswordKeyForm",
+        "reauthenticate": "ReauthenticateForm",
+    }
+)
+MFA_FORMS = named_forms(
+    {
+        "authenticate": "AuthenticateForm",
+        "reauthenticate": "MfaReauthenticateForm",
+        "activate_totp": "ActivateTOTPForm",
+        "deactivate_totp": "DeactivateTOTPForm",
+        "generate_recovery_codes": "GenerateRecoveryCodesForm",
+    }
+)
 # Set false for an invitation-only site: people then join only through an invitation link.
 ACCOUNT_ALLOW_SIGNUP: bool = env.bool("ACCOUNT_ALLOW_SIGNUP", default=True)
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[coproduce] "
+# Subjects are whole sentences that name the site themselves ("Your code to sign in to coproduce").
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PREVENT_ENUMERATION = True
+# A short email when a password, an email address or two-step sign-in changes, so that someone
+# whose account another person uses finds out and can act.
+ACCOUNT_EMAIL_NOTIFICATIONS: bool = env.bool("ACCOUNT_EMAIL_NOTIFICATIONS", default=True)
 # Rate limits are on (they need a shared cache: Redis in production).
 ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
@@ -217,6 +245,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 ALLAUTH_TRUSTED_PROXY_COUNT: int = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "coproduce.adapter.MfaAdapter"
 MFA_TOTP_ISSUER = "coproduce"
 
 # Nobody gets object permissions without signing in, so guardian needs no anonymous user row.

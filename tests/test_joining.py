@@ -239,3 +239,8 @@ def test_a_new_number_typed_for_texts_is_not_checked_so_it_cannot_sign_in(expert
     update_preferences(user=expert, channel="sms", phone="07700900456", topics=[])
     expert.refresh_from_db()
     assert (expert.phone, expert.phone_verified) == ("+447700900456", False)
+
+
+def test_the_sign_in_page_offers_a_texted_code_to_people_who_joined_by_phone(client: Client):
+    page = client.get(reverse("account_login")).content.decode()
+    assert f'href="{reverse("account_request_login_code_by_text")}">Text me a code</a>' in page

@@ -203,7 +203,7 @@ def test_an_unverified_account_cannot_start_a_project(client: Client, user_facto
     person = user_factory(verified=False)
     client.force_login(person)
     response = client.post(reverse("projects:new"), NEW_PROJECT)
-    assert "verif" in response.content.decode().lower()
+    assert "Confirm your email address" in response.content.decode()
     assert not Project.objects.exists()
 
 
