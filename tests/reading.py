@@ -20,6 +20,7 @@ threshold of 60 is the one issue 9 sets.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -36,8 +37,9 @@ _VOID = {"br", "hr", "img", "input", "link", "meta", "source", "wbr", "area", "c
 
 
 class _Words(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, ignore: Iterable[str] = ()) -> None:
         super().__init__(convert_charrefs=True)
+        self._ignore = sorted(ignore, key=len, reverse=True)
         self.pieces: list[str] = []
         self._stack: list[tuple[str, bool, bool]] = []  # (tag, skip, collects)
         self._in_main = 0
@@ -81,7 +83,10 @@ class _Words(HTMLParser):
 
     def _flush(self) -> None:
         text = _ADDRESS.sub("", "".join(self._buffer))
+        for words in self._ignore:
+            text = text.replace(words, "")
         text = re.sub(r"\s+", " ", text).strip()
+        text = re.sub(r"\s+([.,:;?!])", r"\1", text)
         self._buffer = []
         if len(text.split()) >= 2:  # a lone word ("Status", "Closed") is not prose
             self.pieces.append(text if text[-1] in ".!?:" else text + ".")
@@ -108,9 +113,11 @@ class Reading:
         return sorted(scored)[:count]
 
 
-def reading_of(html: str) -> Reading:
-    """The site's own words on a rendered page (see the module docstring for what counts)."""
-    parser = _Words()
+def reading_of(html: str, ignore: Iterable[str] = ()) -> Reading:
+    """The site's own words on a rendered page (see the module docstring for what counts).
+    `ignore`: words members chose that appear inside the site's sentences (people's names,
+    project titles), taken out before measuring."""
+    parser = _Words(ignore)
     parser.feed(html)
     parser.close()
     return Reading(tuple(parser.pieces))

@@ -60,7 +60,7 @@ def test_dashboard_shows_a_vote_waiting_for_me_with_its_deadline(client: Client,
     client.force_login(expert2)
     html = client.get(reverse("dashboard")).content.decode()
     assert "You have 1 decision to vote on" in html
-    assert "Housing First in Lambeth: move to Delivery?" in html
+    assert "Housing First in Lambeth: is it time to move on to Delivery?" in html
     assert f'datetime="{timezone.localtime(gate.closes_at).isoformat()}"' in html
     assert f'href="{gate_link(gate)}"' in html
 
@@ -78,7 +78,7 @@ def test_my_projects_starts_with_every_vote_waiting_across_projects_before_the_p
     summary = html.index("You have 2 decisions to vote on")
     assert summary < html.index(f'href="{gate_link(first)}"') < html.index('class="card"')
     assert summary < html.index(f'href="{gate_link(second)}"') < html.index('class="card"')
-    assert "Advice line: move to Delivery?" in html
+    assert "Advice line: is it time to move on to Delivery?" in html
 
 
 def test_dashboard_hides_the_vote_once_i_have_voted(client: Client, project, expert2):
@@ -212,8 +212,10 @@ def test_dashboard_runs_a_fixed_number_of_queries(
     assert html.count('class="card"') == size
     rotation = [n % 3 for n in range(size)]
     assert html.count(": sign off the move to") == rotation.count(0)
-    assert html.count("Voting closes") == rotation.count(1)
-    assert html.count(": move to Delivery?") == rotation.count(1) + rotation.count(2)
+    assert html.count("You can vote until") == rotation.count(1)
+    assert html.count(": is it time to move on to Delivery?") == rotation.count(1) + rotation.count(
+        2
+    )
 
 
 def _project_with(size: int, join, project_factory, *, gates: int = 0):

@@ -30,7 +30,9 @@ def test_an_expert_finds_the_vote_waiting_for_them_and_votes_from_their_phone(
     page.goto(live_server.url + reverse("dashboard"))
     needs_me = page.get_by_role("region", name="What needs you now")
     expect(needs_me.get_by_role("heading", level=3)).to_have_text("You have 1 decision to vote on")
-    vote_link = needs_me.get_by_role("link", name="Housing First in Lambeth: move to Delivery?")
+    vote_link = needs_me.get_by_role(
+        "link", name="Housing First in Lambeth: is it time to move on to Delivery?"
+    )
     expect(vote_link).to_be_visible()
     # The call comes before the project cards, so it is the first thing read on a phone.
     summary, first_project = (
