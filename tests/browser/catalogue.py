@@ -28,7 +28,7 @@ from participation import contributions
 from participation.models import Contribution
 from participation.services.invitations import invite, revoke
 from participation.tokens import invitation_token, unsubscribe_token
-from projects import gates, services
+from projects import gate_closing, gates, services
 from projects.models import Choice, Gate, Membership, Project, Role, Stage
 from tests.factories import PASSWORD
 
@@ -213,6 +213,13 @@ def seed(people: dict[str, Any]) -> Catalogue:
         what_changes="Six mentors start in March.",
     )
 
+    # Winter outreach: voting ended with too few votes.
+    outreach = _team("Winter outreach pilot", people)
+    too_few = _open(outreach, people, "Run the outreach van every night in January.")
+    _vote(too_few, people, expert=Choice.APPROVE)
+    assert too_few.closes_at is not None
+    gate_closing.close_gate(gate_id=too_few.pk, now=too_few.closes_at + timedelta(hours=1))
+
     # Invitations: one waiting to a very long address, one by text message, one withdrawn and
     # one expired.
     waiting_invite = invite(
@@ -279,7 +286,10 @@ def seed(people: dict[str, Any]) -> Catalogue:
         Entry("Invitation link unknown", "/invitations/no-such-link/"),
         Entry(
             "Stop messages",
-            reverse("participation:unsubscribe", args=[unsubscribe_token(people["expert2"].pk, "decisions")]),
+            reverse(
+                "participation:unsubscribe",
+                args=[unsubscribe_token(people["expert2"].pk, "decisions")],
+            ),
         ),
         Entry("Page not found", "/no-such-page/"),
         Entry("Something went wrong", "/", template="500.html"),
@@ -296,6 +306,7 @@ def seed(people: dict[str, Any]) -> Catalogue:
         Entry("A decision waiting for sign-off", waiting.get_absolute_url(), "expert2"),
         Entry("A signed-off decision", assured.get_absolute_url(), "expert2"),
         Entry("A withdrawn proposal", withdrawn.get_absolute_url(), "expert2"),
+        Entry("A vote with too few votes", too_few.get_absolute_url(), "expert2"),
         Entry("Ideas", project("contributions:list", h), "expert2"),
         Entry("Ideas, nothing typed", project("contributions:list", h), "expert2", submit=True),
         Entry("History", project("projects:history", h), "expert2"),
@@ -304,6 +315,8 @@ def seed(people: dict[str, Any]) -> Catalogue:
         Entry("Not allowed", project("projects:settings", h), "expert2"),
         Entry("Sign out", reverse("account_logout"), "expert2"),
         Entry("Email addresses", reverse("account_email"), "expert2"),
+        Entry("Confirm it is you", reverse("account_reauthenticate"), "expert2"),
+        Entry("Set up two-factor sign-in", reverse("mfa_activate_totp"), "expert2"),
         Entry("Change password", reverse("account_change_password"), "expert2"),
         Entry(
             "Change password, nothing typed",
@@ -355,7 +368,9 @@ def seed(people: dict[str, Any]) -> Catalogue:
         Entry("Propose a decision", project("projects:gate_new", c), "practitioner"),
         Entry("Decisions, co-lead", project("projects:gates", m), "practitioner"),
         Entry("Start a project", reverse("projects:new"), "practitioner"),
-        Entry("Start a project, nothing typed", reverse("projects:new"), "practitioner", submit=True),
+        Entry(
+            "Start a project, nothing typed", reverse("projects:new"), "practitioner", submit=True
+        ),
         # A commissioner
         Entry("My projects, commissioner", reverse("dashboard"), "commissioner"),
         Entry("A decision to sign off", waiting.get_absolute_url(), "commissioner"),
@@ -399,7 +414,10 @@ def open_entry(page: Page, base_url: str, catalogue: Catalogue, entry: Entry) ->
     sign_in_as(page, base_url, catalogue.people.get(entry.persona) if entry.persona else None)
     if entry.template:
         html = render_to_string(entry.template)
-        page.route(base_url + entry.path, lambda route: route.fulfill(status=500, body=html, content_type="text/html"))
+        page.route(
+            base_url + entry.path,
+            lambda route: route.fulfill(status=500, body=html, content_type="text/html"),
+        )
         page.goto(base_url + entry.path)
         page.unroute(base_url + entry.path)
         return

@@ -35,7 +35,8 @@ MEASURE = """
   const scrolls = (el) => {
     for (let p = el.parentElement; p; p = p.parentElement) {
       const x = getComputedStyle(p).overflowX;
-      if ((x === 'auto' || x === 'scroll') && p !== document.documentElement && p !== document.body) return true;
+      const page = p === document.documentElement || p === document.body;
+      if ((x === 'auto' || x === 'scroll') && !page) return true;
     }
     return false;
   };
@@ -63,10 +64,13 @@ MEASURE = """
     if (box.width && box.right > right + 0.5) { right = box.right; widest = node.parentElement; }
   }
   const cut = [];
-  for (const el of document.querySelectorAll('input, select, textarea, button, a.button, summary')) {
+  const controls = 'input, select, textarea, button, a.button, summary';
+  for (const el of document.querySelectorAll(controls)) {
     const box = el.getBoundingClientRect();
     if (!box.width || scrolls(el) || el.closest('.visually-hidden, .skip-link')) continue;
-    if (box.left < -0.5 || box.right > width + 0.5) cut.push(describe(el) + ' ends at ' + Math.round(box.right) + 'px');
+    if (box.left < -0.5 || box.right > width + 0.5) {
+      cut.push(describe(el) + ' ends at ' + Math.round(box.right) + 'px');
+    }
   }
   return {
     overflow: document.documentElement.scrollWidth - width,
