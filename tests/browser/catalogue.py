@@ -13,7 +13,7 @@ Browser tests take it from the `catalogue` fixture (tests/browser/conftest.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
@@ -112,10 +112,20 @@ def _open(project: Project, people: dict[str, Any], proposal: str) -> Gate:
     return gates.open_gate(gate=gate, actor=people["practitioner"])
 
 
-def _vote(gate: Gate, people: dict[str, Any], **choices: str) -> None:
-    for name, choice in choices.items():
-        reason = "The hours do not suit people who work nights." if choice == Choice.OBJECT else ""
-        gates.cast_vote(gate=gate, voter=people[name], choice=choice, reason=reason)
+# The four voters every project built by _team has.
+TEAM = ("expert", "expert2", "practitioner", "practitioner2")
+
+
+def _vote(
+    gate: Gate, people: dict[str, Any], voters: tuple[str, ...] = TEAM, objecting: str = ""
+) -> None:
+    """Everyone in `voters` approves, except `objecting`, who objects with a reason."""
+    for name in voters:
+        if name == objecting:
+            reason = "The hours do not suit people who work nights."
+            gates.cast_vote(gate=gate, voter=people[name], choice=Choice.OBJECT, reason=reason)
+        else:
+            gates.cast_vote(gate=gate, voter=people[name], choice=Choice.APPROVE)
 
 
 def seed(people: dict[str, Any]) -> Catalogue:
@@ -137,21 +147,13 @@ def seed(people: dict[str, Any]) -> Catalogue:
     )
     contributions.respond(contribution=idea, responder=lead, body="Dogs are welcome from May.")
     passed = _open(housing, people, "Move to delivery with evening drop-ins.")
-    _vote(
-        passed,
-        people,
-        expert=Choice.APPROVE,
-        expert2=Choice.APPROVE,
-        practitioner=Choice.APPROVE,
-        practitioner3=Choice.APPROVE,
-        practitioner2=Choice.OBJECT,
-    )
+    _vote(passed, people, (*TEAM, "practitioner3"), objecting="practitioner2")
     objection = passed.votes.get(choice=Choice.OBJECT)
     gates.respond_to_objection(
         objection=objection, actor=lead, body="We will add a late shift from the second month."
     )
     open_vote = _open(housing, people, "Ask the council to commission the service for two years.")
-    _vote(open_vote, people, expert=Choice.APPROVE)
+    _vote(open_vote, people, ("expert",))
 
     # Recovery café: a withdrawn draft, then a decision that passed and waits for sign-off.
     cafe = _move(_team("Recovery café commissioning", people), Stage.COMMISSIONING, people)
@@ -160,26 +162,12 @@ def seed(people: dict[str, Any]) -> Catalogue:
     )
     gates.withdraw_gate(gate=withdrawn, actor=lead)
     waiting = _open(cafe, people, "Award the recovery café contract for three years.")
-    _vote(
-        waiting,
-        people,
-        expert=Choice.APPROVE,
-        expert2=Choice.APPROVE,
-        practitioner=Choice.APPROVE,
-        practitioner2=Choice.APPROVE,
-    )
+    _vote(waiting, people)
 
     # Night shelter: a decision that passed and was signed off.
     shelter = _move(_team("Night shelter redesign", people), Stage.COMMISSIONING, people)
     assured = _open(shelter, people, "Fund the redesigned night shelter.")
-    _vote(
-        assured,
-        people,
-        expert=Choice.APPROVE,
-        expert2=Choice.APPROVE,
-        practitioner=Choice.APPROVE,
-        practitioner2=Choice.APPROVE,
-    )
+    _vote(assured, people)
     gates.record_signoff(
         gate=assured,
         commissioner=people["commissioner"],
@@ -190,14 +178,7 @@ def seed(people: dict[str, Any]) -> Catalogue:
     # Peer mentoring: a decision the experts by experience refused, answered, and a draft.
     mentoring = _team("Peer mentoring for people leaving prison", people)
     refused = _open(mentoring, people, "Start mentoring with volunteers only.")
-    _vote(
-        refused,
-        people,
-        expert=Choice.APPROVE,
-        expert2=Choice.OBJECT,
-        practitioner=Choice.APPROVE,
-        practitioner2=Choice.APPROVE,
-    )
+    _vote(refused, people, objecting="expert2")
     gates.respond_to_objection(
         objection=refused.votes.get(choice=Choice.OBJECT),
         actor=lead,
@@ -216,7 +197,7 @@ def seed(people: dict[str, Any]) -> Catalogue:
     # Winter outreach: voting ended with too few votes.
     outreach = _team("Winter outreach pilot", people)
     too_few = _open(outreach, people, "Run the outreach van every night in January.")
-    _vote(too_few, people, expert=Choice.APPROVE)
+    _vote(too_few, people, ("expert",))
     assert too_few.closes_at is not None
     gate_closing.close_gate(gate_id=too_few.pk, now=too_few.closes_at + timedelta(hours=1))
 
@@ -256,15 +237,15 @@ def seed(people: dict[str, Any]) -> Catalogue:
     pages = [
         # Signed out
         Entry("Home", "/"),
-        Entry("Sign in", reverse("account_login")),
-        Entry(
-            "Sign in, wrong password",
+        *_form(
+            "Sign in",
             reverse("account_login"),
-            fill=(("login", "expert@example.org"), ("password", "not-the-password")),
-            submit=True,
+            None,
+            "Sign in, wrong password",
+            ("login", "expert@example.org"),
+            ("password", "not-the-password"),
         ),
-        Entry("Sign up", reverse("account_signup")),
-        Entry("Sign up, nothing typed", reverse("account_signup"), submit=True),
+        *_form("Sign up", reverse("account_signup"), None, "Sign up, nothing typed"),
         Entry("Sign in by code", reverse("account_request_login_code")),
         Entry(
             "Enter the sign-in code",
@@ -298,8 +279,12 @@ def seed(people: dict[str, Any]) -> Catalogue:
         Entry("Project overview", project("projects:detail", h), "expert2"),
         Entry("Members", project("projects:members", h), "expert2"),
         Entry("Decisions", project("projects:gates", h), "expert2"),
-        Entry("A vote, not yet cast", open_vote.get_absolute_url(), "expert2"),
-        Entry("A vote, nothing chosen", open_vote.get_absolute_url(), "expert2", submit=True),
+        *_form(
+            "A vote, not yet cast",
+            open_vote.get_absolute_url(),
+            "expert2",
+            "A vote, nothing chosen",
+        ),
         Entry("A vote, already cast", open_vote.get_absolute_url(), "expert"),
         Entry("A result with an objection", passed.get_absolute_url(), "expert2"),
         Entry("A refused decision", refused.get_absolute_url(), "expert2"),
@@ -307,8 +292,7 @@ def seed(people: dict[str, Any]) -> Catalogue:
         Entry("A signed-off decision", assured.get_absolute_url(), "expert2"),
         Entry("A withdrawn proposal", withdrawn.get_absolute_url(), "expert2"),
         Entry("A vote with too few votes", too_few.get_absolute_url(), "expert2"),
-        Entry("Ideas", project("contributions:list", h), "expert2"),
-        Entry("Ideas, nothing typed", project("contributions:list", h), "expert2", submit=True),
+        *_form("Ideas", project("contributions:list", h), "expert2", "Ideas, nothing typed"),
         Entry("History", project("projects:history", h), "expert2"),
         Entry("Leave the project", project("projects:leave", h), "expert2"),
         Entry("Messages I get", reverse("participation:preferences"), "expert2"),
@@ -317,12 +301,11 @@ def seed(people: dict[str, Any]) -> Catalogue:
         Entry("Email addresses", reverse("account_email"), "expert2"),
         Entry("Confirm it is you", reverse("account_reauthenticate"), "expert2"),
         Entry("Set up two-factor sign-in", reverse("mfa_activate_totp"), "expert2"),
-        Entry("Change password", reverse("account_change_password"), "expert2"),
-        Entry(
-            "Change password, nothing typed",
+        *_form(
+            "Change password",
             reverse("account_change_password"),
             "expert2",
-            submit=True,
+            "Change password, nothing typed",
         ),
         Entry("Invitation for another account", invitation, "outsider"),
         # A co-lead who runs the project
@@ -334,52 +317,48 @@ def seed(people: dict[str, Any]) -> Catalogue:
             project("projects:member_remove", h, member_cam.pk),
             "practitioner",
         ),
-        Entry("Settings", project("projects:settings", h), "practitioner"),
-        Entry(
-            "Settings, quorum too big",
+        *_form(
+            "Settings",
             project("projects:settings", h),
             "practitioner",
-            fill=(("quorum", "1.5"),),
-            submit=True,
+            "Settings, quorum too big",
+            ("quorum", "1.5"),
         ),
-        Entry("Invitations", project("participation:invitations", h), "practitioner"),
-        Entry(
-            "Invitations, nothing typed",
+        *_form(
+            "Invitations",
             project("participation:invitations", h),
             "practitioner",
-            submit=True,
+            "Invitations, nothing typed",
         ),
-        Entry("Invite a list", project("participation:bulk_invite", h), "practitioner"),
-        Entry(
-            "Invite a list, checked",
+        *_form(
+            "Invite a list",
             project("participation:bulk_invite", h),
             "practitioner",
-            fill=(
-                (
-                    "csv_text",
-                    f"name,email,phone,role\nMargaret,{LONG_EMAIL},,expert\n"
-                    "Sam,sam@example.org,,expert\nBad,not-an-email,,practitioner",
-                ),
+            "Invite a list, checked",
+            (
+                "csv_text",
+                f"name,email,phone,role\nMargaret,{LONG_EMAIL},,expert\n"
+                "Sam,sam@example.org,,expert\nBad,not-an-email,,practitioner",
             ),
-            submit=True,
         ),
         Entry("A result, answering objections", passed.get_absolute_url(), "practitioner"),
         Entry("A draft proposal", draft.get_absolute_url(), "practitioner"),
         Entry("Propose a decision", project("projects:gate_new", c), "practitioner"),
         Entry("Decisions, co-lead", project("projects:gates", m), "practitioner"),
-        Entry("Start a project", reverse("projects:new"), "practitioner"),
-        Entry(
-            "Start a project, nothing typed", reverse("projects:new"), "practitioner", submit=True
+        *_form(
+            "Start a project",
+            reverse("projects:new"),
+            "practitioner",
+            "Start a project, nothing typed",
         ),
         # A commissioner
         Entry("My projects, commissioner", reverse("dashboard"), "commissioner"),
         Entry("A decision to sign off", waiting.get_absolute_url(), "commissioner"),
-        Entry("Sign-off", project("projects:gate_signoff", c, waiting.pk), "commissioner"),
-        Entry(
-            "Sign-off, nothing chosen",
+        *_form(
+            "Sign-off",
             project("projects:gate_signoff", c, waiting.pk),
             "commissioner",
-            submit=True,
+            "Sign-off, nothing chosen",
         ),
         Entry("Night shelter, signed off", project("projects:detail", s), "commissioner"),
         # Site staff, who must use two-factor sign-in
@@ -392,6 +371,14 @@ def seed(people: dict[str, Any]) -> Catalogue:
         Entry("Two-factor settings", reverse("mfa_index"), "superuser"),
     ]
     return Catalogue(people=people, entries=pages)
+
+
+def _form(
+    name: str, path: str, persona: str | None, sent: str, *fill: tuple[str, str]
+) -> list[Entry]:
+    """A page with a form, and the page that comes back when it is sent with `fill` typed."""
+    page = Entry(name, path, persona)
+    return [page, replace(page, name=sent, fill=fill, submit=True)]
 
 
 def sign_in_as(page: Page, base_url: str, user: Any) -> None:
