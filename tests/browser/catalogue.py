@@ -300,7 +300,14 @@ def seed(people: dict[str, Any]) -> Catalogue:
         Entry("Sign out", reverse("account_logout"), "expert2"),
         Entry("Email addresses", reverse("account_email"), "expert2"),
         Entry("Confirm it is you", reverse("account_reauthenticate"), "expert2"),
-        Entry("Set up two-factor sign-in", reverse("mfa_activate_totp"), "expert2"),
+        # Setting up two-factor sign-in asks for the password first, then shows the QR code.
+        Entry(
+            "Set up two-factor sign-in",
+            reverse("mfa_activate_totp"),
+            "expert2",
+            fill=(("password", PASSWORD),),
+            submit=True,
+        ),
         *_form(
             "Change password",
             reverse("account_change_password"),
@@ -343,7 +350,8 @@ def seed(people: dict[str, Any]) -> Catalogue:
         ),
         Entry("A result, answering objections", passed.get_absolute_url(), "practitioner"),
         Entry("A draft proposal", draft.get_absolute_url(), "practitioner"),
-        Entry("Propose a decision", project("projects:gate_new", c), "practitioner"),
+        Entry("Propose a decision", project("projects:gate_new", outreach.slug), "practitioner"),
+        Entry("Propose while one is under way", project("projects:gate_new", c), "practitioner"),
         Entry("Decisions, co-lead", project("projects:gates", m), "practitioner"),
         *_form(
             "Start a project",
