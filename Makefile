@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format worker beat migrate seed clean
+.PHONY: run test lint format worker beat migrate seed clean screenshots
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "coproduce needs Python 3.11 or newer")'
@@ -40,6 +40,10 @@ run: seed
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The README's pictures of the key pages, phone and desktop (tests/browser/test_screenshots.py).
+screenshots: $(VENV)/.installed-dev
+	SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest -m screenshots -q -p no:cacheprovider tests/browser
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

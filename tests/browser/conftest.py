@@ -77,3 +77,32 @@ def sign_in(page: Page, live_server: Any, user: Any) -> None:
     page.context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
     )
+
+
+@pytest.fixture
+def catalogue(
+    project: Any,
+    expert: Any,
+    expert2: Any,
+    practitioner: Any,
+    practitioner2: Any,
+    commissioner: Any,
+    outsider: Any,
+    superuser: Any,
+    user_factory: Any,
+) -> Any:
+    """Every page type with the persona to view it as (tests/browser/catalogue.py)."""
+    from tests.browser import catalogue as pages
+
+    people = {
+        "project": project,
+        "expert": expert,
+        "expert2": expert2,
+        "practitioner": practitioner,
+        "practitioner2": practitioner2,
+        "practitioner3": user_factory(email="practitioner3@example.org", display_name="Priya"),
+        "commissioner": commissioner,
+        "outsider": outsider,
+        "superuser": superuser,
+    }
+    return pages.seed(people)
