@@ -83,6 +83,8 @@ def test_each_decision_rule_says_what_it_means_with_its_radio_button(
 def test_starting_a_project_explains_the_same_settings(client: Client, practitioner):
     client.force_login(practitioner)
     html = client.get(reverse("projects:new")).content.decode()
-    assert '<label for="id_quorum">Quorum:</label>' in html
+    assert '<label for="id_quorum">Quorum</label>' in html
+    # Labels and legends end without a colon, as on every form of the site.
+    assert not re.search(r"<(label|legend)[^>]*>[^<]*:</(label|legend)>", html)
     assert "How many in each group must vote for the result to count." in html
     assert "A bigger group can never outvote a smaller one" in html

@@ -26,7 +26,7 @@ pytestmark = [
 # file name -> catalogue entry, in the order a new member meets them.
 KEY_PAGES = {
     "invitation": "Invitation",
-    "join-from-invitation": "Sign up from an invitation",
+    "join-from-invitation": "Join from an invitation",
     "my-projects": "My projects",
     "vote": "A vote, not yet cast",
     "result": "A result with an objection",
