@@ -105,7 +105,7 @@ def test_a_double_tap_makes_one_account_and_one_membership(client: Client, proje
     assert Membership.objects.filter(project=project, user__email="maya@example.org").count() == 1
 
 
-def test_an_empty_name_comes_back_with_the_one_error_pattern_and_keeps_the_password(
+def test_an_empty_name_comes_back_with_the_one_error_pattern_and_never_shows_the_password(
     client: Client, project, practitioner
 ):
     invitation = invite_maya(project, practitioner)
@@ -114,8 +114,23 @@ def test_an_empty_name_comes_back_with_the_one_error_pattern_and_keeps_the_passw
     assert response.status_code == 200
     assert "<title>Error: Join Housing First in Lambeth" in page
     assert 'href="#id_name">Enter your name.</a>' in page
-    assert f'value="{PASSWORD}"' in page
+    # A password is never written into the page (a shared computer, the browser's cache):
+    # the box is empty, and its description says to type it again.
+    assert PASSWORD not in page
+    field = re.search(r'<input[^>]*name="password"[^>]*>', page)
+    assert field and "value=" not in field.group(0)
+    hint = page.split('id="id_password_helptext"')[1].split("</div>")[0]
+    assert "Type it again" in hint and "at least 8 characters" in hint
     assert not User.objects.filter(email="maya@example.org").exists()
+
+
+def test_a_page_that_comes_back_without_a_password_typed_does_not_ask_for_it_again(
+    client: Client, project, practitioner
+):
+    page = client.post(
+        join_page(invite_maya(project, practitioner)), {"name": " ", "password": ""}
+    ).content.decode()
+    assert "Type it again" not in page
 
 
 def test_a_weak_password_is_refused_in_plain_words_and_nothing_is_made(
