@@ -143,7 +143,8 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         "incorrect_password": _("That password is not right. Try again."),
         "invalid_password_reset": _("This link does not work any more. Ask for a new one."),
         "too_many_login_attempts": _(
-            "There have been too many tries. Wait a few minutes, then try again."
+            "There have been too many tries. Wait a few minutes, then try again. If it still "
+            "does not work, try again tomorrow."
         ),
         "rate_limited": _("There have been too many tries. Wait a minute, then try again."),
         "same_as_current": _("This is the address you already have. Enter a different one."),

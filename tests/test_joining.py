@@ -259,3 +259,27 @@ def test_a_new_number_typed_for_texts_is_not_checked_so_it_cannot_sign_in(expert
 def test_the_sign_in_page_offers_a_texted_code_to_people_who_joined_by_phone(client: Client):
     page = client.get(reverse("account_login")).content.decode()
     assert f'href="{reverse("account_request_login_code_by_text")}">Text me a code</a>' in page
+
+
+def test_a_number_gets_at_most_a_days_worth_of_codes_so_six_digits_cannot_be_guessed(
+    client: Client, project, practitioner, settings
+):
+    # Each code allows 3 tries. Without a daily cap, asking for 3 codes a minute all day
+    # would allow about 13,000 guesses at a six-digit code: a 1 in 77 chance of getting in.
+    texts = use_locmem_sms(settings)
+    join_with_new_account(
+        invitation=invite_maya(project, practitioner, phone="07700900123"), name="Maya"
+    )
+    texts.clear()
+    text_me = reverse("account_request_login_code_by_text")
+    with time_machine.travel("2030-01-01 08:00", tick=False) as clock:
+        for _minute in range(30):
+            client.post(text_me, {"phone": "07700900123"})
+            client.logout()  # a fresh start, as another browser would be
+            clock.shift(timedelta(minutes=2))
+        assert len(texts) == 20
+        refused = client.post(text_me, {"phone": "07700900123"})
+        assert "try again tomorrow" in refused.content.decode()
+        clock.shift(timedelta(days=1))
+        client.post(text_me, {"phone": "07700900123"})
+    assert len(texts) == 21
