@@ -283,3 +283,74 @@ def test_a_number_gets_at_most_a_days_worth_of_codes_so_six_digits_cannot_be_gue
         clock.shift(timedelta(days=1))
         client.post(text_me, {"phone": "07700900123"})
     assert len(texts) == 21
+
+
+def test_someone_who_signs_in_by_phone_joins_another_project_from_a_text_with_one_button(
+    client: Client, project, practitioner, project_factory
+):
+    maya = join_with_new_account(
+        invitation=invite_maya(project, practitioner, phone="07700900123"), name="Maya"
+    )
+    other = project_factory(created_by=practitioner, title="Food Bank Together")
+    invitation = invite_maya(other, practitioner, phone="07700 900123")
+    client.force_login(maya)
+    page = client.get(invitation_page(invitation)).content.decode()
+    assert "Join the project" in page
+    assert "Which account should join?" not in page and "None" not in page
+    response = client.post(invitation_page(invitation))
+    assert response["Location"] == other.get_absolute_url()
+    assert Membership.objects.filter(project=other, user=maya).exists()
+
+
+def test_someone_with_an_account_at_the_texted_number_is_told_so_in_those_words(
+    client: Client, project, practitioner, project_factory
+):
+    join_with_new_account(
+        invitation=invite_maya(project, practitioner, phone="07700900123"), name="Maya"
+    )
+    other = project_factory(created_by=practitioner)
+    page = client.get(
+        invitation_page(invite_maya(other, practitioner, phone="07700900123"))
+    ).content.decode()
+    assert "You already have an account with this mobile number." in page
+    assert "email address" not in page
+
+
+def test_a_refused_join_is_shown_in_the_one_error_summary(
+    client: Client, project, practitioner, outsider
+):
+    invitation = invite_maya(project, practitioner)
+    client.force_login(outsider)
+    page = client.post(invitation_page(invitation)).content.decode()
+    summary = page.split('class="error-summary"')[1].split("</div>")[0]
+    assert "autofocus" in summary and "Choose which account should join." in summary
+    assert page.count("Choose which account should join.") == 1
+
+
+def test_signing_in_by_text_from_an_invitation_comes_back_to_it(
+    client: Client, project, practitioner, project_factory, settings
+):
+    texts = use_locmem_sms(settings)
+    join_with_new_account(
+        invitation=invite_maya(project, practitioner, phone="07700900123"), name="Maya"
+    )
+    invitation = invite_maya(
+        project_factory(created_by=practitioner), practitioner, phone="07700900123"
+    )
+    page = client.get(invitation_page(invitation)).content.decode()
+    text_me = reverse("account_request_login_code_by_text")
+    assert f'href="{text_me}?next=%2Finvitations%2F' in page
+    # The sign-in page's "Text me a code" keeps where the person was going, too.
+    login = client.get(reverse("account_login"), {"next": invitation_page(invitation)})
+    assert f'href="{text_me}?next=%2Finvitations%2F' in login.content.decode()
+    texts.clear()
+    response = client.post(
+        f"{text_me}?next={invitation_page(invitation)}", {"phone": "07700900123"}
+    )
+    match = CODE.search(texts[0].body)
+    assert match
+    response = client.post(response["Location"], {"code": match.group(1)})
+    assert response["Location"] == invitation_page(invitation)
+    # Somewhere else is no place to be sent.
+    login = client.get(reverse("account_login"), {"next": "https://evil.example.org/"})
+    assert "evil.example.org" not in login.content.decode()

@@ -35,7 +35,11 @@ def find(token: str) -> Invitation | None:
 
 
 def addressed_to(invitation: Invitation, user: User) -> bool:
-    """Was this invitation sent to an email address of this account?"""
+    """Was this invitation sent to this account: to its email address, to an address it
+    verified, or to the mobile number it signs in with (checked)? A number only typed in for
+    text messages does not count: anyone can type any number there."""
+    if invitation.phone and user.phone_verified and user.phone == invitation.phone:
+        return True
     if not invitation.email:
         return False
     if user.email and user.email.lower() == invitation.email:
