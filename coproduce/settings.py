@@ -389,8 +389,8 @@ LOGGING = {
 # --- Notifications --------------------------------------------------------------------------
 # Text messages go through coproduce/sms.py. "coproduce.sms.ConsoleBackend" prints them,
 # "coproduce.sms.FileBackend" writes one file each into SMS_FILE_PATH; a provider is a class
-# with send_messages(), named here by its dotted path (see the README). The older
-# "participation.sms.*" names still work.
+# with send_messages(), named here by its dotted path (see the README). A name that cannot be
+# loaded stops the site at start-up (coproduce/checks.py).
 SMS_BACKEND: str = env.str("SMS_BACKEND", default="coproduce.sms.ConsoleBackend")
 SMS_FILE_PATH: str = env.str("SMS_FILE_PATH", default=str(BASE_DIR / "sent_texts"))
 INVITATION_EXPIRY_DAYS: int = env.int("INVITATION_EXPIRY_DAYS", default=14)

@@ -233,6 +233,7 @@ def test_an_invitation_still_opens_its_join_page_on_an_invitation_only_site(
     client: Client, project, practitioner, settings
 ):
     settings.ACCOUNT_ALLOW_SIGNUP = False
+    assert "signup_closed" in str(client.get(reverse("account_signup")).templates[0].name)
     response = client.post(join_page(invite_maya(project, practitioner)), {"name": "Maya"})
     assert response["Location"] == project.get_absolute_url()
 
