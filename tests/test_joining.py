@@ -355,3 +355,16 @@ def test_signing_in_by_text_from_an_invitation_comes_back_to_it(
     # Somewhere else is no place to be sent.
     login = client.get(reverse("account_login"), {"next": "https://evil.example.org/"})
     assert "evil.example.org" not in login.content.decode()
+
+
+def test_an_account_made_on_the_sign_up_page_at_the_same_moment_sends_the_joiner_to_sign_in(
+    client: Client, project, practitioner, user_factory, monkeypatch
+):
+    invitation = invite_maya(project, practitioner)
+    user_factory(email="maya@example.org")
+    # The sign-up page made the account after the join page looked.
+    monkeypatch.setattr("participation.services.joining.has_account", lambda invitation: False)
+    response = client.post(join_page(invitation), {"name": "Maya"})
+    assert response["Location"] == invitation_page(invitation)
+    assert User.objects.filter(email="maya@example.org").count() == 1
+    assert not Membership.objects.filter(project=project, user__email="maya@example.org").exists()
