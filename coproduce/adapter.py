@@ -1,9 +1,9 @@
 """How allauth decides who may sign up, how a sign-up is saved, and where the links in its
 emails lead.
 
-An invitation-only site (ACCOUNT_ALLOW_SIGNUP=false) still lets in whoever an app vouches for:
-apps that build on this one (invitations live in `participation`) register a check here from
-their AppConfig.ready(), so this base app never imports them.
+On an invitation-only site (ACCOUNT_ALLOW_SIGNUP=false) allauth's sign-up page is closed;
+people join from an invitation on its own join page (participation/views/join.py), which
+makes the account itself.
 
 Two sign-ups with one address at the same moment (a double tap on a slow phone) both pass the
 form's "is this address taken?" check; the database refuses the second account. That one gets
@@ -11,7 +11,6 @@ the answer allauth gives any sign-up with an address that has an account: the "c
 email" page, never a server error.
 """
 
-from collections.abc import Callable
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -30,19 +29,10 @@ from django.utils.translation import gettext_lazy as _
 from .site import public_site, rebased
 from .sms import send_text
 
-SignupAllowance = Callable[[HttpRequest], bool]
-
-_allowances: list[SignupAllowance] = []
-
-
-def allow_signup_when(check: SignupAllowance) -> None:
-    if check not in _allowances:
-        _allowances.append(check)
-
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     def is_open_for_signup(self, request: HttpRequest) -> bool:
-        return bool(settings.ACCOUNT_ALLOW_SIGNUP) or any(check(request) for check in _allowances)
+        return bool(settings.ACCOUNT_ALLOW_SIGNUP)
 
     def save_user(
         self, request: HttpRequest, user: Any, form: BaseForm, commit: bool = True
@@ -143,7 +133,8 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         "incorrect_password": _("That password is not right. Try again."),
         "invalid_password_reset": _("This link does not work any more. Ask for a new one."),
         "too_many_login_attempts": _(
-            "There have been too many tries. Wait a few minutes, then try again."
+            "There have been too many tries. Wait a few minutes, then try again. If it still "
+            "does not work, try again tomorrow."
         ),
         "rate_limited": _("There have been too many tries. Wait a minute, then try again."),
         "same_as_current": _("This is the address you already have. Enter a different one."),

@@ -1,7 +1,9 @@
-"""Deploy checks of this site's own (`manage.py check --deploy`), next to Django's security ones.
+"""Checks of this site's own settings, next to Django's.
 
-Each warns about a setting that works on one process but misbehaves once the site runs as
-several gunicorn workers, or that sends people to the wrong address.
+The deploy checks (`manage.py check --deploy`) each warn about a setting that works on one
+process but misbehaves once the site runs as several gunicorn workers, or that sends people to
+the wrong address. The SMS check runs at every start: a backend that cannot be loaded would
+otherwise be found only when the first text fails.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Tags, register
+from django.core.checks import Error as CheckError
 from django.core.checks import Warning as CheckWarning
 from django.http.request import validate_host
+from django.utils.module_loading import import_string
 
 # Caches that live inside one process: each worker keeps its own copy.
 PER_PROCESS_CACHES = {
@@ -57,3 +61,23 @@ def check_site_url(**kwargs: Any) -> list[CheckMessage]:
             id="coproduce.W002",
         )
     ]
+
+
+@register()
+def check_sms_backend(**kwargs: Any) -> list[CheckMessage]:
+    """SMS_BACKEND names a class that can be loaded. The backends that ship moved from
+    `participation.sms` to `coproduce.sms`; an old setting is named with its new spelling."""
+    name = settings.SMS_BACKEND
+    try:
+        import_string(name)
+    except ImportError:
+        old = "participation.sms."
+        moved = f"coproduce.sms.{name.removeprefix(old)}" if name.startswith(old) else ""
+        return [
+            CheckError(
+                f"SMS_BACKEND ({name}) cannot be loaded, so no text message could be sent.",
+                hint=f"Set SMS_BACKEND={moved}." if moved else "Name a class by its dotted path.",
+                id="coproduce.E001",
+            )
+        ]
+    return []

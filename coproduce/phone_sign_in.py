@@ -43,7 +43,10 @@ class TextMeACodeForm(forms.Form):
             raise forms.ValidationError(str(error)) from None
         if not ratelimit.consume(context.request, action="request_login_code", key=phone):
             raise forms.ValidationError(
-                _("You asked for too many codes. Wait a few minutes, then try again.")
+                _(
+                    "You asked for too many codes. Wait a few minutes, then try again. If it "
+                    "still does not work, try again tomorrow."
+                )
             )
         self._user = get_adapter().get_user_by_phone(phone)
         return phone

@@ -173,7 +173,7 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 15 * 60  # people on slow phones need longer than the 3 min default
 # Six digits and nothing else: a phone shows its number keypad, and the code reads out plainly.
 # allauth allows 3 tries per code (ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS), so a guess has a
-# 3 in a million chance.
+# 3 in a million chance per code; ACCOUNT_RATE_LIMITS caps the codes per address a day.
 ACCOUNT_LOGIN_BY_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 # Signing in by phone: someone with a checked mobile number asks for a code by text on the
@@ -241,7 +241,12 @@ ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "confirm_email": "1/3m/key",
-    "request_login_code": "20/m/ip,3/m/key",
+    # Per address or mobile number (the key): 3 codes a minute, and 20 a day. Codes are six
+    # digits with 3 tries each, so without a daily cap someone asking for 3 codes a minute all
+    # day would have about 13,000 guesses, a 1 in 77 chance of getting into the account; with
+    # it, 60 guesses a day. The cap also bounds what texts to one number can cost. The text
+    # page ("Text me a code", coproduce/phone_sign_in.py) counts against the same limits.
+    "request_login_code": "20/m/ip,3/m/key,20/d/key",
 }
 ALLAUTH_TRUSTED_PROXY_COUNT: int = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -384,8 +389,8 @@ LOGGING = {
 # --- Notifications --------------------------------------------------------------------------
 # Text messages go through coproduce/sms.py. "coproduce.sms.ConsoleBackend" prints them,
 # "coproduce.sms.FileBackend" writes one file each into SMS_FILE_PATH; a provider is a class
-# with send_messages(), named here by its dotted path (see the README). The older
-# "participation.sms.*" names still work.
+# with send_messages(), named here by its dotted path (see the README). A name that cannot be
+# loaded stops the site at start-up (coproduce/checks.py).
 SMS_BACKEND: str = env.str("SMS_BACKEND", default="coproduce.sms.ConsoleBackend")
 SMS_FILE_PATH: str = env.str("SMS_FILE_PATH", default=str(BASE_DIR / "sent_texts"))
 INVITATION_EXPIRY_DAYS: int = env.int("INVITATION_EXPIRY_DAYS", default=14)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from coproduce import limits
@@ -192,6 +193,13 @@ PASSWORD_HELP = _(
     "password, use at least 8 characters. Do not use only numbers, a common password, or "
     "anything like your name or email address."
 )
+# A typed password is never written back into the page (it would sit in the HTML, in the
+# browser's cache and on a shared computer's screen), so a page that comes back says so.
+RETYPE_PASSWORD_HELP = format_lazy(
+    "{} {}",
+    _("We cleared your password to keep it safe. Type it again, or leave it empty."),
+    PASSWORD_HELP,
+)
 
 
 class JoinForm(forms.Form):
@@ -210,14 +218,20 @@ class JoinForm(forms.Form):
         required=False,
         strip=False,
         help_text=PASSWORD_HELP,
-        # Kept when the page comes back with a problem, as everything typed is.
-        widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "new-password"}),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
     def __init__(self, *args: Any, invitation: Invitation, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"name": invitation.name})
         super().__init__(*args, **kwargs)
         self.invitation = invitation
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        """Every mistake, the view's refusals included, comes through here: the page that
+        comes back asks for a typed password again (it is not shown)."""
+        super().add_error(field, error)
+        if self.data.get("password"):
+            self.fields["password"].help_text = RETYPE_PASSWORD_HELP
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from participation.sms import LocmemBackend, TextMessage
+from coproduce.sms import LocmemBackend, TextMessage
 
 LINK = re.compile(r"https?://[^\s\"<>]+/invitations/([A-Za-z0-9_\-]+)/")
 
 
 def use_locmem_sms(settings: Any) -> list[TextMessage]:
     """Send text messages to a list the test can read, emptied first."""
-    settings.SMS_BACKEND = "participation.sms.LocmemBackend"
+    settings.SMS_BACKEND = "coproduce.sms.LocmemBackend"
     LocmemBackend.outbox.clear()
     return LocmemBackend.outbox
 

@@ -4,8 +4,10 @@ by an emailed code comes first, and the code is six digits that work for a state
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core import mail
 from django.test import Client
@@ -163,6 +165,19 @@ def test_the_sign_in_code_is_six_digits_and_its_email_says_how_long_it_works(
     assert field
     assert 'inputmode="numeric"' in field.group(0)
     assert 'autocomplete="one-time-code"' in field.group(0)
+
+
+def test_an_address_gets_at_most_a_days_worth_of_codes_so_six_digits_cannot_be_guessed(
+    client: Client, user
+):
+    with time_machine.travel("2030-01-01 08:00", tick=False) as clock:
+        for _minute in range(30):
+            client.post(reverse("account_request_login_code"), {"email": user.email})
+            client.logout()  # a fresh start, as another browser would be
+            clock.shift(timedelta(minutes=2))
+        assert len(mail.outbox) == 20
+        refused = html_of(client.post(reverse("account_request_login_code"), {"email": user.email}))
+        assert "try again tomorrow" in refused
 
 
 def test_the_code_signs_in_typed_with_or_without_its_space(client: Client, user):

@@ -105,7 +105,7 @@ def test_a_double_tap_makes_one_account_and_one_membership(client: Client, proje
     assert Membership.objects.filter(project=project, user__email="maya@example.org").count() == 1
 
 
-def test_an_empty_name_comes_back_with_the_one_error_pattern_and_keeps_the_password(
+def test_an_empty_name_comes_back_with_the_one_error_pattern_and_never_shows_the_password(
     client: Client, project, practitioner
 ):
     invitation = invite_maya(project, practitioner)
@@ -114,8 +114,23 @@ def test_an_empty_name_comes_back_with_the_one_error_pattern_and_keeps_the_passw
     assert response.status_code == 200
     assert "<title>Error: Join Housing First in Lambeth" in page
     assert 'href="#id_name">Enter your name.</a>' in page
-    assert f'value="{PASSWORD}"' in page
+    # A password is never written into the page (a shared computer, the browser's cache):
+    # the box is empty, and its description says to type it again.
+    assert PASSWORD not in page
+    field = re.search(r'<input[^>]*name="password"[^>]*>', page)
+    assert field and "value=" not in field.group(0)
+    hint = page.split('id="id_password_helptext"')[1].split("</div>")[0]
+    assert "Type it again" in hint and "at least 8 characters" in hint
     assert not User.objects.filter(email="maya@example.org").exists()
+
+
+def test_a_page_that_comes_back_without_a_password_typed_does_not_ask_for_it_again(
+    client: Client, project, practitioner
+):
+    page = client.post(
+        join_page(invite_maya(project, practitioner)), {"name": " ", "password": ""}
+    ).content.decode()
+    assert "Type it again" not in page
 
 
 def test_a_weak_password_is_refused_in_plain_words_and_nothing_is_made(
@@ -218,6 +233,7 @@ def test_an_invitation_still_opens_its_join_page_on_an_invitation_only_site(
     client: Client, project, practitioner, settings
 ):
     settings.ACCOUNT_ALLOW_SIGNUP = False
+    assert "signup_closed" in str(client.get(reverse("account_signup")).templates[0].name)
     response = client.post(join_page(invite_maya(project, practitioner)), {"name": "Maya"})
     assert response["Location"] == project.get_absolute_url()
 
@@ -244,3 +260,111 @@ def test_a_new_number_typed_for_texts_is_not_checked_so_it_cannot_sign_in(expert
 def test_the_sign_in_page_offers_a_texted_code_to_people_who_joined_by_phone(client: Client):
     page = client.get(reverse("account_login")).content.decode()
     assert f'href="{reverse("account_request_login_code_by_text")}">Text me a code</a>' in page
+
+
+def test_a_number_gets_at_most_a_days_worth_of_codes_so_six_digits_cannot_be_guessed(
+    client: Client, project, practitioner, settings
+):
+    # Each code allows 3 tries. Without a daily cap, asking for 3 codes a minute all day
+    # would allow about 13,000 guesses at a six-digit code: a 1 in 77 chance of getting in.
+    texts = use_locmem_sms(settings)
+    join_with_new_account(
+        invitation=invite_maya(project, practitioner, phone="07700900123"), name="Maya"
+    )
+    texts.clear()
+    text_me = reverse("account_request_login_code_by_text")
+    with time_machine.travel("2030-01-01 08:00", tick=False) as clock:
+        for _minute in range(30):
+            client.post(text_me, {"phone": "07700900123"})
+            client.logout()  # a fresh start, as another browser would be
+            clock.shift(timedelta(minutes=2))
+        assert len(texts) == 20
+        refused = client.post(text_me, {"phone": "07700900123"})
+        assert "try again tomorrow" in refused.content.decode()
+        clock.shift(timedelta(days=1))
+        client.post(text_me, {"phone": "07700900123"})
+    assert len(texts) == 21
+
+
+def test_someone_who_signs_in_by_phone_joins_another_project_from_a_text_with_one_button(
+    client: Client, project, practitioner, project_factory
+):
+    maya = join_with_new_account(
+        invitation=invite_maya(project, practitioner, phone="07700900123"), name="Maya"
+    )
+    other = project_factory(created_by=practitioner, title="Food Bank Together")
+    invitation = invite_maya(other, practitioner, phone="07700 900123")
+    client.force_login(maya)
+    page = client.get(invitation_page(invitation)).content.decode()
+    assert "Join the project" in page
+    assert "Which account should join?" not in page and "None" not in page
+    response = client.post(invitation_page(invitation))
+    assert response["Location"] == other.get_absolute_url()
+    assert Membership.objects.filter(project=other, user=maya).exists()
+
+
+def test_someone_with_an_account_at_the_texted_number_is_told_so_in_those_words(
+    client: Client, project, practitioner, project_factory
+):
+    join_with_new_account(
+        invitation=invite_maya(project, practitioner, phone="07700900123"), name="Maya"
+    )
+    other = project_factory(created_by=practitioner)
+    page = client.get(
+        invitation_page(invite_maya(other, practitioner, phone="07700900123"))
+    ).content.decode()
+    assert "You already have an account with this mobile number." in page
+    assert "email address" not in page
+
+
+def test_a_refused_join_is_shown_in_the_one_error_summary(
+    client: Client, project, practitioner, outsider
+):
+    invitation = invite_maya(project, practitioner)
+    client.force_login(outsider)
+    page = client.post(invitation_page(invitation)).content.decode()
+    summary = page.split('class="error-summary"')[1].split("</div>")[0]
+    assert "autofocus" in summary and "Choose which account should join." in summary
+    assert page.count("Choose which account should join.") == 1
+
+
+def test_signing_in_by_text_from_an_invitation_comes_back_to_it(
+    client: Client, project, practitioner, project_factory, settings
+):
+    texts = use_locmem_sms(settings)
+    join_with_new_account(
+        invitation=invite_maya(project, practitioner, phone="07700900123"), name="Maya"
+    )
+    invitation = invite_maya(
+        project_factory(created_by=practitioner), practitioner, phone="07700900123"
+    )
+    page = client.get(invitation_page(invitation)).content.decode()
+    text_me = reverse("account_request_login_code_by_text")
+    assert f'href="{text_me}?next=%2Finvitations%2F' in page
+    # The sign-in page's "Text me a code" keeps where the person was going, too.
+    login = client.get(reverse("account_login"), {"next": invitation_page(invitation)})
+    assert f'href="{text_me}?next=%2Finvitations%2F' in login.content.decode()
+    texts.clear()
+    response = client.post(
+        f"{text_me}?next={invitation_page(invitation)}", {"phone": "07700900123"}
+    )
+    match = CODE.search(texts[0].body)
+    assert match
+    response = client.post(response["Location"], {"code": match.group(1)})
+    assert response["Location"] == invitation_page(invitation)
+    # Somewhere else is no place to be sent.
+    login = client.get(reverse("account_login"), {"next": "https://evil.example.org/"})
+    assert "evil.example.org" not in login.content.decode()
+
+
+def test_an_account_made_on_the_sign_up_page_at_the_same_moment_sends_the_joiner_to_sign_in(
+    client: Client, project, practitioner, user_factory, monkeypatch
+):
+    invitation = invite_maya(project, practitioner)
+    user_factory(email="maya@example.org")
+    # The sign-up page made the account after the join page looked.
+    monkeypatch.setattr("participation.services.joining.has_account", lambda invitation: False)
+    response = client.post(join_page(invitation), {"name": "Maya"})
+    assert response["Location"] == invitation_page(invitation)
+    assert User.objects.filter(email="maya@example.org").count() == 1
+    assert not Membership.objects.filter(project=project, user__email="maya@example.org").exists()

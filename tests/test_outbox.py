@@ -185,9 +185,9 @@ def test_text_messages_go_through_the_sms_backend(
 
 
 def test_the_file_backend_writes_one_file_per_text(tmp_path, settings):
-    from participation.sms import TextMessage, get_backend
+    from coproduce.sms import TextMessage, get_backend
 
-    settings.SMS_BACKEND = "participation.sms.FileBackend"
+    settings.SMS_BACKEND = "coproduce.sms.FileBackend"
     settings.SMS_FILE_PATH = str(tmp_path)
     get_backend().send_messages([TextMessage("07700900123", "Hello"), TextMessage("0", "Bye")])
     written = sorted(path.read_text() for path in tmp_path.iterdir())

@@ -145,3 +145,21 @@ def test_production_without_redis_fails_the_deploy_check_on_the_cache():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **without_redis)
     assert result.returncode != 0
     assert "coproduce.W001" in result.stdout + result.stderr
+
+
+def test_a_text_message_backend_that_cannot_be_loaded_stops_the_site():
+    with override_settings(SMS_BACKEND="myorg.sms.Missing"):
+        [error] = [m for m in run_checks() if m.id == "coproduce.E001"]
+    assert "myorg.sms.Missing" in error.msg
+    with override_settings(SMS_BACKEND="coproduce.sms.FileBackend"):
+        assert "coproduce.E001" not in [m.id for m in run_checks()]
+
+
+def test_the_old_name_of_a_text_message_backend_is_given_its_new_one(monkeypatch):
+    def moved(name: str) -> None:
+        raise ImportError(name)
+
+    monkeypatch.setattr("coproduce.checks.import_string", moved)
+    with override_settings(SMS_BACKEND="participation.sms.FileBackend"):
+        [error] = [m for m in run_checks() if m.id == "coproduce.E001"]
+    assert error.hint == "Set SMS_BACKEND=coproduce.sms.FileBackend."

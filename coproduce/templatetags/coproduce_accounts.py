@@ -1,7 +1,9 @@
 """Template helpers for the sign-in pages and emails."""
 
+from allauth.account.utils import passthrough_next_redirect_url
 from django import template
 from django.conf import settings
+from django.http import HttpRequest
 from django.urls import reverse
 
 from coproduce.site import absolute_url
@@ -27,3 +29,12 @@ def spaced_code(code: str) -> str:
     """A one-time code in groups of three ("123 456"), easier to read and to copy by eye.
     allauth ignores spaces when it compares codes, so a code typed with them still works."""
     return " ".join(code[i : i + 3] for i in range(0, len(code), 3))
+
+
+@register.simple_tag(takes_context=True)
+def with_next(context: template.Context, url_name: str) -> str:
+    """A sign-in page's address that keeps the page's `next` (checked to be on this site), so
+    that someone who signs in another way still lands where they were going (an invitation)."""
+    request: HttpRequest = context["request"]
+    url: str = passthrough_next_redirect_url(request, reverse(url_name), "next")
+    return url

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from allauth.account.models import EmailAddress
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,10 @@ from projects.services import add_member
 from ..models import ChannelChoice, Invitation, InvitationState, NotificationPreference
 from ..tokens import hash_token
 from .invitations import AlreadyMember, InvitationError, close_for_member, locked
+
+
+class AccountExists(InvitationError):
+    """The invited address or number has an account already: they sign in and accept."""
 
 
 def find(token: str) -> Invitation | None:
@@ -35,7 +39,11 @@ def find(token: str) -> Invitation | None:
 
 
 def addressed_to(invitation: Invitation, user: User) -> bool:
-    """Was this invitation sent to an email address of this account?"""
+    """Was this invitation sent to this account: to its email address, to an address it
+    verified, or to the mobile number it signs in with (checked)? A number only typed in for
+    text messages does not count: anyone can type any number there."""
+    if invitation.phone and user.phone_verified and user.phone == invitation.phone:
+        return True
     if not invitation.email:
         return False
     if user.email and user.email.lower() == invitation.email:
@@ -119,26 +127,34 @@ def join_with_new_account(
 
     Raises InvitationError (with `state`) when the link no longer works, which is what a
     second press of the button meets: the first press used the invitation up, so a double
-    tap makes one account and one membership. Raises InvitationError without a state when the
-    address has an account already (they sign in and accept instead).
+    tap makes one account and one membership. Raises AccountExists when the address or number
+    has an account already, even one made a moment ago on the sign-up page (they sign in and
+    accept instead); InvitationError without a state when the project has closed.
     """
     now = now or timezone.now()
     invitation = locked(invitation)
     state = invitation.state(now)
     if state != InvitationState.PENDING:
         raise InvitationError(dead_link_message(state), state=state)
-    if has_account(invitation):
-        raise InvitationError(
-            _("There is already an account for this address. Sign in, then join the project.")
-        )
-    user = User.objects.create_user(
-        invitation.email or None,
-        password or None,
-        display_name=name,
-        phone=invitation.phone,
-        # Only a link sent to no other address proves the number.
-        phone_verified=bool(invitation.phone) and not invitation.email,
+    exists = AccountExists(
+        _("There is already an account for this address. Sign in, then join the project.")
     )
+    if has_account(invitation):
+        raise exists
+    try:
+        # The sign-up page does not lock the invitation: the database's unique address (and
+        # checked number) is what stops a second account made at the same moment.
+        with transaction.atomic():
+            user = User.objects.create_user(
+                invitation.email or None,
+                password or None,
+                display_name=name,
+                phone=invitation.phone,
+                # Only a link sent to no other address proves the number.
+                phone_verified=bool(invitation.phone) and not invitation.email,
+            )
+    except IntegrityError:
+        raise exists from None
     if invitation.email:
         EmailAddress.objects.create(user=user, email=invitation.email, verified=True, primary=True)
     accept(invitation=invitation, user=user, signed_up=True, now=now)

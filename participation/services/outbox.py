@@ -32,10 +32,11 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from coproduce.sms import send_text
+
 from ..drafts import Undeliverable
 from ..messages import Content, render
 from ..models import Channel, OutboxMessage, OutboxStatus
-from ..sms import send_text
 
 logger = logging.getLogger(__name__)
 

@@ -60,7 +60,9 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _invite_to_join(request: HttpRequest, invitation: Invitation, token: str) -> HttpResponse:
-    login = f"{reverse('account_login')}?{urlencode({'next': request.path})}"
+    # Someone invited only by text signs in with a code texted to that number.
+    sign_in = "account_login" if invitation.email else "account_request_login_code_by_text"
+    login = f"{reverse(sign_in)}?{urlencode({'next': request.path})}"
     return render(
         request,
         "participation/invitation.html",

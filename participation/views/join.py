@@ -44,9 +44,11 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 password=form.cleaned_data["password"],
             )
+        except joining.AccountExists:
+            return invitation_page  # it asks them to sign in, then join
         except InvitationError as error:
-            if error.state is not None or joining.has_account(invitation):
-                return invitation_page
+            if error.state is not None:
+                return invitation_page  # it says why the link no longer works
             form.add_error(None, str(error))
         else:
             messages.success(
