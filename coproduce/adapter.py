@@ -83,8 +83,8 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         taken = model.objects.filter(phone=phone, phone_verified=True).exclude(pk=user.pk)
         if user.phone != phone or user.phone_verified or taken.exists():
             return
-        model.objects.filter(pk=user.pk).update(phone_verified=True)
         user.phone_verified = True
+        user.save(update_fields=["phone_verified"])  # post_save: invitations there close
 
     def get_user_by_phone(self, phone: str) -> Any:
         """The active account that checked this number (E.164), or None. An unchecked number

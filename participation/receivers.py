@@ -74,8 +74,9 @@ def member_joined(sender: type[Membership], *, membership: Membership, **kwargs:
 def account_saved(
     sender: type[User], *, instance: User, update_fields: Any = None, **kwargs: Any
 ) -> None:
-    """Receiver for the User post_save: only when the phone number may have changed."""
-    if instance.phone and (update_fields is None or "phone" in update_fields):
+    """Receiver for the User post_save: only when a checked phone number may have changed."""
+    changed = update_fields is None or {"phone", "phone_verified"} & set(update_fields)
+    if instance.phone and instance.phone_verified and changed:
         # A member invited at this number too: that invitation closes as joined.
         close_for_member(user=instance)
 

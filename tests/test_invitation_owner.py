@@ -37,7 +37,7 @@ def test_joining_by_one_invitation_closes_the_other_invitation_to_the_same_perso
 ):
     by_email = invite_to(project, practitioner, email="maya@example.org")
     by_phone = invite_to(project, practitioner, phone="07700 900 123")
-    maya = user_factory(email="maya@example.org", phone="+447700900123")
+    maya = user_factory(email="maya@example.org", phone="+447700900123", phone_verified=True)
     accept(invitation=by_email, user=maya)
     by_phone.refresh_from_db()
     assert by_phone.state() == InvitationState.ACCEPTED and by_phone.accepted_by == maya
@@ -47,18 +47,34 @@ def test_joining_by_one_invitation_closes_the_other_invitation_to_the_same_perso
     assert not [m for m in queue_due_reminders(now=later) if f":{by_phone.pk}:" in m.occasion]
 
 
-def test_a_member_who_joined_by_email_and_later_adds_their_phone_has_the_text_invitation_closed(
-    client: Client, project, practitioner, user_factory
+def test_a_number_a_member_only_typed_does_not_claim_the_invitation_texted_to_it(
+    client: Client, project, practitioner, user_factory, expert2
 ):
+    """The reported fault: typing someone else's number on the messages page closed their
+    invitation as joined by the member who typed it, and stopped new ones being sent."""
+    by_phone = invite_to(project, practitioner, phone="07700 900 123")
+    client.force_login(expert2)
+    client.post(reverse("participation:preferences"), {"channel": "both", "phone": "07700 900123"})
+
+    by_phone.refresh_from_db()
+    assert by_phone.state() == InvitationState.PENDING
+    again = invite_to(project, practitioner, phone="07700 900 123")
+    assert again == by_phone and again.state() == InvitationState.PENDING
+
+
+def test_a_member_whose_number_is_checked_has_the_text_invitation_there_closed(
+    project, practitioner, user_factory
+):
+    from allauth.account.adapter import get_adapter
+
     by_email = invite_to(project, practitioner, email="maya@example.org")
     by_phone = invite_to(project, practitioner, phone="07700 900 123")
-    maya = user_factory(email="maya@example.org", phone="")
+    maya = user_factory(email="maya@example.org", phone="+447700900123")
     accept(invitation=by_email, user=maya)
     by_phone.refresh_from_db()
-    assert by_phone.state() == InvitationState.PENDING  # nothing links the number to her yet
+    assert by_phone.state() == InvitationState.PENDING  # the number is not checked yet
 
-    client.force_login(maya)
-    client.post(reverse("participation:preferences"), {"channel": "both", "phone": "07700 900123"})
+    get_adapter().set_phone_verified(maya, "+447700900123")
 
     by_phone.refresh_from_db()
     assert by_phone.state() == InvitationState.ACCEPTED and by_phone.accepted_by == maya

@@ -258,15 +258,27 @@ def test_a_number_typed_any_usual_way_renews_the_one_invitation_to_it(project, p
     assert Invitation.objects.get().phone == "+447700900123"
 
 
-def test_a_member_whose_number_was_saved_in_another_form_is_not_invited_again(
+def test_a_member_whose_checked_number_is_written_another_way_is_not_invited_again(
+    project, practitioner, expert2
+):
+    expert2.phone, expert2.phone_verified = "+447700900123", True
+    expert2.save(update_fields=["phone", "phone_verified"])
+    with pytest.raises(InvitationError, match="already a member"):
+        invite(project=project, role=Role.PRACTITIONER, inviter=practitioner, phone="07700900123")
+    assert not Invitation.objects.exists()
+
+
+def test_a_number_a_member_only_typed_does_not_stop_its_owner_being_invited(
     project, practitioner, expert2
 ):
     from participation.services.preferences import update_preferences
 
     update_preferences(user=expert2, channel="sms", phone="+44 7700 900123", topics=[])
-    with pytest.raises(InvitationError, match="already a member"):
-        invite(project=project, role=Role.PRACTITIONER, inviter=practitioner, phone="07700900123")
-    assert not Invitation.objects.exists()
+    sent = invite(
+        project=project, role=Role.PRACTITIONER, inviter=practitioner, phone="07700900123"
+    )
+    assert sent.invitation.phone == "+447700900123"
+    assert sent.invitation.state() == InvitationState.PENDING
 
 
 @pytest.mark.parametrize(

@@ -141,7 +141,8 @@ def known_at(project: Project, *, emails: Collection[str], phones: Collection[st
     """Who the project reaches at any of these addresses (in normal form), in three queries.
 
     A member is reached at their account's email address, at any address they have verified,
-    and at their phone number.
+    and at their phone number once it is checked. An unchecked number is only what someone
+    typed: it would let a member claim (and so stop) invitations sent to another person's phone.
     """
     emails = {email for email in emails if email}
     phones = {phone for phone in phones if phone}
@@ -151,14 +152,14 @@ def known_at(project: Project, *, emails: Collection[str], phones: Collection[st
     memberships = Membership.objects.active().filter(project=project)
     reached = (
         memberships.alias(user_email=Lower("user__email"))
-        .filter(Q(user_email__in=emails) | Q(user__phone__in=phones))
+        .filter(Q(user_email__in=emails) | Q(user__phone__in=phones, user__phone_verified=True))
         .select_related("user")
     )
     for membership in reached:
         user = membership.user
         if user.email:
             known.members[user.email.lower()] = user
-        if user.phone:
+        if user.phone and user.phone_verified:
             known.members[user.phone] = user
     if emails:
         verified = (
@@ -407,7 +408,8 @@ def close_for_member(
     *, user: User, project: Project | None = None, now: datetime | None = None
 ) -> int:
     """Close every unanswered invitation to this member's addresses as accepted by them: the
-    addresses of their account, every address they verified, and their phone. For `project`,
+    addresses of their account, every address they verified, and their phone once checked
+    (an unchecked number is only what they typed, see `known_at`). For `project`,
     or, when None, for every project they are a member of (two queries either way).
     Returns how many closed. Called whenever someone becomes a member, however they joined,
     and when a member adds an address."""
@@ -418,7 +420,7 @@ def close_for_member(
         )
     }
     reaches = Q(email__in=emails)
-    if user.phone:
+    if user.phone and user.phone_verified:
         reaches |= Q(phone=user.phone)
     projects = (
         [project.pk]

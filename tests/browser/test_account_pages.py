@@ -34,7 +34,8 @@ def visit(page: Page, url: str) -> None:
 def assert_error_state(page: Page, message: str | None = None) -> None:
     """The title says "Error:", the summary has focus, and its link (`message`, when given)
     leads to the field."""
-    assert page.title().startswith("Error:")
+    # Waits for the page the form sent: reading the title mid-navigation gives "".
+    expect(page).to_have_title(re.compile(r"^Error: "))
     summary = page.locator(".error-summary")
     expect(summary).to_be_focused()
     if message is not None:
