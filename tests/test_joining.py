@@ -244,3 +244,36 @@ def test_a_new_number_typed_for_texts_is_not_checked_so_it_cannot_sign_in(expert
 def test_the_sign_in_page_offers_a_texted_code_to_people_who_joined_by_phone(client: Client):
     page = client.get(reverse("account_login")).content.decode()
     assert f'href="{reverse("account_request_login_code_by_text")}">Text me a code</a>' in page
+
+
+def test_the_code_page_after_a_texted_code_speaks_of_the_text_message_not_an_email(
+    client: Client, project, practitioner, settings
+):
+    use_locmem_sms(settings)
+    client.post(join_page(invite_maya(project, practitioner, phone="07700900123")), {"name": "M"})
+    client.logout()
+    response = client.post(
+        reverse("account_request_login_code_by_text"), {"phone": "07700 900123"}, follow=True
+    )
+    page = response.content.decode()
+    assert "We have texted a code to +447700900123." in page
+    assert "The code from the text message" in page
+    assert "The code works for 15 minutes." in page
+    assert "email" not in page.split('<main id="main"')[1].split("</main>")[0]
+    wrong = client.post(reverse("account_confirm_login_code"), {"code": "000000"})
+    assert "That code is not right. Check the text message and type the code again." in (
+        wrong.content.decode()
+    )
+    empty = client.post(reverse("account_confirm_login_code"), {"code": ""})
+    assert "Enter the code from the text message" in empty.content.decode()
+
+
+def test_the_code_page_after_an_emailed_code_still_speaks_of_the_email(client: Client, expert):
+    response = client.post(
+        reverse("account_request_login_code"), {"email": expert.email}, follow=True
+    )
+    page = response.content.decode()
+    assert f"We have emailed a code to {expert.email}." in page
+    assert "The code from the email" in page
+    wrong = client.post(reverse("account_confirm_login_code"), {"code": "000000"})
+    assert "Check the email and type the code again." in wrong.content.decode()
