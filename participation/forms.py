@@ -224,7 +224,11 @@ class JoinForm(forms.Form):
         password = data.get("password")
         if password:
             # An unsaved account, so the "too like your name or address" rule can compare.
-            person = User(email=self.invitation.email or None, display_name=data.get("name") or "")
+            person = User(
+                email=self.invitation.email or None,
+                phone=self.invitation.phone,
+                display_name=data.get("name") or "",
+            )
             try:
                 password_validation.validate_password(password, user=person)
             except forms.ValidationError as error:
