@@ -277,3 +277,32 @@ def test_the_code_page_after_an_emailed_code_still_speaks_of_the_email(client: C
     assert "The code from the email" in page
     wrong = client.post(reverse("account_confirm_login_code"), {"code": "000000"})
     assert "Check the email and type the code again." in wrong.content.decode()
+
+
+def test_someone_who_typed_the_wrong_number_can_start_again_from_the_code_page(
+    client: Client, settings
+):
+    use_locmem_sms(settings)
+    client.post(reverse("account_request_login_code_by_text"), {"phone": "07700 900999"})
+    # While a code is waiting, every sign-in page leads to the code page.
+    assert client.get(reverse("account_request_login_code_by_text"))["Location"].startswith(
+        reverse("account_confirm_login_code")
+    )
+    page = client.get(reverse("account_confirm_login_code")).content.decode()
+    assert "Typed the wrong number?" in page
+    assert ">Start again</button>" in page
+    again = client.post(
+        reverse("account_logout"), {"next": reverse("account_request_login_code_by_text")}
+    )
+    assert f'value="{reverse("account_request_login_code_by_text")}"' in page
+    assert again["Location"] == reverse("account_request_login_code_by_text")
+    assert client.get(again["Location"]).status_code == 200
+
+
+def test_someone_who_typed_the_wrong_email_address_can_start_again_from_the_code_page(
+    client: Client,
+):
+    client.post(reverse("account_request_login_code"), {"email": "maya@exmaple.org"})
+    page = client.get(reverse("account_confirm_login_code")).content.decode()
+    assert "Typed the wrong email address?" in page
+    assert f'value="{reverse("account_request_login_code")}"' in page
