@@ -218,6 +218,10 @@ class JoinForm(forms.Form):
         kwargs.setdefault("initial", {"name": invitation.name})
         super().__init__(*args, **kwargs)
         self.invitation = invitation
+        if not invitation.email:
+            # A password signs in with an email address only; someone joining by text signs
+            # in with a texted code, so a password would be a promise that does not work.
+            del self.fields["password"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

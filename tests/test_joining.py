@@ -306,3 +306,16 @@ def test_someone_who_typed_the_wrong_email_address_can_start_again_from_the_code
     page = client.get(reverse("account_confirm_login_code")).content.decode()
     assert "Typed the wrong email address?" in page
     assert f'value="{reverse("account_request_login_code")}"' in page
+
+
+def test_someone_invited_only_by_text_is_not_asked_for_a_password_they_could_not_sign_in_with(
+    client: Client, project, practitioner, settings
+):
+    use_locmem_sms(settings)
+    invitation = invite_maya(project, practitioner, phone="07700 900123")
+    page = client.get(join_page(invitation)).content.decode()
+    assert 'name="password"' not in page
+    # A password typed anyway (an old form, a crafted post) is not kept.
+    response = client.post(join_page(invitation), {"name": "Maya", "password": "blue kettle"})
+    assert response["Location"] == project.get_absolute_url()
+    assert not User.objects.get(phone="+447700900123").has_usable_password()
