@@ -16,6 +16,7 @@ which allauth imports while building its own forms.
 
 from __future__ import annotations
 
+import re
 from typing import Any, NamedTuple
 
 from allauth.account import forms as allauth_forms
@@ -103,7 +104,26 @@ class WithoutResetHint(PlainWords):
                 self.fields[name].help_text = ""
 
 
+# Digits with the spaces, brackets, dashes and plus sign people write numbers with.
+LOOKS_LIKE_A_PHONE_NUMBER = re.compile(r"\+?[\d\s()-]{7,}")
+
+
+def validate_sign_in_address(value: str) -> None:
+    """The password form's email check, which points someone who typed their mobile number
+    (people who joined by text) to the texted code instead of asking for an email address."""
+    if LOOKS_LIKE_A_PHONE_NUMBER.fullmatch(value.strip()):
+        raise forms.ValidationError(
+            _("This is a mobile number. To sign in with it, choose Text me a code."),
+            code="phone_number",
+        )
+    validate_email_address(value)
+
+
 class LoginForm(WithoutResetHint, allauth_forms.LoginForm):  # type: ignore[misc]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["login"].validators = [validate_sign_in_address]
+
     def clean(self) -> dict[str, Any] | None:
         """allauth refuses a wrong address or password for the form as a whole; the message
         goes on the password field instead, so the error summary links to where to fix it."""
