@@ -319,3 +319,12 @@ def test_someone_invited_only_by_text_is_not_asked_for_a_password_they_could_not
     response = client.post(join_page(invitation), {"name": "Maya", "password": "blue kettle"})
     assert response["Location"] == project.get_absolute_url()
     assert not User.objects.get(phone="+447700900123").has_usable_password()
+
+
+def test_the_join_page_refuses_a_password_like_the_name_typed_with_it(
+    client: Client, project, practitioner
+):
+    invitation = invite_maya(project, practitioner)
+    response = client.post(join_page(invitation), {"name": "Pat Okafor", "password": "patokafor"})
+    assert "This password is too like your name." in response.content.decode()
+    assert not User.objects.filter(email="maya@example.org").exists()

@@ -8,13 +8,8 @@ from django.contrib.auth.password_validation import (
     validate_password,
 )
 from django.core.exceptions import ValidationError
-from django.test import Client
-from django.urls import reverse
 
 from coproduce.models import User
-from participation.services.invitations import invite
-from participation.tokens import invitation_token
-from projects.models import Project, Role
 from tests.reading import PLAIN_ENGLISH, reading_of
 
 
@@ -68,19 +63,3 @@ def test_a_password_like_the_name_address_or_number_is_refused_as_the_rules_say(
     with pytest.raises(ValidationError) as refusal:
         validate_password(password, user=person)
     assert f"{message} Try something else." in refusal.value.messages
-
-
-@pytest.mark.django_db
-def test_the_join_page_refuses_a_password_like_the_name_typed_with_it(
-    client: Client, project: Project, practitioner: User
-) -> None:
-    invitation = invite(
-        project=project,
-        role=Role.EXPERT_BY_EXPERIENCE,
-        inviter=practitioner,
-        email="maya@example.org",
-    ).invitation
-    join = reverse("participation:join", args=[invitation_token(invitation)])
-    response = client.post(join, {"name": "Pat Okafor", "password": "patokafor"})
-    assert "This password is too like your name." in response.content.decode()
-    assert not User.objects.filter(email="maya@example.org").exists()
