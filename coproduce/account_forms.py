@@ -16,9 +16,11 @@ which allauth imports while building its own forms.
 
 from __future__ import annotations
 
+import re
 from typing import Any, NamedTuple
 
 from allauth.account import forms as allauth_forms
+from allauth.core import context
 from allauth.mfa.base import forms as mfa_forms
 from allauth.mfa.recovery_codes import forms as recovery_forms
 from allauth.mfa.totp import forms as totp_forms
@@ -41,6 +43,7 @@ PASSWORD = Words(_("Password"), _("Enter your password"))
 NEW_PASSWORD = Words(_("New password"), _("Enter a new password"))
 NEW_PASSWORD_AGAIN = Words(_("New password again"), _("Enter the new password again"))
 EMAILED_CODE = Words(_("The code from the email"), _("Enter the code from the email"))
+TEXTED_CODE = Words(_("The code from the text message"), _("Enter the code from the text message"))
 APP_CODE = Words(_("The code from your authenticator app"), _("Enter the code from the app"))
 
 # One entry per field name allauth uses; a form only relabels the fields it has.
@@ -101,7 +104,26 @@ class WithoutResetHint(PlainWords):
                 self.fields[name].help_text = ""
 
 
+# Digits with the spaces, brackets, dashes and plus sign people write numbers with.
+LOOKS_LIKE_A_PHONE_NUMBER = re.compile(r"\+?[\d\s()-]{7,}")
+
+
+def validate_sign_in_address(value: str) -> None:
+    """The password form's email check, which points someone who typed their mobile number
+    (people who joined by text) to the texted code instead of asking for an email address."""
+    if LOOKS_LIKE_A_PHONE_NUMBER.fullmatch(value.strip()):
+        raise forms.ValidationError(
+            _("This is a mobile number. To sign in with it, choose Text me a code."),
+            code="phone_number",
+        )
+    validate_email_address(value)
+
+
 class LoginForm(WithoutResetHint, allauth_forms.LoginForm):  # type: ignore[misc]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["login"].validators = [validate_sign_in_address]
+
     def clean(self) -> dict[str, Any] | None:
         """allauth refuses a wrong address or password for the form as a whole; the message
         goes on the password field instead, so the error summary links to where to fix it."""
@@ -136,7 +158,30 @@ class RequestLoginCodeForm(PlainWords, allauth_forms.RequestLoginCodeForm):  # t
 
 
 class ConfirmLoginCodeForm(DigitCode, allauth_forms.ConfirmLoginCodeForm):  # type: ignore[misc]
-    pass
+    """The sign-in code from the email, or from the text message when the person asked for it
+    on "Text me a code": a person who was texted a code is not sent to look for an email."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # allauth's code page keeps the sign-in under way, with its email or phone, on the
+        # request; the form is built inside that page.
+        stage = getattr(context.request, "_login_stage", None)
+        self.by_text = bool(stage and stage.state.get("phone"))
+        if self.by_text:
+            self.fields["code"].label = TEXTED_CODE.label
+            self.fields["code"].error_messages["required"] = TEXTED_CODE.required
+
+    def clean_code(self) -> str:
+        try:
+            code: str = super().clean_code()
+        except forms.ValidationError as error:
+            if not self.by_text or error.code != "incorrect_code":
+                raise
+            raise forms.ValidationError(
+                _("That code is not right. Check the text message and type the code again."),
+                code="incorrect_code",
+            ) from None
+        return code
 
 
 class ChangePasswordForm(WithoutResetHint, allauth_forms.ChangePasswordForm):  # type: ignore[misc]

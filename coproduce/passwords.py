@@ -7,9 +7,12 @@ entirely numeric" becomes "Do not use only numbers"). Named in settings.AUTH_PAS
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import password_validation as django_checks
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 
 class LongEnough(django_checks.MinimumLengthValidator):
@@ -32,11 +35,34 @@ class LongEnough(django_checks.MinimumLengthValidator):
 
 
 class NotLikeYourDetails(django_checks.UserAttributeSimilarityValidator):
+    """Django's check, on this site's own details of a person: the name they go by (Django
+    looks for first and last names, which this site does not have), the email address and
+    the mobile number, each called by its everyday name in the refusal."""
+
+    DETAILS = {
+        "display_name": gettext_lazy("name"),
+        "email": gettext_lazy("email address"),
+        "phone": gettext_lazy("mobile number"),
+    }
+
+    def __init__(self, max_similarity: float = 0.7) -> None:
+        super().__init__(user_attributes=tuple(self.DETAILS), max_similarity=max_similarity)
+
+    def validate(self, password: str, user: Any = None) -> None:
+        # One detail at a time, so that the refusal can say which one.
+        for attribute, detail in self.DETAILS.items():
+            one = django_checks.UserAttributeSimilarityValidator((attribute,), self.max_similarity)
+            try:
+                one.validate(password, user)
+            except ValidationError:
+                raise ValidationError(
+                    _("This password is too like your %(detail)s. Try something else."),
+                    code="password_too_similar",
+                    params={"detail": detail},
+                ) from None
+
     def get_help_text(self) -> str:
         return _("Do not use your name or email address.")
-
-    def get_error_message(self) -> str:
-        return _("This password is too like your %(verbose_name)s. Try something else.")
 
 
 class NotCommon(django_checks.CommonPasswordValidator):

@@ -225,6 +225,10 @@ class JoinForm(forms.Form):
         kwargs.setdefault("initial", {"name": invitation.name})
         super().__init__(*args, **kwargs)
         self.invitation = invitation
+        if not invitation.email:
+            # A password signs in with an email address only; someone joining by text signs
+            # in with a texted code, so a password would be a promise that does not work.
+            del self.fields["password"]
 
     def add_error(self, field: str | None, error: Any) -> None:
         """Every mistake, the view's refusals included, comes through here: the page that
@@ -238,7 +242,11 @@ class JoinForm(forms.Form):
         password = data.get("password")
         if password:
             # An unsaved account, so the "too like your name or address" rule can compare.
-            person = User(email=self.invitation.email or None, display_name=data.get("name") or "")
+            person = User(
+                email=self.invitation.email or None,
+                phone=self.invitation.phone,
+                display_name=data.get("name") or "",
+            )
             try:
                 password_validation.validate_password(password, user=person)
             except forms.ValidationError as error:

@@ -237,3 +237,14 @@ def test_two_step_sign_in_uses_the_error_pattern(client: Client, staff):
         field_id="id_code",
         message="That code is not right. Type the code your app shows now, or a recovery code.",
     )
+
+
+def test_a_mobile_number_typed_on_the_password_form_is_pointed_to_a_texted_code(
+    client: Client,
+) -> None:
+    response = client.post(
+        reverse("account_login"), {"login": "07700 900123", "password": "blue kettle"}
+    )
+    page = response.content.decode()
+    assert "This is a mobile number. To sign in with it, choose Text me a code." in page
+    assert "Enter a full email address" not in page

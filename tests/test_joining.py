@@ -368,3 +368,87 @@ def test_an_account_made_on_the_sign_up_page_at_the_same_moment_sends_the_joiner
     assert response["Location"] == invitation_page(invitation)
     assert User.objects.filter(email="maya@example.org").count() == 1
     assert not Membership.objects.filter(project=project, user__email="maya@example.org").exists()
+
+
+def test_the_code_page_after_a_texted_code_speaks_of_the_text_message_not_an_email(
+    client: Client, project, practitioner, settings
+):
+    use_locmem_sms(settings)
+    client.post(join_page(invite_maya(project, practitioner, phone="07700900123")), {"name": "M"})
+    client.logout()
+    response = client.post(
+        reverse("account_request_login_code_by_text"), {"phone": "07700 900123"}, follow=True
+    )
+    page = response.content.decode()
+    assert "We have texted a code to +447700900123." in page
+    assert "The code from the text message" in page
+    assert "The code works for 15 minutes." in page
+    assert "email" not in page.split('<main id="main"')[1].split("</main>")[0]
+    wrong = client.post(reverse("account_confirm_login_code"), {"code": "000000"})
+    assert "That code is not right. Check the text message and type the code again." in (
+        wrong.content.decode()
+    )
+    empty = client.post(reverse("account_confirm_login_code"), {"code": ""})
+    assert "Enter the code from the text message" in empty.content.decode()
+
+
+def test_the_code_page_after_an_emailed_code_still_speaks_of_the_email(client: Client, expert):
+    response = client.post(
+        reverse("account_request_login_code"), {"email": expert.email}, follow=True
+    )
+    page = response.content.decode()
+    assert f"We have emailed a code to {expert.email}." in page
+    assert "The code from the email" in page
+    wrong = client.post(reverse("account_confirm_login_code"), {"code": "000000"})
+    assert "Check the email and type the code again." in wrong.content.decode()
+
+
+def test_someone_who_typed_the_wrong_number_can_start_again_from_the_code_page(
+    client: Client, settings
+):
+    use_locmem_sms(settings)
+    client.post(reverse("account_request_login_code_by_text"), {"phone": "07700 900999"})
+    # While a code is waiting, every sign-in page leads to the code page.
+    assert client.get(reverse("account_request_login_code_by_text"))["Location"].startswith(
+        reverse("account_confirm_login_code")
+    )
+    page = client.get(reverse("account_confirm_login_code")).content.decode()
+    assert "Typed the wrong number?" in page
+    assert ">Start again</button>" in page
+    again = client.post(
+        reverse("account_logout"), {"next": reverse("account_request_login_code_by_text")}
+    )
+    assert f'value="{reverse("account_request_login_code_by_text")}"' in page
+    assert again["Location"] == reverse("account_request_login_code_by_text")
+    assert client.get(again["Location"]).status_code == 200
+
+
+def test_someone_who_typed_the_wrong_email_address_can_start_again_from_the_code_page(
+    client: Client,
+):
+    client.post(reverse("account_request_login_code"), {"email": "maya@exmaple.org"})
+    page = client.get(reverse("account_confirm_login_code")).content.decode()
+    assert "Typed the wrong email address?" in page
+    assert f'value="{reverse("account_request_login_code")}"' in page
+
+
+def test_someone_invited_only_by_text_is_not_asked_for_a_password_they_could_not_sign_in_with(
+    client: Client, project, practitioner, settings
+):
+    use_locmem_sms(settings)
+    invitation = invite_maya(project, practitioner, phone="07700 900123")
+    page = client.get(join_page(invitation)).content.decode()
+    assert 'name="password"' not in page
+    # A password typed anyway (an old form, a crafted post) is not kept.
+    response = client.post(join_page(invitation), {"name": "Maya", "password": "blue kettle"})
+    assert response["Location"] == project.get_absolute_url()
+    assert not User.objects.get(phone="+447700900123").has_usable_password()
+
+
+def test_the_join_page_refuses_a_password_like_the_name_typed_with_it(
+    client: Client, project, practitioner
+):
+    invitation = invite_maya(project, practitioner)
+    response = client.post(join_page(invitation), {"name": "Pat Okafor", "password": "patokafor"})
+    assert "This password is too like your name." in response.content.decode()
+    assert not User.objects.filter(email="maya@example.org").exists()

@@ -39,3 +39,27 @@ def test_each_refusal_says_what_to_do_instead(password: str, message: str) -> No
     with pytest.raises(ValidationError) as refusal:
         validate_password(password, user=person)
     assert message in refusal.value.messages
+
+
+@pytest.mark.parametrize(
+    ("person", "password", "message"),
+    [
+        (User(display_name="Pat Okafor"), "patokafor", "This password is too like your name."),
+        (
+            User(display_name="Pat", email="maya.rahman@example.org"),
+            "maya.rahman",
+            "This password is too like your email address.",
+        ),
+        (
+            User(phone="+447700900123"),
+            "+447700900123",
+            "This password is too like your mobile number.",
+        ),
+    ],
+)
+def test_a_password_like_the_name_address_or_number_is_refused_as_the_rules_say(
+    person: User, password: str, message: str
+) -> None:
+    with pytest.raises(ValidationError) as refusal:
+        validate_password(password, user=person)
+    assert f"{message} Try something else." in refusal.value.messages

@@ -42,7 +42,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
             user = joining.join_with_new_account(
                 invitation=invitation,
                 name=form.cleaned_data["name"],
-                password=form.cleaned_data["password"],
+                password=form.cleaned_data.get("password", ""),
             )
         except joining.AccountExists:
             return invitation_page  # it asks them to sign in, then join
