@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 
-from projects import views as project_views
+from projects.views import projects as project_views
 
 from . import views
 from .phone_sign_in import text_me_a_code
@@ -16,8 +16,8 @@ urlpatterns = [
     # The signed-in home lists the person's projects, so it lives in the projects app.
     path("dashboard/", project_views.dashboard, name="dashboard"),
     path("projects/", include("projects.urls")),
-    path("projects/", include("participation.contribution_urls")),
-    path("", include("participation.urls")),
+    path("projects/", include("participation.urls.contributions")),
+    path("", include("participation.urls.invitations")),
     path("accounts/code/text/", text_me_a_code, name="account_request_login_code_by_text"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

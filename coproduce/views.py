@@ -1,4 +1,4 @@
-"""The public home page. The signed-in home (the dashboard) is in projects.views."""
+"""The public home page. The signed-in home (the dashboard) is in projects.views.projects."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from coproduce.models import User
-from projects import gates
 from projects.models import Choice, Project
+from projects.services import gates
 
 from .models import Contribution
 

@@ -25,7 +25,7 @@ from guardian.admin import GuardedModelAdmin
 from coproduce.models import User
 
 from . import services
-from .forms import SETTINGS_FIELDS
+from .forms.projects import SETTINGS_FIELDS
 from .models import (
     Event,
     Gate,

@@ -11,7 +11,8 @@ class ProjectsConfig(AppConfig):
 
         from coproduce.models import User
 
-        from . import gate_closing, signals
+        from . import signals
+        from .services import closing as gate_closing
 
         # The membership services cannot import the gate services (which import them).
         signals.stopped_voting.connect(

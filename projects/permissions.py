@@ -2,7 +2,7 @@
 
 Each project has one guardian group per role and one for its co-leads, holding these
 permissions on that project. A member is in the group of their role, plus the co-lead group
-when they co-lead. `projects.services` keeps the groups in step with memberships.
+when they co-lead. `projects.services.memberships` keeps the groups in step with memberships.
 
 The stage narrows what the grants allow: once a project is closed it is a read-only record.
 """

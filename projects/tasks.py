@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .gate_closing import close_due_gates
+from .services.closing import close_due_gates
 
 
 @shared_task

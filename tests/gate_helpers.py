@@ -8,8 +8,9 @@ from typing import Any
 from django.utils import timezone
 
 from participation.models import Contribution
-from projects import gate_closing, gates
 from projects.models import Choice, Gate, GateStatus, Project, Stage, Vote
+from projects.services import closing as gate_closing
+from projects.services import gates
 
 
 def lived_take_part(project: Project, expert: Any) -> None:

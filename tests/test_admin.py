@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from coproduce.models import User
-from projects import gates, services
+from projects import services
 from projects.models import (
     Choice,
     Event,
@@ -26,6 +26,7 @@ from projects.models import (
     ProjectUserObjectPermission,
     Stage,
 )
+from projects.services import gates
 from tests.gate_helpers import open_gate
 
 pytestmark = pytest.mark.django_db

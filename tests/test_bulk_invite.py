@@ -319,7 +319,7 @@ def test_a_list_with_a_huge_cell_is_refused_on_the_page_and_changes_nothing(
 
 
 def test_a_pasted_list_may_be_no_longer_than_an_uploaded_file(client: Client, project, expert):
-    from participation.forms import MAX_CSV_BYTES
+    from participation.forms.invitations import MAX_CSV_BYTES
 
     text = "email\n" + "someone@example.org\n" * (MAX_CSV_BYTES // 20 + 1)
     assert len(text) > MAX_CSV_BYTES

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from participation.models import Contribution, ContributionResponse
-from projects import gates
 from projects.models import Event, EventKind, Project, Stage
+from projects.services import gates
 
 pytestmark = pytest.mark.django_db
 

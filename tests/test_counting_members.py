@@ -13,8 +13,10 @@ from django.urls import reverse
 from coproduce.models import User
 from participation.models import MessageKind, OutboxMessage
 from participation.services.reminders import queue_due_reminders
-from projects import gate_reading, gates, services
+from projects import services
 from projects.models import Choice, Membership, Project, Role, Stage
+from projects.selectors import gates as gate_reading
+from projects.services import gates
 from tests.gate_helpers import lived_take_part
 
 pytestmark = pytest.mark.django_db

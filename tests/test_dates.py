@@ -17,8 +17,9 @@ from django.utils import formats
 
 from coproduce import dates
 from participation.models import NotificationPreference
-from projects import gates, services
+from projects import services
 from projects.models import Choice
+from projects.services import gates
 from tests.gate_helpers import lived_take_part
 from tests.participation_fixtures import use_locmem_sms
 

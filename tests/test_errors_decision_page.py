@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from projects import gates
 from projects.models import Choice, Gate, ObjectionResponse, Project, SignOff, Stage, Vote
+from projects.services import gates
 from tests.error_pattern import assert_error_page, summary_of
 from tests.gate_helpers import lived_take_part, objection_after_close, open_gate
 

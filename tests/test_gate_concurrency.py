@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 
-from projects import gate_closing, gates, services
+from projects import services
 from projects.models import Choice, Event, EventKind, Gate, GateStatus, Role, Vote
+from projects.services import closing as gate_closing
+from projects.services import gates
 from tests.concurrency import postgresql_only, race
 from tests.gate_helpers import deadline, lived_take_part, objection_after_close, open_gate
 

@@ -11,7 +11,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from projects import gates
 from projects.models import (
     Choice,
     Event,
@@ -23,6 +22,7 @@ from projects.models import (
     Stage,
     Vote,
 )
+from projects.services import gates
 from tests.gate_helpers import lived_take_part, open_gate
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from participation.models import Contribution
-from projects import gate_reading, gates, services
+from projects import services
 from projects.models import (
     Choice,
     Event,
@@ -23,6 +23,8 @@ from projects.models import (
     Role,
     Stage,
 )
+from projects.selectors import gates as gate_reading
+from projects.services import gates
 from tests.gate_helpers import lived_take_part, objection_after_close, open_gate
 
 pytestmark = pytest.mark.django_db

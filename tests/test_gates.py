@@ -9,7 +9,7 @@ import time_machine
 from django.utils import timezone
 
 from participation.models import Contribution
-from projects import gate_closing, gate_reading, gates, guards, services
+from projects import services
 from projects.models import (
     Choice,
     Event,
@@ -22,6 +22,9 @@ from projects.models import (
     Stage,
     Vote,
 )
+from projects.selectors import gates as gate_reading
+from projects.services import closing as gate_closing
+from projects.services import gates, guards
 from projects.tasks import close_due_gates_task
 from tests.gate_helpers import deadline, lived_take_part, open_gate
 

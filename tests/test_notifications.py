@@ -13,8 +13,9 @@ from django.urls import reverse
 from participation.models import NotificationPreference, OutboxMessage, OutboxStatus, Topic
 from participation.tasks import relay_outbox
 from participation.tokens import unsubscribe_token
-from projects import gates, services
+from projects import services
 from projects.models import Choice
+from projects.services import gates
 from tests.gate_helpers import open_gate
 from tests.participation_fixtures import use_locmem_sms
 

@@ -30,8 +30,8 @@ from coproduce.tasks import ping
 from participation.models import Invitation, OutboxMessage, OutboxStatus
 from participation.services.invitations import invite
 from participation.tasks import relay_outbox, send_reminders
-from projects import gates
 from projects.models import Choice, Gate, Role
+from projects.services import gates
 from tests.gate_helpers import open_gate
 from tests.worker import celery_worker
 

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from projects.models import Bloc
-from projects.selectors import members_by_bloc
+from projects.selectors.projects import members_by_bloc
 
 pytestmark = pytest.mark.django_db
 

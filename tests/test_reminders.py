@@ -14,8 +14,9 @@ from participation.services.invitations import invite
 from participation.services.joining import accept
 from participation.services.reminders import queue_due_reminders
 from participation.tasks import relay_outbox, send_reminders
-from projects import gates, services
+from projects import services
 from projects.models import Choice, Role
+from projects.services import gates
 from tests.gate_helpers import deadline, open_gate
 
 pytestmark = pytest.mark.django_db

@@ -9,12 +9,13 @@ from django.db import models
 from coproduce.contact import InvalidContact, normalise_phone
 from coproduce.forms import SignupDetailsForm
 from coproduce.models import User
-from participation.forms import InviteForm, PreferencesForm
+from participation.forms.invitations import InviteForm
+from participation.forms.notifications import PreferencesForm
 from participation.models import Invitation
 from participation.services import bulk, invitations
 from participation.services.invitations import InvitationError
 from projects import services
-from projects.forms import NewProjectForm, ProjectSettingsForm
+from projects.forms.projects import NewProjectForm, ProjectSettingsForm
 from projects.models import Project, Role
 from projects.services import ProjectError
 from tests.gate_helpers import open_gate

@@ -11,17 +11,16 @@ from django.test import Client
 from django.urls import reverse
 
 from coproduce.forms import SignupDetailsForm
-from participation import contributions
-from participation.contribution_forms import ContributionForm, ResponseForm
-from participation.forms import BulkInviteForm, InviteForm
+from participation.forms.contributions import ContributionForm, ResponseForm
+from participation.forms.invitations import BulkInviteForm, InviteForm
 from participation.models import Contribution, ContributionResponse, Invitation
-from participation.services import invitations
+from participation.services import contributions, invitations
 from participation.services.invitations import InvitationError
-from projects import gates, services
-from projects.forms import NewProjectForm, ProjectSettingsForm
-from projects.gate_forms import ObjectionResponseForm, ProposalForm, SignOffForm, VoteForm
+from projects import services
+from projects.forms.gates import ObjectionResponseForm, ProposalForm, SignOffForm, VoteForm
+from projects.forms.projects import NewProjectForm, ProjectSettingsForm
 from projects.models import Choice, Gate, ObjectionResponse, Project, Role, SignOff, Vote
-from projects.services import ProjectError
+from projects.services import ProjectError, gates
 from tests.gate_helpers import lived_take_part, open_gate
 
 pytestmark = pytest.mark.django_db

@@ -6,4 +6,6 @@
 - `notify`: who gets a message about a change, and by which channels.
 - `reminders`: the sweep that queues due reminders.
 - `preferences`: each member's channel and topics, and one-click unsubscribe.
+- `joining`: joining a project through an invitation link.
+- `contributions`: ideas and comments, and a co-lead's response to one.
 """

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from coproduce.models import User
 from projects.models import Membership
-from projects.services import add_member
+from projects.services.memberships import add_member
 
 from ..models import ChannelChoice, Invitation, InvitationState, NotificationPreference
 from ..tokens import hash_token

@@ -10,7 +10,7 @@ How a message travels:
 4. `deliver()` locks the row, renders it, sends it and marks it sent in one transaction. A
    failed send is recorded on the row with the next attempt pushed back (exponential, with
    jitter); after OUTBOX_MAX_ATTEMPTS the row is marked failed and logged as an error. A
-   message that can never be written as it should be (`drafts.Undeliverable`, such as an
+   message that can never be written as it should be (`compose.Undeliverable`, such as an
    invitation whose link no key can rebuild) is marked failed at once.
 
 Delivery is at least once: a crash after the mail server accepted a message but before the
@@ -34,8 +34,8 @@ from django.utils import timezone
 
 from coproduce.sms import send_text
 
-from ..drafts import Undeliverable
-from ..messages import Content, render
+from ..messages.compose import Undeliverable
+from ..messages.render import Content, render
 from ..models import Channel, OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from coproduce.models import User
 from projects.models import Membership
 
-from ..forms import AcceptForm
+from ..forms.invitations import AcceptForm
 from ..models import Invitation, InvitationState
 from ..services import joining
 from ..services.invitations import AlreadyMember, InvitationError

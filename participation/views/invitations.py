@@ -22,7 +22,7 @@ from coproduce.kept_forms import form_page, kept_fields, post_only
 from coproduce.refusals import Refusal
 from projects.permissions import MANAGE_MEMBERS, ProjectAccess, access_project
 
-from ..forms import BulkInviteForm, InviteForm
+from ..forms.invitations import BulkInviteForm, InviteForm
 from ..models import Invitation
 from ..services import bulk
 from ..services.invitations import InvitationError, SendKind, Sent, invite, resend, revoke

@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from ..forms import JoinForm
+from ..forms.joining import JoinForm
 from ..services import joining
 from ..services.invitations import InvitationError
 from .accept import dead_link_page

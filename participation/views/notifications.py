@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from coproduce.models import User
 
-from ..forms import PreferencesForm
+from ..forms.notifications import PreferencesForm
 from ..models import NotificationPreference
 from ..services.preferences import PreferenceError, unsubscribe, update_preferences
 from ..tokens import read_unsubscribe_token

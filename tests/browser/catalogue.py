@@ -24,12 +24,14 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page
 
-from participation import contributions
 from participation.models import Contribution
+from participation.services import contributions
 from participation.services.invitations import invite, revoke
 from participation.tokens import invitation_token, unsubscribe_token
-from projects import gate_closing, gates, services
+from projects import services
 from projects.models import Choice, Gate, Membership, Project, Role, Stage
+from projects.services import closing as gate_closing
+from projects.services import gates
 from tests.factories import PASSWORD
 
 # Long enough to push a naive layout sideways at any text size, short enough to be accepted.

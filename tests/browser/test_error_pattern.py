@@ -91,7 +91,7 @@ def test_an_empty_response_to_an_idea_and_an_empty_invitation_are_clear_and_acce
 def test_opening_voting_with_no_hours_says_what_to_enter(
     live_server, phone_360: Page, project, practitioner, expert
 ):
-    from projects import gates
+    from projects.services import gates
     from tests.gate_helpers import lived_take_part
 
     page = phone_360

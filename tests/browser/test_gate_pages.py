@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from projects import gates
 from projects.models import Choice, Gate, Project, Stage
+from projects.services import gates
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.gate_helpers import lived_take_part, open_gate
 

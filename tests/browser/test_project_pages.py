@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from projects import gate_closing
 from projects.models import Gate, GateStatus, Membership, Stage
+from projects.services import closing as gate_closing
 from tests.browser.conftest import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

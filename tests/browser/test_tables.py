@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from projects import gates
 from projects.models import Choice
+from projects.services import gates
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.gate_helpers import open_gate
 

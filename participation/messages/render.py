@@ -2,7 +2,7 @@
 
 Rows hold ids, so a message is rendered from the database as it is when sending: a reminder
 for a gate that has closed, or for someone who has voted since, is skipped rather than sent.
-What each kind of message says is in `participation.drafts`; this module adds the address,
+What each kind of message says is in `participation.messages.compose`; this module adds the address,
 the footer with its unsubscribe link, the List-Unsubscribe headers, and the two email parts.
 """
 
@@ -21,9 +21,9 @@ from coproduce.limits import one_line
 from coproduce.site import absolute_url as absolute
 from projects.models import Membership
 
-from .drafts import BUILDERS, Draft
-from .models import TOPIC_OF_KIND, Channel, NotificationPreference, OutboxMessage
-from .tokens import unsubscribe_token
+from ..models import TOPIC_OF_KIND, Channel, NotificationPreference, OutboxMessage
+from ..tokens import unsubscribe_token
+from .compose import BUILDERS, Draft
 
 
 @dataclass(frozen=True)

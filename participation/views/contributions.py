@@ -20,9 +20,9 @@ from projects.permissions import (
 )
 from projects.services import ProjectError
 
-from . import contributions
-from .contribution_forms import ContributionForm, ResponseForm
-from .models import Contribution
+from ..forms.contributions import ContributionForm, ResponseForm
+from ..models import Contribution
+from ..services import contributions
 
 PAGE_SIZE = 30
 

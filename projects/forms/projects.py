@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coproduce import limits
 
-from .models import MIN_VOTING_WINDOW_HOURS, VOTING_ROLES, DecisionRule, Project, Role
+from ..models import MIN_VOTING_WINDOW_HOURS, VOTING_ROLES, DecisionRule, Project, Role
 
 QUORUM_HINT = _(
     "The quorum must be a number from 0 to 1. For example, 0.5 means half of each group."

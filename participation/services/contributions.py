@@ -17,7 +17,7 @@ from coproduce.models import User
 from projects.models import EventKind, Project
 from projects.services import ProjectError, log_event
 
-from .models import Contribution, ContributionKind, ContributionResponse
+from ..models import Contribution, ContributionKind, ContributionResponse
 
 
 @transaction.atomic

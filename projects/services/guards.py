@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import evidence
-from .models import VOTING_ROLES, Bloc, Choice, Gate, GateStatus, Membership, Project, Role
+from .. import evidence
+from ..models import VOTING_ROLES, Bloc, Choice, Gate, GateStatus, Membership, Project, Role
 
 MIN_MEMBERS_PER_BLOC = 2
 

@@ -1,5 +1,5 @@
 """Stage gates: propose, revise, withdraw, open, vote and sign off, with equal rights for both
-blocs. Closing, and reading the votes, live in `projects.gate_closing`.
+blocs. Closing, and reading the votes, live in `projects.services.closing`.
 
 Every function here is one atomic change. Voting and closing both lock the gate row, so a
 vote either lands before the close (and is counted) or sees the gate closed (and is refused
@@ -19,10 +19,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from coproduce import dates, limits
 from coproduce.models import User
 
-from . import signals
-from .gate_closing import close_if_settled, electorate_now, lock_gate, past_deadline
-from .guards import check_guards
-from .models import (
+from .. import signals
+from ..models import (
     MIN_VOTING_WINDOW_HOURS,
     Choice,
     EventKind,
@@ -36,7 +34,12 @@ from .models import (
     Stage,
     Vote,
 )
-from .services import ProjectError, change_stage, lock_memberships, log_event
+from .closing import close_if_settled, electorate_now, lock_gate, past_deadline
+from .errors import ProjectError
+from .guards import check_guards
+from .history import log_event
+from .memberships import lock_memberships
+from .projects import change_stage
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from coproduce import limits
 from coproduce.item_forms import ItemResponseForm
 
-from .models import ContributionKind
+from ..models import ContributionKind
 
 CHOOSE_A_KIND = _("Choose what kind of thing it is: an idea, a comment or a concern.")
 

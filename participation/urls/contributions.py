@@ -2,15 +2,15 @@
 
 from django.urls import URLPattern, path
 
-from . import contribution_views
+from ..views import contributions
 
 app_name = "contributions"
 
 urlpatterns: list[URLPattern] = [
-    path("<slug:slug>/ideas/", contribution_views.contribution_list, name="list"),
+    path("<slug:slug>/ideas/", contributions.contribution_list, name="list"),
     path(
         "<slug:slug>/ideas/<int:pk>/respond/",
-        contribution_views.contribution_respond,
+        contributions.contribution_respond,
         name="respond",
     ),
 ]

@@ -18,10 +18,12 @@ from coproduce.http import AuthenticatedHttpRequest as Request
 from coproduce.kept_forms import form_page, kept_fields, post_only
 from coproduce.refusals import Refusal
 
-from . import gate_closing, gate_reading, gates, guards
-from .gate_forms import ObjectionResponseForm, OpenGateForm, ProposalForm, SignOffForm, VoteForm
-from .models import Gate, Vote
-from .permissions import MANAGE_GATES, SIGN_OFF, VIEW_PROJECT, VOTE, ProjectAccess, access_project
+from ..forms.gates import ObjectionResponseForm, OpenGateForm, ProposalForm, SignOffForm, VoteForm
+from ..models import Gate, Vote
+from ..permissions import MANAGE_GATES, SIGN_OFF, VIEW_PROJECT, VOTE, ProjectAccess, access_project
+from ..selectors import gates as gate_reading
+from ..services import closing as gate_closing
+from ..services import gates, guards
 
 
 def _gate(request: Request, slug: str, pk: int, perm: str) -> tuple[ProjectAccess, Gate]:

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from coproduce import limits
 from coproduce.item_forms import ItemResponseForm
 
-from .forms import WINDOW_TOO_LONG, WINDOW_TOO_SHORT
-from .models import MIN_VOTING_WINDOW_HOURS, Choice, Gate
+from ..models import MIN_VOTING_WINDOW_HOURS, Choice, Gate
+from .projects import WINDOW_TOO_LONG, WINDOW_TOO_SHORT
 
 
 class ProposalForm(forms.ModelForm[Gate]):

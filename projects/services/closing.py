@@ -20,10 +20,9 @@ from django.utils.translation import gettext as _
 
 from coproduce.models import User
 
-from . import signals
-from .decision import BlocBallots, BlocResult, Decision, decide, quorum_reachable
-from .gate_reading import describe_outcome
-from .models import (
+from .. import signals
+from ..decision import BlocBallots, BlocResult, Decision, decide, quorum_reachable
+from ..models import (
     QUORUM_UNREACHABLE,
     Bloc,
     Choice,
@@ -34,7 +33,9 @@ from .models import (
     Project,
     Stage,
 )
-from .services import change_stage, log_event
+from ..selectors.gates import describe_outcome
+from .history import log_event
+from .projects import change_stage
 
 logger = logging.getLogger(__name__)
 

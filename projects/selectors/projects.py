@@ -13,9 +13,9 @@ from django.core.paginator import Page, Paginator
 
 from coproduce.models import User
 
-from .gate_reading import blocking_among
-from .models import Bloc, Event, Gate, GateOutcome, Membership, Project, Role, Stage, Vote
-from .permissions import ProjectAccess
+from ..models import Bloc, Event, Gate, GateOutcome, Membership, Project, Role, Stage, Vote
+from ..permissions import ProjectAccess
+from .gates import blocking_among
 
 HISTORY_PAGE_SIZE = 50
 
@@ -273,8 +273,8 @@ def open_vote_electorate(
     project: Project, members: list[Membership]
 ) -> tuple[Gate | None, set[int]]:
     """The open vote, if any, and which of `members` could vote on it: while it is open their
-    role cannot change and they cannot be removed (`services._refuse_while_voting` asks the
-    same question). One query."""
+    role cannot change and they cannot be removed (`services.memberships.voting_refusal`
+    asks the same question). One query."""
     gate = Gate.objects.open_vote(project.pk)
     if gate is None:
         return None, set()

@@ -1,7 +1,7 @@
 """What members and a commissioner read about a decision, from what the gate services stored:
 objections with their responses, the evidence pack for sign-off, and the outcome in words.
 
-Reading only: every change to a decision goes through `projects.gates`.
+Reading only: every change to a decision goes through `projects.services.gates`.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from . import evidence
-from .decision import Reason, RuleKind
-from .models import (
+from .. import evidence
+from ..decision import Reason, RuleKind
+from ..models import (
     IN_PROGRESS,
     Bloc,
     Choice,

@@ -25,10 +25,12 @@ from coproduce.http import AuthenticatedHttpRequest as Request
 from coproduce.kept_forms import form_page, kept_fields, post_only
 from coproduce.refusals import Refusal
 
-from . import gate_closing, selectors, services
-from .forms import CoLeadForm, ConfirmForm, NewProjectForm, ProjectSettingsForm, RoleForm
-from .models import Membership, Role
-from .permissions import CHANGE_PROJECT, MANAGE_MEMBERS, ProjectAccess, access_project
+from .. import services
+from ..forms.projects import CoLeadForm, ConfirmForm, NewProjectForm, ProjectSettingsForm, RoleForm
+from ..models import Membership, Role
+from ..permissions import CHANGE_PROJECT, MANAGE_MEMBERS, ProjectAccess, access_project
+from ..selectors import projects as selectors
+from ..services import closing as gate_closing
 
 View = Callable[..., HttpResponse]
 # Sends a verification email and explains why, instead of the page, to unverified accounts.

@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 
 from coproduce.dates import day, moment
 from coproduce.site import absolute_url as absolute
-from projects import gate_reading
 from projects.models import Gate, Membership, Role, SignOff, Stage, Vote
+from projects.selectors import gates as gate_reading
 
-from .models import MessageKind, OutboxMessage
-from .tokens import LinkLost, sent_token
+from ..models import MessageKind, OutboxMessage
+from ..tokens import LinkLost, sent_token
 
 
 class Undeliverable(Exception):

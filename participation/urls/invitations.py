@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from .views import accept, invitations, join, notifications
+from ..views import accept, invitations, join, notifications
 
 app_name = "participation"
 
