@@ -118,3 +118,25 @@ def _example_mobile() -> str:
     if example is None:
         return "+44 7700 900123"
     return phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def display_phone(value: str) -> str:
+    """A stored number (E.164, "+447700900123") written the way people in the site's country
+    write it: "07700 900123" for a number of PHONE_DEFAULT_REGION, "+33 6 12 34 56 78" for one
+    from elsewhere. Returns "" for "", and anything that does not parse unchanged."""
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, settings.PHONE_DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return value
+    # By country code: Ofcom's drama numbers (07700 900xxx) belong to no region.
+    home = number.country_code == phonenumbers.country_code_for_region(
+        settings.PHONE_DEFAULT_REGION
+    )
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if home
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)

@@ -152,3 +152,30 @@ def test_a_phone_number_with_letters_or_stray_signs_is_refused_not_reinterpreted
 )
 def test_spaces_dashes_dots_brackets_and_a_leading_plus_are_fine(typed):
     assert normalise_phone(typed) == "+447700900123"
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("+447700900123", "07700 900123"),
+        ("+33612345678", "+33 6 12 34 56 78"),
+        ("", ""),
+        ("not a number", "not a number"),
+    ],
+)
+def test_a_stored_number_is_shown_the_way_people_in_the_country_write_it(stored, shown):
+    from coproduce.contact import display_phone
+
+    assert display_phone(stored) == shown
+
+
+@pytest.mark.django_db
+def test_the_messages_page_shows_a_saved_number_as_people_write_it(client, expert):
+    from django.urls import reverse
+
+    from participation.services.preferences import update_preferences
+
+    update_preferences(user=expert, channel="sms", phone="07700 900123", topics=[])
+    client.force_login(expert)
+    page = client.get(reverse("participation:preferences")).content.decode()
+    assert 'value="07700 900123"' in page and "+447700900123" not in page

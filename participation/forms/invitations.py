@@ -8,7 +8,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coproduce import limits
-from coproduce.contact import InvalidContact, optional_phone, validate_email_address
+from coproduce.contact import (
+    InvalidContact,
+    display_phone,
+    optional_phone,
+    validate_email_address,
+)
 from projects.models import Role
 
 # About 500 lines of name, email, phone and role, with room to spare.
@@ -25,6 +30,12 @@ class PhoneField(forms.CharField):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(required=False, validators=[limits.MaxChars(limits.PHONE)], **kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        """A stored number is shown the way people write it; what someone typed stays as typed."""
+        if isinstance(value, str) and value.startswith("+"):
+            return display_phone(value)
+        return value
 
     def clean(self, value: Any) -> str:
         phone: str = super().clean(value)

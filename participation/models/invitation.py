@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coproduce import limits
+from coproduce.contact import display_phone
 from projects.models import Project, Role
 
 
@@ -127,7 +128,7 @@ class Invitation(models.Model):
     @property
     def contact(self) -> str:
         """How the invitation reaches the person, for co-leads' lists."""
-        return " / ".join(part for part in (self.email, self.phone) if part)
+        return " / ".join(part for part in (self.email, display_phone(self.phone)) if part)
 
     @property
     def role_enum(self) -> Role:
