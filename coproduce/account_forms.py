@@ -188,8 +188,21 @@ class ChangePasswordForm(WithoutResetHint, allauth_forms.ChangePasswordForm):  #
     pass
 
 
+NO_EMAIL_FOR_PASSWORD = _(
+    "You sign in with a code we text to your mobile. A password only works with an email "
+    "address: add an email address first, then you can add a password."
+)
+
+
 class SetPasswordForm(PlainWords, allauth_forms.SetPasswordForm):  # type: ignore[misc]
-    pass
+    """Adding a password. Someone who joined by text has no email address, and a password
+    signs in with an email address only: saving one would be a promise that does not work."""
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        if self.user is not None and not self.user.email:
+            raise forms.ValidationError(NO_EMAIL_FOR_PASSWORD)
+        return data
 
 
 class ResetPasswordKeyForm(PlainWords, allauth_forms.ResetPasswordKeyForm):  # type: ignore[misc]

@@ -452,3 +452,22 @@ def test_the_join_page_refuses_a_password_like_the_name_typed_with_it(
     response = client.post(join_page(invitation), {"name": "Pat Okafor", "password": "patokafor"})
     assert "This password is too like your name." in response.content.decode()
     assert not User.objects.filter(email="maya@example.org").exists()
+
+
+def test_someone_who_joined_by_text_is_not_led_to_a_password_they_cannot_use(
+    client: Client, project, practitioner
+):
+    maya = join_with_new_account(
+        invitation=invite_maya(project, practitioner, phone="07700900123"), name="Maya"
+    )
+    client.force_login(maya)
+    page = client.get(reverse("account_set_password")).content.decode()
+    assert "A password only works with an email address." in page
+    assert 'name="password1"' not in page
+    response = client.post(
+        reverse("account_set_password"), {"password1": PASSWORD, "password2": PASSWORD}
+    )
+    assert response.status_code == 200
+    assert "add an email address first" in response.content.decode()
+    maya.refresh_from_db()
+    assert not maya.has_usable_password()
