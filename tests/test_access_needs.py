@@ -49,7 +49,7 @@ def test_a_member_stores_access_needs_once_they_tick_consent(client: Client, exp
     assert SECRET in page and "Mornings only" in page
 
 
-def test_without_consent_nothing_is_stored_and_the_page_says_what_to_do(client: Client, expert2):
+def test_without_consent_nothing_is_stored_and_the_page_says_what_to_do(client, expert2):
     client.force_login(expert2)
     response = client.post(MINE, form_data(easy_read="on", anything_else=SECRET))
     html = assert_error_page(response, field_id="id_consent", kept=SECRET)
@@ -72,9 +72,7 @@ def test_once_consent_is_given_the_form_does_not_ask_again(client: Client, exper
     assert AccessNeeds.objects.get(user=expert2).bsl
 
 
-def test_a_bad_choice_comes_back_with_the_error_pattern_and_keeps_what_was_typed(
-    client: Client, expert2
-):
+def test_a_bad_choice_comes_back_with_the_error_pattern_and_keeps_what_was_typed(client, expert2):
     client.force_login(expert2)
     response = client.post(MINE, form_data(consent="on", share_story="perhaps", timing="Noon"))
     html = assert_error_page(response, field_id="id_share_story_0", kept="Noon")

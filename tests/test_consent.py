@@ -57,9 +57,7 @@ def test_the_page_shows_each_purpose_in_plain_words_and_the_history(client: Clie
     assert "you said yes" in page
 
 
-def test_a_missing_answer_comes_back_with_the_error_pattern_and_saves_nothing(
-    client: Client, expert2
-):
+def test_a_missing_answer_comes_back_with_the_error_pattern_and_saves_nothing(client, expert2):
     client.force_login(expert2)
     response = client.post(MINE, {**ALL_YES, "surveys": ""})
     html = assert_error_page(response, field_id="id_surveys_0")
