@@ -3,10 +3,12 @@ what a "no" stops (access needs deleted, words left out of the evidence pack).""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -95,3 +97,22 @@ def test_the_evidence_pack_leaves_out_the_reason_of_someone_who_said_no_to_quoti
     assert "Quiet worry" not in page
     assert "they asked not to be quoted in reports" in page
     assert "Costs" in page
+
+
+def test_someone_never_asked_about_quoting_is_quoted(project, expert):
+    Contribution.objects.create(project=project, author=expert, stage="design", body="x")
+    assert quotable(Contribution.objects.all()).count() == 1
+
+
+def test_choices_sent_after_the_session_ended_are_offered_back_after_sign_in(
+    client: Client, expert2
+):
+    client.force_login(expert2)
+    client.get(MINE)
+    client.cookies.pop(settings.SESSION_COOKIE_NAME)  # the session runs out
+    response = client.post(MINE, {**ALL_YES, "quoting": "no"})
+    assert response.status_code == 302 and not Consent.objects.exists()
+    client.force_login(expert2)
+    page = client.get(MINE).content.decode()
+    assert "You were signed out before this was sent" in page
+    assert re.search(r'value="no"[^>]*id="id_quoting_1"[^>]*checked', page)

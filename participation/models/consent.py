@@ -31,12 +31,11 @@ class ConsentQuerySet(models.QuerySet["Consent"]):
 
     def current(self, user_id: int) -> dict[str, bool]:
         """{purpose: given?} for every purpose the person has decided about (one query)."""
-        state: dict[str, bool] = {}
-        for purpose, given in (
-            self.filter(user_id=user_id).order_by("at", "pk").values_list("purpose", "given")
-        ):
-            state[purpose] = given
-        return state
+        return dict(self.in_order().filter(user_id=user_id).values_list("purpose", "given"))
+
+    def in_order(self) -> ConsentQuerySet:
+        """Oldest first, so that building a dict from the rows leaves the latest decision."""
+        return self.order_by("at", "pk")
 
 
 class Consent(models.Model):
@@ -92,11 +91,9 @@ def quotable(rows: QuerySet[Any], person: str = "author") -> QuerySet[Any]:
 
 def unquotable_ids(user_ids: set[int]) -> set[int]:
     """Of these people, those who withdrew "being quoted" (one query)."""
-    found: dict[int, bool] = {}
-    for user_id, given in (
-        Consent.objects.filter(user_id__in=user_ids, purpose=Purpose.QUOTING)
-        .order_by("at", "pk")
+    latest = dict(
+        Consent.objects.in_order()
+        .filter(user_id__in=user_ids, purpose=Purpose.QUOTING)
         .values_list("user_id", "given")
-    ):
-        found[user_id] = given
-    return {user_id for user_id, given in found.items() if not given}
+    )
+    return {user_id for user_id, given in latest.items() if not given}

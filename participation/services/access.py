@@ -32,6 +32,7 @@ def save_access_needs(*, user: User, consent_given: bool = False, **needs: Any) 
     unknown = set(needs) - FIELDS
     if unknown:
         raise TypeError(f"Not access needs fields: {sorted(unknown)}")
+    consent.lock_person(user)
     if consent_given:
         consent.decide(user=user, choices={Purpose.ACCESS_NEEDS: True})
     elif not has_consent(user.pk, Purpose.ACCESS_NEEDS):

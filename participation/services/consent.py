@@ -20,13 +20,18 @@ from ..models import AccessNeeds, Consent, Purpose
 log = logging.getLogger(__name__)
 
 
+def lock_person(user: User) -> None:
+    """Make a second change to this person's consent or access needs, sent at the same time (a
+    double tap), wait for the first, so that neither writes twice. Call inside a transaction."""
+    User.objects.select_for_update().filter(pk=user.pk).first()
+
+
 @transaction.atomic
 def decide(*, user: User, choices: Mapping[Purpose, bool] | Mapping[str, bool]) -> list[Consent]:
     """Record the person's choices ({purpose: given?}); only those that change anything are
     written, each as a new dated row. Returns the rows written (empty when nothing changed).
     Withdrawing `Purpose.ACCESS_NEEDS` deletes their access needs."""
-    # Two sends at once wait for each other here, so neither writes a change twice.
-    User.objects.select_for_update().filter(pk=user.pk).first()
+    lock_person(user)
     current = Consent.objects.current(user.pk)
     now = timezone.now()
     written = []

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from coproduce.http import AuthenticatedHttpRequest as Request
-from coproduce.kept_forms import form_page
+from coproduce.kept_forms import form_page, kept_fields
 
 from ..forms.consent import EXPLAINED, ConsentForm
 from ..models import Consent
@@ -18,7 +18,9 @@ from ..services import consent
 @form_page
 def my_consent(request: Request) -> HttpResponse:
     user = request.user
-    form = ConsentForm(request.POST or None, current=Consent.objects.current(user.pk))
+    form = ConsentForm(
+        request.POST or None, current=Consent.objects.current(user.pk), initial=kept_fields(request)
+    )
     if request.method == "POST" and form.is_valid():
         changed = consent.decide(user=user, choices=form.choices())
         messages.success(
