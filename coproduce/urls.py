@@ -18,6 +18,8 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("projects/", include("participation.urls.contributions")),
     path("", include("participation.urls.invitations")),
+    path("", include("participation.urls.access")),
+    path("", include("participation.urls.consent")),
     path("accounts/code/text/", text_me_a_code, name="account_request_login_code_by_text"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -4,7 +4,10 @@ Invitations are read-only here: one made here would have no link anyone holds, a
 to another project, role or expiry would skip the services and the event log. Co-leads invite,
 resend and withdraw on the project's invitations page (or `manage.py invite`).
 Ideas and their responses are read-only too: they are what members said and what the project
-did about it, part of the evidence a commissioner reads."""
+did about it, part of the evidence a commissioner reads.
+Access needs and consent decisions are read-only too, and only site staff reach the admin at
+all: a member changes their own, and withdrawing consent is what deletes access needs (so the
+consent history records it). Lists never show the free text of someone's access needs."""
 
 from __future__ import annotations
 
@@ -17,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from projects.admin import ReadOnlyMixin
 
 from .models import (
+    AccessNeeds,
+    Consent,
     Contribution,
     ContributionResponse,
     Invitation,
@@ -80,3 +85,18 @@ class ContributionAdmin(ReadOnlyMixin, admin.ModelAdmin[Contribution]):
 class ContributionResponseAdmin(ReadOnlyMixin, admin.ModelAdmin[ContributionResponse]):
     list_display = ["contribution", "responder", "at"]
     list_select_related = ["contribution__author", "responder"]
+
+
+@admin.register(AccessNeeds)
+class AccessNeedsAdmin(ReadOnlyMixin, admin.ModelAdmin[AccessNeeds]):
+    list_display = ["user", "updated_at"]
+    search_fields = ["user__display_name", "user__email"]
+    list_select_related = ["user"]
+
+
+@admin.register(Consent)
+class ConsentAdmin(ReadOnlyMixin, admin.ModelAdmin[Consent]):
+    list_display = ["user", "purpose", "given", "at", "erased_access_needs"]
+    list_filter = ["purpose", "given"]
+    search_fields = ["user__display_name", "user__email"]
+    list_select_related = ["user"]

@@ -17,9 +17,11 @@ class ParticipationConfig(AppConfig):
         from . import receivers
         from .checks import phone_region
         from .evidence import stage_contributors
+        from .models import unquotable_ids
 
         checks.register(phone_region)
         evidence.register(stage_contributors)
+        evidence.register_quoting(unquotable_ids)
         signals.gate_opened.connect(receivers.gate_opened, dispatch_uid="participation.gate_opened")
         signals.gate_closed.connect(receivers.gate_closed, dispatch_uid="participation.gate_closed")
         signals.signoff_requested.connect(

@@ -1,4 +1,5 @@
-"""Demo contributions and gates: an open vote in design, a sign-off waiting in commissioning."""
+"""Demo contributions and gates (an open vote in design, a sign-off waiting in commissioning),
+and expert1's consent and access needs."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from coproduce.models import User
 from projects.models import Choice, Project
 from projects.services import gates
 
-from .models import Contribution
+from .models import AccessNeeds, Contribution, Purpose
+from .services.access import save_access_needs
+from .services.consent import decide
 
 
 def _take_part(project: Project, author: User, body: str) -> None:
@@ -44,3 +47,18 @@ def seed(people: dict[str, User], *, projects: dict[str, Project], **_others: An
         gate = gates.open_gate(gate=gate, actor=lead)
         for name in ("expert1", "expert2", "expert3", "practitioner1", "practitioner2"):
             gates.cast_vote(gate=gate, voter=people[name], choice=Choice.APPROVE)
+
+    expert1 = people["expert1"]
+    if not AccessNeeds.objects.filter(user=expert1).exists():
+        decide(user=expert1, choices={Purpose.TAKING_PART: True, Purpose.QUOTING: True})
+        save_access_needs(
+            user=expert1,
+            consent_given=True,
+            easy_read=True,
+            contact_by="text",
+            support_person_name="Jo (key worker)",
+            support_person_contact="07700 900321",
+            timing="Afternoons; a short break every hour",
+            briefing=True,
+            anything_else="Please send papers a week before, printed.",
+        )

@@ -1,3 +1,5 @@
+from .access import AccessNeeds, ContactWay, StorySharing
+from .consent import Consent, Purpose, has_consent, quotable, unquotable_ids
 from .contribution import Contribution, ContributionKind, ContributionResponse
 from .invitation import Invitation, InvitationQuerySet, InvitationState
 from .notification import (
@@ -14,8 +16,11 @@ from .notification import (
 
 __all__ = [
     "TOPIC_OF_KIND",
+    "AccessNeeds",
     "Channel",
     "ChannelChoice",
+    "Consent",
+    "ContactWay",
     "Contribution",
     "ContributionKind",
     "ContributionResponse",
@@ -27,5 +32,10 @@ __all__ = [
     "OutboxMessage",
     "OutboxQuerySet",
     "OutboxStatus",
+    "Purpose",
+    "StorySharing",
     "Topic",
+    "has_consent",
+    "quotable",
+    "unquotable_ids",
 ]

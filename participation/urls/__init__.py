@@ -2,5 +2,8 @@
 
 - `invitations`: invitations and notification choices, at the site root (namespace
   "participation").
+- `access`: each member's access needs, and the co-leads' summary per project (namespace
+  "access").
+- `consent`: each person's consent page (namespace "consent").
 - `contributions`: a project's ideas and comments, under /projects/ (namespace "contributions").
 """

@@ -94,6 +94,7 @@ class EvidencePack:
     objections: list[Vote]
     guards: list[dict[str, str]]
     events: list[Event]
+    unquoted: frozenset[int]  # voters who asked not to be quoted: their reasons are left out
 
 
 def evidence_pack(gate: Gate) -> EvidencePack:
@@ -117,11 +118,13 @@ def evidence_pack(gate: Gate) -> EvidencePack:
         )
         for bloc in (Bloc.LIVED, Bloc.LEARNED)
     ]
+    gate_objections = objections(gate)
     return EvidencePack(
         blocs=blocs,
         commissioners=[m for m in memberships if m.bloc == Bloc.NON_VOTING],
         results=gate.results,
-        objections=objections(gate),
+        objections=gate_objections,
+        unquoted=frozenset(evidence.not_to_quote({vote.voter_id for vote in gate_objections})),
         guards=gate.guard_results,
         events=list(
             Event.objects.filter(project_id=gate.project_id, stage=gate.from_stage)

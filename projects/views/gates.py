@@ -269,6 +269,7 @@ def gate_signoff(request: Request, slug: str, pk: int) -> HttpResponse:
             pack=pack,
             outcome=gate_reading.describe_outcome(gate),
             objections=[(objection, None) for objection in pack.objections],
+            unquoted=pack.unquoted,
             form=form if gate_reading.awaits_signoff(gate) else None,
             error_form=form,
         ),

@@ -26,6 +26,7 @@ from playwright.sync_api import Page
 
 from participation.models import Contribution
 from participation.services import contributions
+from participation.services.access import save_access_needs
 from participation.services.invitations import invite, revoke
 from participation.tokens import invitation_token, unsubscribe_token
 from projects import services
@@ -226,6 +227,20 @@ def seed(people: dict[str, Any]) -> Catalogue:
         now=timezone.now() - timedelta(days=30),
     ).invitation
 
+    # Eli's access needs, for the co-leads' summary.
+    save_access_needs(
+        user=people["expert2"],
+        consent_given=True,
+        large_print=True,
+        interpreter_language="Polish",
+        contact_by="text",
+        support_person_name="Sam Okafor",
+        support_person_contact="07700 900456 (weekday mornings)",
+        timing="Mornings, with a break every hour",
+        briefing=True,
+        anything_else="Papers a week before, please: reading takes me a while.",
+    )
+
     unconfirmed = EmailAddress.objects.create(
         user=people["outsider"], email="olu.new@example.org", verified=False, primary=False
     )
@@ -305,6 +320,25 @@ def seed(people: dict[str, Any]) -> Catalogue:
         Entry("History", project("projects:history", h), "expert2"),
         Entry("Leave the project", project("projects:leave", h), "expert2"),
         Entry("Messages I get", reverse("participation:preferences"), "expert2"),
+        *_form(
+            "My access needs",
+            reverse("access:mine"),
+            "expert2",
+            "My access needs, no interpreter language kept",
+            ("interpreter_language", "x" * 81),
+        ),
+        *_form(
+            "Access needs, first time",
+            reverse("access:mine"),
+            "expert",
+            "Access needs, no consent ticked",
+        ),
+        *_form(
+            "What I agree to",
+            reverse("consent:mine"),
+            "expert2",
+            "What I agree to, not all chosen",
+        ),
         Entry("Not allowed", project("projects:settings", h), "expert2"),
         Entry("Sign out", reverse("account_logout"), "expert2"),
         Entry("Email addresses", reverse("account_email"), "expert2"),
@@ -358,6 +392,7 @@ def seed(people: dict[str, Any]) -> Catalogue:
             ),
         ),
         Entry("A result, answering objections", passed.get_absolute_url(), "practitioner"),
+        Entry("Access needs, co-lead", project("access:summary", h), "practitioner"),
         Entry("A draft proposal", draft.get_absolute_url(), "practitioner"),
         Entry("Propose a decision", project("projects:gate_new", outreach.slug), "practitioner"),
         Entry("Propose while one is under way", project("projects:gate_new", c), "practitioner"),
