@@ -16,11 +16,12 @@ class ParticipationConfig(AppConfig):
 
         from . import receivers
         from .checks import phone_region
-        from .evidence import contribution_tallies, stage_contributors
+        from .evidence import contribution_tallies, stage_contributors, unanswered_concerns
 
         checks.register(phone_region)
         evidence.register(stage_contributors)
         responses.register(contribution_tallies)
+        responses.register_unanswered(unanswered_concerns)
         signals.gate_opened.connect(receivers.gate_opened, dispatch_uid="participation.gate_opened")
         signals.gate_closed.connect(receivers.gate_closed, dispatch_uid="participation.gate_closed")
         signals.signoff_requested.connect(

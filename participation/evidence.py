@@ -1,5 +1,6 @@
 """What participation tells the projects app (registered in ParticipationConfig.ready): who
-took part in a stage, for the gate guards, and how many contributions have a response."""
+took part in a stage and which concerns wait for a response, for the gate guards, and how
+many contributions have a response."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.db.models import Count
 from projects.models import Project
 from projects.responses import member_role
 
-from .models import Contribution
+from .models import Contribution, ContributionKind
 
 
 def stage_contributors(project: Project, stage: str, before: datetime) -> set[int]:
@@ -33,3 +34,11 @@ def contribution_tallies(project: Project) -> Iterable[tuple[str, str | None, in
         .values_list("stage", "role")
         .annotate(total=Count("pk"), answered=Count("response"))
     )
+
+
+def unanswered_concerns(project: Project, stage: str) -> int:
+    """Concerns and objections written in `stage` that have no response yet (registered with
+    `projects.responses` for the guard "objections answered")."""
+    return Contribution.objects.filter(
+        project=project, stage=stage, kind=ContributionKind.OBJECTION, response__isnull=True
+    ).count()

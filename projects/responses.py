@@ -1,8 +1,9 @@
 """How many of the things each group said in each stage have a recorded response.
 
 Gate objections are counted here. Ideas, comments and concerns live in `participation`, and
-dependencies point one way, so that app registers a source from its AppConfig.ready() (as
-`projects.evidence` does). Each source counts with one aggregate query: never row by row.
+dependencies point one way, so that app registers its sources from its AppConfig.ready() (as
+`projects.evidence` does): one for these counts, one for the guard "objections answered".
+Each source counts with one aggregate query: never row by row.
 """
 
 from __future__ import annotations
@@ -18,12 +19,27 @@ from .models import BLOC_OF_ROLE, Bloc, Choice, GateStatus, Membership, Project,
 # project -> rows of (stage, the writer's role in the project, how many, how many answered)
 TallySource = Callable[[Project], Iterable[tuple[str, str | None, int, int]]]
 
+# (project, stage) -> how many concerns or objections raised in that stage have no response
+UnansweredSource = Callable[[Project, str], int]
+
 _sources: list[TallySource] = []
+_unanswered: list[UnansweredSource] = []
 
 
 def register(source: TallySource) -> None:
     if source not in _sources:
         _sources.append(source)
+
+
+def register_unanswered(source: UnansweredSource) -> None:
+    if source not in _unanswered:
+        _unanswered.append(source)
+
+
+def unanswered_in_stage(project: Project, stage: str) -> int:
+    """Concerns and objections raised in `stage` (outside a vote) still waiting for a
+    response, for the guard "objections answered"."""
+    return sum(source(project, stage) for source in _unanswered)
 
 
 def member_role(project_field: str, user_field: str) -> Subquery:
