@@ -50,7 +50,7 @@ def told(kind="response_recorded") -> list[OutboxMessage]:
 
 
 def test_a_response_without_what_happened_comes_back_with_the_words_kept(
-    client: Client, project, practitioner, expert2
+    client, project, practitioner, expert2
 ):
     idea = idea_by(project, expert2)
     client.force_login(practitioner)
@@ -64,7 +64,7 @@ def test_a_response_without_what_happened_comes_back_with_the_words_kept(
 
 
 def test_an_objection_response_without_what_happened_comes_back_with_the_words_kept(
-    client: Client, project, practitioner, practitioner2, expert, expert2
+    client, project, practitioner, practitioner2, expert, expert2
 ):
     gate = open_gate(project, practitioner, expert)
     objection = objection_after_close(gate, [expert, practitioner, practitioner2], expert2)
