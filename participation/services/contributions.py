@@ -16,7 +16,7 @@ from coproduce import limits
 from coproduce.models import User
 from projects.models import EventKind, Project, ResponseOutcome
 from projects.services import ProjectError, log_event
-from projects.services.responses import clean_response, outcome_words, record_response
+from projects.services.responses import clean_response, log_response, record_response
 
 from ..models import Contribution, ContributionKind, ContributionResponse
 from .notify import tell_writer
@@ -78,32 +78,21 @@ def respond(
         .get(pk=contribution.pk)
     )
     response = ContributionResponse.objects.filter(contribution=contribution).first()
-    created = response is None
     if response is None:
         response = ContributionResponse(contribution=contribution)
     if not record_response(response, outcome=outcome, body=body, responder=responder):
         return response
-    words = {
-        "name": responder,
-        "author": contribution.author,
-        "kind": contribution.get_kind_display().lower(),
-        "outcome": outcome_words(outcome),
-    }
-    log_event(
+    log_response(
         project=contribution.project,
-        kind=EventKind.RESPONSE_RECORDED,
         actor=responder,
-        summary=(
-            _("%(name)s responded to %(author)s's %(kind)s: %(outcome)s.")
-            if created
-            else _("%(name)s changed the response to %(author)s's %(kind)s: %(outcome)s.")
-        )
-        % words,
-        data={
-            "contribution": contribution.pk,
-            "updated": not created,
-            "outcome": response.outcome,
-            "version": response.version,
+        response=response,
+        item={"contribution": contribution.pk},
+        recorded=_("%(name)s responded to %(author)s's %(kind)s: %(outcome)s."),
+        changed=_("%(name)s changed the response to %(author)s's %(kind)s: %(outcome)s."),
+        words={
+            "name": responder,
+            "author": contribution.author,
+            "kind": contribution.get_kind_display().lower(),
         },
     )
     tell_writer(

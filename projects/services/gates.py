@@ -41,7 +41,7 @@ from .guards import check_guards
 from .history import log_event
 from .memberships import lock_memberships
 from .projects import change_stage
-from .responses import clean_response, outcome_words, record_response
+from .responses import clean_response, log_response, record_response
 
 logger = logging.getLogger(__name__)
 
@@ -377,28 +377,18 @@ def respond_to_objection(
     if objection.choice != Choice.OBJECT or not objection.gate.is_closed:
         raise GateError(_("Only objections to a closed decision can be answered here."))
     response = ObjectionResponse.objects.filter(objection=objection).first()
-    created = response is None
     if response is None:
         response = ObjectionResponse(objection=objection)
     if not record_response(response, outcome=outcome, body=body, responder=actor):
         return response  # the same response sent again: nothing new to record
-    words = {"name": actor, "voter": objection.voter, "outcome": outcome_words(outcome)}
-    log_event(
+    log_response(
         project=objection.gate.project,
-        kind=EventKind.RESPONSE_RECORDED,
         actor=actor,
-        summary=(
-            _("%(name)s responded to an objection by %(voter)s: %(outcome)s.")
-            if created
-            else _("%(name)s changed the response to an objection by %(voter)s: %(outcome)s.")
-        )
-        % words,
-        data={
-            "vote": objection.pk,
-            "updated": not created,
-            "outcome": response.outcome,
-            "version": response.version,
-        },
+        response=response,
+        item={"vote": objection.pk},
+        recorded=_("%(name)s responded to an objection by %(voter)s: %(outcome)s."),
+        changed=_("%(name)s changed the response to an objection by %(voter)s: %(outcome)s."),
+        words={"name": actor, "voter": objection.voter},
     )
     signals.objection_answered.send(sender=Vote, objection=objection, response=response)
     return response

@@ -17,8 +17,9 @@ from django.utils.translation import gettext_lazy
 from coproduce import limits
 from coproduce.models import User
 
-from ..models import CHOSEN_OUTCOMES, RecordedResponse, ResponseOutcome
+from ..models import CHOSEN_OUTCOMES, EventKind, Project, RecordedResponse, ResponseOutcome
 from .errors import ProjectError
+from .history import log_event
 
 R = TypeVar("R", bound=RecordedResponse)
 
@@ -56,3 +57,32 @@ def record_response(response: R, *, outcome: ResponseOutcome, body: str, respond
 def outcome_words(outcome: str) -> str:
     """The outcome as the event log and messages say it, e.g. "partly done"."""
     return str(ResponseOutcome(outcome).label).lower()
+
+
+def log_response(
+    *,
+    project: Project,
+    actor: User,
+    response: RecordedResponse,
+    item: dict[str, int],
+    recorded: str,
+    changed: str,
+    words: dict[str, object],
+) -> None:
+    """Log a response just recorded (its first version, summary `recorded`) or changed
+    (`changed`); both summaries are filled with `words` and `%(outcome)s`. `item` names what
+    was answered, e.g. {"vote": 12}, in the entry's data."""
+    first = response.version == 1
+    log_event(
+        project=project,
+        kind=EventKind.RESPONSE_RECORDED,
+        actor=actor,
+        summary=(recorded if first else changed)
+        % {**words, "outcome": outcome_words(response.outcome)},
+        data={
+            **item,
+            "updated": not first,
+            "outcome": response.outcome,
+            "version": response.version,
+        },
+    )
