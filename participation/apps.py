@@ -12,16 +12,18 @@ class ParticipationConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from coproduce.models import User
-        from projects import evidence, signals
+        from projects import evidence, responses, signals
 
         from . import receivers
         from .checks import phone_region
-        from .evidence import stage_contributors
+        from .evidence import contribution_tallies, stage_contributors, unanswered_concerns
         from .models import unquotable_ids
 
         checks.register(phone_region)
         evidence.register(stage_contributors)
         evidence.register_quoting(unquotable_ids)
+        responses.register(contribution_tallies)
+        responses.register_unanswered(unanswered_concerns)
         signals.gate_opened.connect(receivers.gate_opened, dispatch_uid="participation.gate_opened")
         signals.gate_closed.connect(receivers.gate_closed, dispatch_uid="participation.gate_closed")
         signals.signoff_requested.connect(
@@ -29,6 +31,9 @@ class ParticipationConfig(AppConfig):
         )
         signals.signoff_recorded.connect(
             receivers.signoff_recorded, dispatch_uid="participation.signoff_recorded"
+        )
+        signals.objection_answered.connect(
+            receivers.objection_answered, dispatch_uid="participation.objection_answered"
         )
         signals.member_joined.connect(
             receivers.member_joined, dispatch_uid="participation.member_joined"

@@ -1,12 +1,18 @@
-"""Participation evidence for the gate guards (registered in ParticipationConfig.ready)."""
+"""What participation tells the projects app (registered in ParticipationConfig.ready): who
+took part in a stage and which concerns wait for a response, for the gate guards, and how
+many contributions have a response."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
-from projects.models import Project
+from django.db.models import Count
 
-from .models import Contribution
+from projects.models import Project
+from projects.responses import member_role
+
+from .models import Contribution, ContributionKind
 
 
 def stage_contributors(project: Project, stage: str, before: datetime) -> set[int]:
@@ -16,3 +22,23 @@ def stage_contributors(project: Project, stage: str, before: datetime) -> set[in
         .values_list("author_id", flat=True)
         .distinct()
     )
+
+
+def contribution_tallies(project: Project) -> Iterable[tuple[str, str | None, int, int]]:
+    """Ideas, comments and concerns by stage and by the writer's role, with how many have a
+    response (one aggregate query; registered with `projects.responses`)."""
+    return (
+        Contribution.objects.filter(project=project)
+        .annotate(role=member_role("project", "author"))
+        .order_by()
+        .values_list("stage", "role")
+        .annotate(total=Count("pk"), answered=Count("response"))
+    )
+
+
+def unanswered_concerns(project: Project, stage: str) -> int:
+    """Concerns and objections written in `stage` that have no response yet (registered with
+    `projects.responses` for the guard "objections answered")."""
+    return Contribution.objects.filter(
+        project=project, stage=stage, kind=ContributionKind.OBJECTION, response__isnull=True
+    ).count()

@@ -11,12 +11,20 @@ from typing import Any
 from django.db.models import QuerySet
 
 from coproduce.models import User
-from projects.models import Gate, Membership, MembershipQuerySet, Role, SignOff
+from projects.models import (
+    Gate,
+    Membership,
+    MembershipQuerySet,
+    ObjectionResponse,
+    Role,
+    SignOff,
+    Vote,
+)
 
 from .models import MessageKind
 from .services import outbox
 from .services.invitations import close_for_member
-from .services.notify import notify_users
+from .services.notify import notify_users, tell_writer
 
 
 def _members(gate: Gate, memberships: MembershipQuerySet) -> QuerySet[User]:
@@ -64,6 +72,19 @@ def signoff_recorded(sender: type[Gate], *, gate: Gate, signoff: SignOff, **kwar
     if signoff.commissioner_id is not None:
         everyone = everyone.exclude(pk=signoff.commissioner_id)
     _notify(gate, MessageKind.SIGNOFF_RECORDED, "signoff-recorded", everyone)
+
+
+def objection_answered(
+    sender: type[Vote], *, objection: Vote, response: ObjectionResponse, **kwargs: Any
+) -> None:
+    """The member who objected hears what was done, or why not."""
+    tell_writer(
+        project=objection.gate.project,
+        writer=objection.voter,
+        responder=response.responder,
+        item=("vote", objection.pk),
+        version=response.version,
+    )
 
 
 def member_joined(sender: type[Membership], *, membership: Membership, **kwargs: Any) -> None:

@@ -135,11 +135,14 @@ def test_a_response_sent_five_times_at_once_is_recorded_and_logged_once(
         project=project, author=expert2, stage=Stage.DESIGN, body="Open on Sundays."
     )
     url = reverse("contributions:respond", kwargs={"slug": project.slug, "pk": idea.pk})
-    responses = posts(lambda: signed_in(practitioner), url, {"body": "From May."}, 5)
+    responses = posts(
+        lambda: signed_in(practitioner), url, {"outcome": "done", "body": "From May."}, 5
+    )
 
     assert statuses(responses) == [302] * 5
     assert ContributionResponse.objects.count() == 1
     assert Event.objects.filter(kind=EventKind.RESPONSE_RECORDED).count() == 1
+    assert OutboxMessage.objects.filter(kind="response_recorded", user=expert2).count() == 1
 
 
 def test_leave_pressed_three_times_at_once_goes_to_the_dashboard_each_time(project, expert2):

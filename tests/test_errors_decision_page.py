@@ -122,10 +122,12 @@ def test_an_empty_response_to_an_objection_leads_to_that_objection_box(
     gate = open_gate(project, practitioner, expert)
     objection = objection_after_close(gate, [expert, practitioner, practitioner2], expert2)
     client.force_login(practitioner)
-    response = client.post(url("objection_respond", gate, vote_pk=objection.pk), {"body": " "})
+    response = client.post(
+        url("objection_respond", gate, vote_pk=objection.pk), {"outcome": "not_done", "body": " "}
+    )
     html = assert_error_page(response, field_id=f"response-{objection.pk}-body")
-    assert "Write a response." in summary_of(html)
-    assert "Please write a response." not in html
+    assert "Write what you did, or why not." in summary_of(html)
+    assert "Please write what you did, or why not." not in html
     assert not ObjectionResponse.objects.exists()
 
 

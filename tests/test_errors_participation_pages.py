@@ -85,8 +85,9 @@ def test_an_empty_response_to_an_idea_leads_to_that_ideas_box(client, project, e
     )
     client.force_login(expert)
     response = client.post(
-        reverse("contributions:respond", args=[project.slug, idea.pk]), {"body": "  "}
+        reverse("contributions:respond", args=[project.slug, idea.pk]),
+        {"outcome": "not_done", "body": "  "},
     )
     html = assert_error_page(response, field_id=f"respond-{idea.pk}-body")
-    assert "Write a response." in summary_of(html)
+    assert "Write what you did, or why not." in summary_of(html)
     assert not ContributionResponse.objects.exists()

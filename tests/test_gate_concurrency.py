@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from participation.models import OutboxMessage
 from projects import services
 from projects.models import Choice, Event, EventKind, Gate, GateStatus, Role, Vote
 from projects.services import closing as gate_closing
@@ -150,10 +151,15 @@ def test_an_objection_response_sent_five_times_at_once_is_recorded_and_logged_on
     gate = open_gate(project, practitioner, expert)
     objection = objection_after_close(gate, [expert, practitioner, practitioner2], expert2)
     respond = partial(
-        gates.respond_to_objection, objection=objection, actor=practitioner, body="We costed it."
+        gates.respond_to_objection,
+        objection=objection,
+        actor=practitioner,
+        body="We costed it.",
+        outcome="done",
     )
 
     outcomes = race([respond] * 5)
 
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
     assert Event.objects.filter(kind=EventKind.RESPONSE_RECORDED).count() == 1
+    assert OutboxMessage.objects.filter(kind="response_recorded").count() == 1

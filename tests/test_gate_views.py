@@ -92,7 +92,7 @@ def closed_with_objection(project, practitioner, practitioner2, expert, expert2)
             "closed_with_objection",
             "objection_respond",
             "post",
-            {"body": "We costed it again."},
+            {"outcome": "done", "body": "We costed it again."},
             "expert",
             "expert2",
             True,
@@ -152,7 +152,7 @@ def test_nothing_about_a_decision_can_be_changed_once_the_project_is_closed(
     slug = {"slug": project.slug}
     assert client.post(reverse("projects:gate_new", kwargs=slug), {}).status_code == 403
     respond = url("objection_respond", gate, vote_pk=objection.pk)
-    assert client.post(respond, {"body": "Too late"}).status_code == 403
+    assert client.post(respond, {"outcome": "done", "body": "Too late"}).status_code == 403
     assert (
         as_user(client, expert2).post(url("gate_vote", gate), {"choice": "approve"}).status_code
         == 403
@@ -308,7 +308,7 @@ def test_a_co_lead_records_a_response_to_an_objection(client, closed_with_object
     objection = Vote.objects.get(choice="object")
     as_user(client, practitioner).post(
         url("objection_respond", closed_with_objection, vote_pk=objection.pk),
-        {"body": "We costed it again."},
+        {"outcome": "done", "body": "We costed it again."},
     )
     objection.refresh_from_db()
     assert objection.response.body == "We costed it again."

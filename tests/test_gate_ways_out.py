@@ -334,9 +334,13 @@ def test_an_objection_response_sent_five_times_is_logged_once(
     gate = open_gate(project, practitioner, expert)
     objection = objection_after_close(gate, [expert, practitioner, practitioner2], expert2)
     for _ in range(5):
-        gates.respond_to_objection(objection=objection, actor=practitioner, body="We costed it.")
+        gates.respond_to_objection(
+            objection=objection, actor=practitioner, body="We costed it.", outcome="done"
+        )
     assert events(EventKind.RESPONSE_RECORDED) == 1
-    gates.respond_to_objection(objection=objection, actor=practitioner, body="Costed twice.")
+    gates.respond_to_objection(
+        objection=objection, actor=practitioner, body="Costed twice.", outcome="done"
+    )
     assert events(EventKind.RESPONSE_RECORDED) == 2
 
 
@@ -398,7 +402,9 @@ def test_an_over_long_objection_response_is_refused_with_the_limit_not_a_wrong_m
     client.force_login(practitioner)
     target = reverse("projects:objection_respond", args=[project.slug, gate.pk, objection.pk])
 
-    page = client.post(target, {"body": "x" * 5_200}, follow=True).content.decode()
+    page = client.post(
+        target, {"outcome": "done", "body": "x" * 5_200}, follow=True
+    ).content.decode()
 
     assert "Write at most 5,000 characters" in page
     assert "Please write a response." not in page
@@ -491,8 +497,12 @@ def test_a_changed_objection_response_is_logged_as_a_change(
 ):
     gate = open_gate(project, practitioner, expert)
     objection = objection_after_close(gate, [expert, practitioner, practitioner2], expert2)
-    gates.respond_to_objection(objection=objection, actor=practitioner, body="First answer.")
-    gates.respond_to_objection(objection=objection, actor=expert, body="Second answer.")
+    gates.respond_to_objection(
+        objection=objection, actor=practitioner, body="First answer.", outcome="done"
+    )
+    gates.respond_to_objection(
+        objection=objection, actor=expert, body="Second answer.", outcome="done"
+    )
     summaries = list(
         Event.objects.filter(kind=EventKind.RESPONSE_RECORDED).values_list("summary", flat=True)
     )

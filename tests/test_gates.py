@@ -250,7 +250,9 @@ def test_the_next_gate_waits_until_every_objection_has_a_response(
     second = draft(Project.objects.get(pk=project.pk), practitioner)
     with pytest.raises(gates.GateError, match="1 still needs one"):
         gates.open_gate(gate=second, actor=practitioner)
-    gates.respond_to_objection(objection=objection, actor=practitioner, body="We added a pilot.")
+    gates.respond_to_objection(
+        objection=objection, actor=practitioner, body="We added a pilot.", outcome="done"
+    )
     assert gates.open_gate(gate=second, actor=practitioner).is_open
 
 

@@ -39,9 +39,9 @@ FORMS: list[tuple[type[forms.BaseForm], dict[str, Any], str, int]] = [
     (ProposalForm, {"proposal": "Move on."}, "what_changes", 5_000),
     (VoteForm, {"choice": "object"}, "reason", 2_000),
     (SignOffForm, {"assured": "yes"}, "reasons", 5_000),
-    (ObjectionResponseForm, {}, "body", 5_000),
+    (ObjectionResponseForm, {"outcome": "done"}, "body", 5_000),
     (ContributionForm, {"kind": "idea"}, "body", 5_000),
-    (ResponseForm, {}, "body", 5_000),
+    (ResponseForm, {"outcome": "done"}, "body", 5_000),
     (InviteForm, {"email": "a@example.org", "role": "practitioner"}, "message", 1_000),
     (InviteForm, {"email": "a@example.org", "role": "practitioner"}, "name", 80),
     (BulkInviteForm, {"csv_text": "Sam,sam@example.org,,practitioner"}, "message", 1_000),
@@ -142,7 +142,7 @@ def test_sign_off_and_objection_responses_refuse_over_long_text(
     with pytest.raises(gates.GateError, match="at most 5,000 characters"):
         gates.record_signoff(gate=gate, commissioner=commissioner, assured=True, reasons=HUGE)
     with pytest.raises(gates.GateError, match="at most 5,000 characters"):
-        gates.respond_to_objection(objection=vote, actor=practitioner, body=HUGE)
+        gates.respond_to_objection(objection=vote, actor=practitioner, body=HUGE, outcome="done")
     assert not SignOff.objects.exists() and not ObjectionResponse.objects.exists()
 
 
@@ -151,7 +151,7 @@ def test_contribution_services_refuse_over_long_text(project, expert, practition
         contributions.add_contribution(project=project, author=expert, kind="idea", body=HUGE)
     idea = contributions.add_contribution(project=project, author=expert, kind="idea", body="Hi")
     with pytest.raises(ProjectError, match="at most 5,000 characters"):
-        contributions.respond(contribution=idea, responder=practitioner, body=HUGE)
+        contributions.respond(contribution=idea, responder=practitioner, body=HUGE, outcome="done")
     assert not ContributionResponse.objects.exists()
 
 

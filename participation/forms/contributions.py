@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coproduce import limits
-from coproduce.item_forms import ItemResponseForm
+from projects.forms.responses import RecordedResponseForm
 
 from ..models import ContributionKind
 
@@ -30,13 +30,7 @@ class ContributionForm(forms.Form):
     )
 
 
-class ResponseForm(ItemResponseForm):
+class ResponseForm(RecordedResponseForm):
     """A co-lead's answer to one idea or comment (`item`), under it: "you said, we did"."""
 
     id_prefix = "respond"
-    body = limits.text_field(
-        limit=limits.RESPONSE,
-        label=_("What we did"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Write a response.")},
-    )

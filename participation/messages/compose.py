@@ -11,16 +11,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from coproduce.dates import day, moment
 from coproduce.site import absolute_url as absolute
-from projects.models import Gate, Membership, Role, SignOff, Stage, Vote
+from projects.models import (
+    Gate,
+    Membership,
+    ObjectionResponse,
+    RecordedResponse,
+    Role,
+    SignOff,
+    Stage,
+    Vote,
+)
 from projects.selectors import gates as gate_reading
 
-from ..models import MessageKind, OutboxMessage
+from ..models import ContributionResponse, MessageKind, OutboxMessage
 from ..tokens import LinkLost, sent_token
 
 
@@ -324,6 +334,76 @@ def signoff_recorded(message: OutboxMessage, now: datetime) -> Draft | None:
     )
 
 
+# --- "You said, we did" -----------------------------------------------------------------------
+
+
+def response_recorded(message: OutboxMessage, now: datetime) -> Draft | None:
+    """The person who raised an idea, comment or objection hears what was done, or why not.
+    A message for a version that has since changed is skipped: the newer one is on its way."""
+    found = _answered_item(message.data)
+    if found is None:
+        return None
+    response, said, what, link = found
+    if response.version != message.data.get("version"):
+        return None
+    project = message.project
+    words = {
+        "project": project.title if project else "",
+        "name": str(response.responder or _("A co-lead")),
+        "what": what,
+        "outcome": str(response.get_outcome_display()).lower(),
+        "link": link,
+    }
+    changed = response.version > 1
+    return Draft(
+        subject=(
+            _("The response to your %(what)s has changed: %(project)s")
+            if changed
+            else _("You said, we did: a response to your %(what)s in %(project)s")
+        )
+        % words,
+        paragraphs=[
+            _("%(name)s answered your %(what)s. What happened: %(outcome)s.") % words,
+            f"{response.words_heading}: {response.body}",
+        ],
+        action_label=_("Read it on the site"),
+        action_url=link,
+        sms=_("coproduce: your %(what)s in %(project)s has a response (%(outcome)s): %(link)s")
+        % words,
+        reason=_("You get this because you wrote it in %(project)s.") % words,
+        quote=said,
+        quote_by=_("You"),
+    )
+
+
+def _answered_item(
+    data: dict[str, Any],
+) -> tuple[RecordedResponse, str, str, str] | None:
+    """The response, what was said, what kind of thing it was, and a link to it."""
+    if "contribution" in data:
+        answer = (
+            ContributionResponse.objects.select_related("responder", "contribution__project")
+            .filter(contribution_id=data["contribution"])
+            .first()
+        )
+        if answer is None:
+            return None
+        item = answer.contribution
+        url = reverse("contributions:list", args=[item.project.slug])
+        link = absolute(f"{url}#contribution-{item.pk}")
+        return answer, item.body, item.get_kind_display().lower(), link
+    objection = (
+        ObjectionResponse.objects.select_related("responder", "objection__gate__project")
+        .filter(objection_id=data.get("vote"))
+        .first()
+    )
+    if objection is None:
+        return None
+    vote = objection.objection
+    link = absolute(f"{vote.gate.get_absolute_url()}#objection-{vote.pk}")
+    return objection, vote.reason, str(_("objection")), link
+
+
 BUILDERS: dict[str, Callable[[OutboxMessage, datetime], Draft | None]] = {
     MessageKind.INVITATION: invitation,
     MessageKind.INVITATION_REMINDER: invitation,
@@ -333,4 +413,5 @@ BUILDERS: dict[str, Callable[[OutboxMessage, datetime], Draft | None]] = {
     MessageKind.SIGNOFF_REQUESTED: signoff_requested,
     MessageKind.SIGNOFF_REMINDER: signoff_requested,
     MessageKind.SIGNOFF_RECORDED: signoff_recorded,
+    MessageKind.RESPONSE_RECORDED: response_recorded,
 }

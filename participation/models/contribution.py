@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coproduce import limits
-from projects.models import Project, Stage
+from projects.models import Project, RecordedResponse, Stage
 
 
 class ContributionKind(models.TextChoices):
@@ -39,15 +39,10 @@ class Contribution(models.Model):
         return _("%(kind)s by %(name)s") % {"kind": self.get_kind_display(), "name": self.author}
 
 
-class ContributionResponse(models.Model):
+class ContributionResponse(RecordedResponse):
     contribution = models.OneToOneField(
         Contribution, on_delete=models.CASCADE, related_name="response"
     )
-    body = models.TextField(_("what we did"), validators=[limits.MaxChars(limits.RESPONSE)])
-    responder = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return _("Response to %(contribution)s") % {"contribution": self.contribution}

@@ -49,6 +49,7 @@ class Topic(models.TextChoices):
         "signoff_requests",
         _("Requests and reminders to sign off a decision (for commissioners)"),
     )
+    RESPONSES = "responses", _("When someone answers an idea, comment or objection of yours")
 
 
 class MessageKind(models.TextChoices):
@@ -60,6 +61,7 @@ class MessageKind(models.TextChoices):
     SIGNOFF_REQUESTED = "signoff_requested", _("Sign-off requested")
     SIGNOFF_REMINDER = "signoff_reminder", _("Sign-off reminder")
     SIGNOFF_RECORDED = "signoff_recorded", _("Sign-off recorded")
+    RESPONSE_RECORDED = "response_recorded", _("Response to what you said")
 
 
 # Which switch turns each kind off. Invitations have none: the invitee has no account yet,
@@ -71,6 +73,7 @@ TOPIC_OF_KIND: dict[str, Topic] = {
     MessageKind.SIGNOFF_RECORDED: Topic.DECISIONS,
     MessageKind.SIGNOFF_REQUESTED: Topic.SIGNOFF_REQUESTS,
     MessageKind.SIGNOFF_REMINDER: Topic.SIGNOFF_REQUESTS,
+    MessageKind.RESPONSE_RECORDED: Topic.RESPONSES,
 }
 
 
@@ -170,6 +173,7 @@ class NotificationPreference(models.Model):
     voting_reminders = models.BooleanField(Topic.VOTING_REMINDERS.label, default=True)
     decisions = models.BooleanField(Topic.DECISIONS.label, default=True)
     signoff_requests = models.BooleanField(Topic.SIGNOFF_REQUESTS.label, default=True)
+    responses = models.BooleanField(Topic.RESPONSES.label, default=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
     class Meta:

@@ -14,10 +14,12 @@ from django.utils.translation import gettext as _
 
 from coproduce import limits
 from coproduce.models import User
-from projects.models import EventKind, Project
+from projects.models import EventKind, Project, ResponseOutcome
 from projects.services import ProjectError, log_event
+from projects.services.responses import clean_response, log_response, record_response
 
 from ..models import Contribution, ContributionKind, ContributionResponse
+from .notify import tell_writer
 
 
 @transaction.atomic
@@ -59,36 +61,45 @@ def add_contribution(
 
 
 @transaction.atomic
-def respond(*, contribution: Contribution, responder: User, body: str) -> ContributionResponse:
-    """Record (or update) what the project did about a contribution. The same words again
-    change nothing and are not logged."""
-    limits.refuse_too_long(body, limit=limits.RESPONSE, error=ProjectError)
-    body = body.strip()
-    if not body:
-        raise ProjectError(_("Please write a response."))
+def respond(
+    *,
+    contribution: Contribution,
+    responder: User,
+    body: str,
+    outcome: ResponseOutcome | str,
+) -> ContributionResponse:
+    """Record (or change) what the project did about a contribution, or why not, and tell the
+    person who wrote it (once per version). The same outcome and words again change nothing,
+    log nothing and tell nobody. Raises ProjectError for bad input."""
+    outcome, body = clean_response(outcome=outcome, body=body)
     contribution = (
         Contribution.objects.select_for_update(of=("self",))
         .select_related("project", "author")
         .get(pk=contribution.pk)
     )
     response = ContributionResponse.objects.filter(contribution=contribution).first()
-    created = response is None
     if response is None:
         response = ContributionResponse(contribution=contribution)
-    elif response.body == body:
+    if not record_response(response, outcome=outcome, body=body, responder=responder):
         return response
-    response.body, response.responder, response.at = body, responder, timezone.now()
-    response.save()
-    log_event(
+    log_response(
         project=contribution.project,
-        kind=EventKind.RESPONSE_RECORDED,
         actor=responder,
-        summary=_("%(name)s responded to %(author)s's %(kind)s.")
-        % {
+        response=response,
+        item={"contribution": contribution.pk},
+        recorded=_("%(name)s responded to %(author)s's %(kind)s: %(outcome)s."),
+        changed=_("%(name)s changed the response to %(author)s's %(kind)s: %(outcome)s."),
+        words={
             "name": responder,
             "author": contribution.author,
             "kind": contribution.get_kind_display().lower(),
         },
-        data={"contribution": contribution.pk, "updated": not created},
+    )
+    tell_writer(
+        project=contribution.project,
+        writer=contribution.author,
+        responder=responder,
+        item=("contribution", contribution.pk),
+        version=response.version,
     )
     return response

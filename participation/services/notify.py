@@ -76,3 +76,22 @@ def invitee_messages(
         for channel, address in ((Channel.EMAIL, invitation.email), (Channel.SMS, invitation.phone))
         if address
     ]
+
+
+def tell_writer(
+    *, project: Project, writer: User, responder: User | None, item: tuple[str, int], version: int
+) -> None:
+    """Queue the message that tells the person who raised an item (`item`: ("contribution",
+    pk) or ("vote", pk) for a gate objection) that its response is recorded or changed: once
+    per version, by their chosen channels. Not when they wrote the response themselves."""
+    if responder is not None and responder.pk == writer.pk:
+        return
+    name, pk = item
+    messages = notify_users(
+        kind=MessageKind.RESPONSE_RECORDED,
+        occasion=f"response:{name}:{pk}:v{version}",
+        project=project,
+        users=[writer],
+        data={name: pk, "version": version},
+    )
+    outbox.send_after_commit(messages)

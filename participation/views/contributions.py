@@ -18,6 +18,7 @@ from projects.permissions import (
     ProjectAccess,
     access_project,
 )
+from projects.responses import answered_by_stage
 from projects.services import ProjectError
 
 from ..forms.contributions import ContributionForm, ResponseForm
@@ -63,6 +64,7 @@ def _ideas_page(
             items=items,
             form=form if access.can(CONTRIBUTE) else None,
             error_form=error_form,
+            answered=answered_by_stage(access.project),
         ),
     )
 
@@ -98,7 +100,7 @@ def contribution_respond(request: Request, slug: str, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             contributions.respond(
-                contribution=contribution, responder=request.user, body=form.cleaned_data["body"]
+                contribution=contribution, responder=request.user, **form.cleaned_data
             )
         except ProjectError as error:
             form.add_error(None, str(error))

@@ -8,10 +8,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coproduce import limits
-from coproduce.item_forms import ItemResponseForm
 
 from ..models import MIN_VOTING_WINDOW_HOURS, Choice, Gate
 from .projects import WINDOW_TOO_LONG, WINDOW_TOO_SHORT
+from .responses import RecordedResponseForm
 
 
 class ProposalForm(forms.ModelForm[Gate]):
@@ -94,15 +94,8 @@ class SignOffForm(forms.Form):
     )
 
 
-class ObjectionResponseForm(ItemResponseForm):
+class ObjectionResponseForm(RecordedResponseForm):
     """A co-lead's response to one objection (`item`, a Vote), under that objection."""
 
     id_prefix = "response"
     writer_field = "voter"
-    body = limits.text_field(
-        limit=limits.RESPONSE,
-        label=_("Response"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("What you did, or will do, about this objection."),
-        error_messages={"required": _("Write a response.")},
-    )

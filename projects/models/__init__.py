@@ -29,9 +29,11 @@ from .project import (
     Role,
     Stage,
 )
+from .response import CHOSEN_OUTCOMES, RecordedResponse, ResponseOutcome
 
 __all__ = [
     "BLOC_OF_ROLE",
+    "CHOSEN_OUTCOMES",
     "IN_PROGRESS",
     "MIN_VOTING_WINDOW_HOURS",
     "QUORUM_UNREACHABLE",
@@ -54,6 +56,8 @@ __all__ = [
     "ProjectGroupObjectPermission",
     "ProjectRoleGroup",
     "ProjectUserObjectPermission",
+    "RecordedResponse",
+    "ResponseOutcome",
     "Role",
     "SignOff",
     "Stage",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from coproduce import limits
 
 from .project import Project, Stage
+from .response import RecordedResponse
 
 
 class GateStatus(models.TextChoices):
@@ -226,15 +227,10 @@ class Vote(models.Model):
         return _("%(name)s on %(gate)s") % {"name": self.voter, "gate": self.gate}
 
 
-class ObjectionResponse(models.Model):
+class ObjectionResponse(RecordedResponse):
     """The recorded answer to an objection: closes the loop before the next gate may open."""
 
     objection = models.OneToOneField(Vote, on_delete=models.CASCADE, related_name="response")
-    body = models.TextField(_("response"), validators=[limits.MaxChars(limits.RESPONSE)])
-    responder = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return _("Response to %(objection)s") % {"objection": self.objection}

@@ -7,7 +7,7 @@ than in views or templates, which only display what they are given.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 
@@ -15,6 +15,7 @@ from coproduce.models import User
 
 from ..models import Bloc, Event, Gate, GateOutcome, Membership, Project, Role, Stage, Vote
 from ..permissions import ProjectAccess
+from ..responses import GroupAnswered, answered_by_stage
 from .gates import blocking_among
 
 HISTORY_PAGE_SIZE = 50
@@ -214,21 +215,26 @@ class TimelineStep:
     is_current: bool
     is_past: bool
     gates: list[TimelineGate]
+    # "Experts by experience: 4 of 6 answered", per group; empty when nothing was said.
+    answered: list[GroupAnswered] = field(default_factory=list)
 
 
 def timeline(project: Project) -> list[TimelineStep]:
-    """The five stages in order, each with the decisions proposed for leaving it."""
+    """The five stages in order, each with the decisions proposed for leaving it and how many
+    of the things each group said in it have a response."""
     gates = list(
         Gate.objects.filter(project=project).select_related("signoff").order_by("created_at", "pk")
     )
     stages = list(Stage)
     current = stages.index(project.stage_enum)
+    answered = {row.stage: row.groups for row in answered_by_stage(project)}
     return [
         TimelineStep(
             stage=stage,
             is_current=index == current,
             is_past=index < current,
             gates=[TimelineGate(g, g.outcome) for g in gates if g.from_stage == stage],
+            answered=answered.get(stage, []),
         )
         for index, stage in enumerate(stages)
     ]

@@ -29,6 +29,7 @@ from ..models import (
     Membership,
     ObjectionResponse,
     Project,
+    ResponseOutcome,
     Role,
     SignOff,
     Stage,
@@ -40,6 +41,7 @@ from .guards import check_guards
 from .history import log_event
 from .memberships import lock_memberships
 from .projects import change_stage
+from .responses import clean_response, log_response, record_response
 
 logger = logging.getLogger(__name__)
 
@@ -358,11 +360,13 @@ def record_signoff(*, gate: Gate, commissioner: User, assured: bool, reasons: st
 
 
 @transaction.atomic
-def respond_to_objection(*, objection: Vote, actor: User, body: str) -> ObjectionResponse:
-    limits.refuse_too_long(body, limit=limits.RESPONSE, error=GateError)
-    body = body.strip()
-    if not body:
-        raise GateError(_("Please write a response."))
+def respond_to_objection(
+    *, objection: Vote, actor: User, body: str, outcome: ResponseOutcome | str
+) -> ObjectionResponse:
+    """Record (or change) what was done about an objection to a closed decision, or why not.
+    The same outcome and words again change nothing, log nothing and tell nobody. Raises
+    GateError for an item that is not an objection to a closed decision, or bad input."""
+    outcome, body = clean_response(outcome=outcome, body=body, error=GateError)
     # Locking the objection makes simultaneous sends of one response wait for each other, so
     # the second finds the first and records nothing.
     objection = (
@@ -373,23 +377,18 @@ def respond_to_objection(*, objection: Vote, actor: User, body: str) -> Objectio
     if objection.choice != Choice.OBJECT or not objection.gate.is_closed:
         raise GateError(_("Only objections to a closed decision can be answered here."))
     response = ObjectionResponse.objects.filter(objection=objection).first()
-    created = response is None
     if response is None:
         response = ObjectionResponse(objection=objection)
-    elif response.body == body:
+    if not record_response(response, outcome=outcome, body=body, responder=actor):
         return response  # the same response sent again: nothing new to record
-    response.body, response.responder, response.at = body, actor, timezone.now()
-    response.save()
-    log_event(
+    log_response(
         project=objection.gate.project,
-        kind=EventKind.RESPONSE_RECORDED,
         actor=actor,
-        summary=(
-            _("%(name)s responded to an objection by %(voter)s.")
-            if created
-            else _("%(name)s changed the response to an objection by %(voter)s.")
-        )
-        % {"name": actor, "voter": objection.voter},
-        data={"vote": objection.pk, "updated": not created},
+        response=response,
+        item={"vote": objection.pk},
+        recorded=_("%(name)s responded to an objection by %(voter)s: %(outcome)s."),
+        changed=_("%(name)s changed the response to an objection by %(voter)s: %(outcome)s."),
+        words={"name": actor, "voter": objection.voter},
     )
+    signals.objection_answered.send(sender=Vote, objection=objection, response=response)
     return response

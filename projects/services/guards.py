@@ -2,8 +2,9 @@
 
 They guard against tokenism: each group is big enough to be a group, experts by experience
 took part in the stage before the proposal took its present wording, and the last decision's
-objections were answered. The project's rule must be one each group can meet, and a decision
-that will need sign-off needs a commissioner to give it.
+objections, and the concerns raised in the stage, were answered. The project's rule must be
+one each group can meet, and a decision that will need sign-off needs a commissioner to give
+it.
 
 The same checks run on the propose page before anything is saved, so a co-lead learns what has
 to happen first instead of writing a proposal that cannot open.
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .. import evidence
+from .. import evidence, responses
 from ..models import VOTING_ROLES, Bloc, Choice, Gate, GateStatus, Membership, Project, Role
 
 MIN_MEMBERS_PER_BLOC = 2
@@ -51,7 +52,7 @@ def check_proposal(
             message=_bloc_size_message(project.pk, len(lived), len(learned)),
         ),
         _lived_participation(project, from_stage, proposed_at, lived),
-        _objections_answered(project),
+        _objections_answered(project, from_stage),
         *_quorum_possible(project, len(lived), len(learned)),
         *_commissioner_present(project, from_stage),
     ]
@@ -88,7 +89,11 @@ def _lived_participation(
     return GuardResult(code="lived_participation", passed=False, message=message)
 
 
-def _objections_answered(project: Project) -> GuardResult:
+def _objections_answered(project: Project, stage: str) -> GuardResult:
+    """Objections to the last decision, and concerns or objections raised in the stage being
+    left: each needs a recorded response ("not done, because ..." is one) before the project
+    may move on. Both count because both are objections a member raised and the project must
+    not move past unheard."""
     last_closed = (
         Gate.objects.filter(project=project, status=GateStatus.CLOSED)
         .order_by("-closed_at", "-pk")
@@ -98,20 +103,21 @@ def _objections_answered(project: Project) -> GuardResult:
         last_closed.votes.filter(choice=Choice.OBJECT, response__isnull=True).count()
         if last_closed
         else 0
-    )
+    ) + responses.unanswered_in_stage(project, stage)
     if unanswered == 0:
         return GuardResult(
             code="objections_answered",
             passed=True,
-            message=_("No objection to an earlier decision is waiting for a response."),
+            message=_("No objection or concern is waiting for a response."),
         )
     return GuardResult(
         code="objections_answered",
         passed=False,
         message=ngettext(
-            "Every objection to the last decision needs a recorded response. "
-            "%(n)d still needs one.",
-            "Every objection to the last decision needs a recorded response. %(n)d still need one.",
+            "Every objection to the last decision, and every concern raised in this stage, "
+            "needs a recorded response. %(n)d still needs one.",
+            "Every objection to the last decision, and every concern raised in this stage, "
+            "needs a recorded response. %(n)d still need one.",
             unanswered,
         )
         % {"n": unanswered},

@@ -285,9 +285,7 @@ def objection_respond(request: Request, slug: str, pk: int, vote_pk: int) -> Htt
     form = ObjectionResponseForm(request.POST, item=objection)
     if form.is_valid():
         try:
-            gates.respond_to_objection(
-                objection=objection, actor=request.user, body=form.cleaned_data["body"]
-            )
+            gates.respond_to_objection(objection=objection, actor=request.user, **form.cleaned_data)
         except gates.GateError as error:
             form.add_error(None, str(error))
         else:

@@ -148,12 +148,17 @@ def seed(people: dict[str, Any]) -> Catalogue:
         kind="idea",
         body="Let people bring their dogs. Many of us would rather sleep out than leave them.",
     )
-    contributions.respond(contribution=idea, responder=lead, body="Dogs are welcome from May.")
+    contributions.respond(
+        contribution=idea, responder=lead, body="Dogs are welcome from May.", outcome="done"
+    )
     passed = _open(housing, people, "Move to delivery with evening drop-ins.")
     _vote(passed, people, (*TEAM, "practitioner3"), objecting="practitioner2")
     objection = passed.votes.get(choice=Choice.OBJECT)
     gates.respond_to_objection(
-        objection=objection, actor=lead, body="We will add a late shift from the second month."
+        objection=objection,
+        actor=lead,
+        body="We will add a late shift from the second month.",
+        outcome="done",
     )
     open_vote = _open(housing, people, "Ask the council to commission the service for two years.")
     _vote(open_vote, people, ("expert",))
@@ -186,6 +191,7 @@ def seed(people: dict[str, Any]) -> Catalogue:
         objection=refused.votes.get(choice=Choice.OBJECT),
         actor=lead,
         body="Mentors will be paid for their time.",
+        outcome="not_done",
     )
     Contribution.objects.create(
         project=mentoring, author=people["expert"], stage=mentoring.stage, body="Pay mentors."
@@ -391,7 +397,14 @@ def seed(people: dict[str, Any]) -> Catalogue:
                 "Sam,sam@example.org,,expert\nBad,not-an-email,,practitioner",
             ),
         ),
-        Entry("A result, answering objections", passed.get_absolute_url(), "practitioner"),
+        *_form(
+            "A result, answering objections",
+            passed.get_absolute_url(),
+            "practitioner",
+            "An objection's response, words taken out",
+            ("body", ""),
+        ),
+        Entry("Ideas, co-lead answering", project("contributions:list", h), "practitioner"),
         Entry("Access needs, co-lead", project("access:summary", h), "practitioner"),
         Entry("A draft proposal", draft.get_absolute_url(), "practitioner"),
         Entry("Propose a decision", project("projects:gate_new", outreach.slug), "practitioner"),

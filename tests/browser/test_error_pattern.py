@@ -77,7 +77,7 @@ def test_an_empty_response_to_an_idea_and_an_empty_invitation_are_clear_and_acce
     assert active_id(page) == "error-summary"
     assert_accessible(page)
     page.locator(".error-summary a").first.click()
-    assert active_id(page) == f"respond-{idea.pk}-body"
+    assert active_id(page) == f"respond-{idea.pk}-outcome_0"  # "What happened?" comes first
 
     page.goto(f"{live_server.url}/projects/{project.slug}/invitations/")
     page.get_by_label("Their email address").fill("sam@example.org")
