@@ -1,3 +1,13 @@
+from .activity import (
+    Activity,
+    ActivityKind,
+    ActivityQuerySet,
+    Adjustment,
+    Answer,
+    Attendance,
+    Presence,
+    Reply,
+)
 from .contribution import Contribution, ContributionKind, ContributionResponse
 from .invitation import Invitation, InvitationQuerySet, InvitationState
 from .notification import (
@@ -14,6 +24,12 @@ from .notification import (
 
 __all__ = [
     "TOPIC_OF_KIND",
+    "Activity",
+    "ActivityKind",
+    "ActivityQuerySet",
+    "Adjustment",
+    "Answer",
+    "Attendance",
     "Channel",
     "ChannelChoice",
     "Contribution",
@@ -27,5 +43,7 @@ __all__ = [
     "OutboxMessage",
     "OutboxQuerySet",
     "OutboxStatus",
+    "Presence",
+    "Reply",
     "Topic",
 ]

@@ -60,6 +60,7 @@ class MessageKind(models.TextChoices):
     SIGNOFF_REQUESTED = "signoff_requested", _("Sign-off requested")
     SIGNOFF_REMINDER = "signoff_reminder", _("Sign-off reminder")
     SIGNOFF_RECORDED = "signoff_recorded", _("Sign-off recorded")
+    ACTIVITY_TOMORROW = "activity_tomorrow", _("Activity tomorrow")
 
 
 # Which switch turns each kind off. Invitations have none: the invitee has no account yet,
