@@ -3,4 +3,5 @@
 - `invitations`: invitations and notification choices, at the site root (namespace
   "participation").
 - `contributions`: a project's ideas and comments, under /projects/ (namespace "contributions").
+- `activities`: a project's activities and attendance, under /projects/ (namespace "activities").
 """
