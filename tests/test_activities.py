@@ -13,6 +13,7 @@ from django.utils import timezone
 from participation.models import Activity, Adjustment, Answer, Attendance, Presence, Reply
 from participation.services import activities
 from projects.models import Event, EventKind, Project, Stage
+from projects.services import ProjectError
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,7 @@ def test_every_activity_page_follows_the_access_trio(
         url("ics", activity),
     ]
     client.force_login(outsider)
-    for page in pages + [url("edit", activity), url("attendance", activity)]:
+    for page in [*pages, url("edit", activity), url("attendance", activity)]:
         assert client.get(page).status_code == 404, page
     client.force_login(expert2)
     for page in pages:
@@ -196,7 +197,7 @@ def test_attendance_is_recorded_once_per_member_after_the_activity_started(
 
 def test_someone_outside_the_project_cannot_be_recorded(project, practitioner, outsider):
     activity = plan(project, practitioner, starts_at=timezone.now() - timedelta(hours=1))
-    with pytest.raises(activities.ProjectError):
+    with pytest.raises(ProjectError):
         activities.record_attendance(
             activity=activity, actor=practitioner, presence={outsider.pk: "attended"}
         )
