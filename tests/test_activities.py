@@ -6,14 +6,28 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from participation.models import Activity, Adjustment, Answer, Attendance, Presence, Reply
+from participation.models import (
+    Activity,
+    Adjustment,
+    Answer,
+    Attendance,
+    MessageKind,
+    NotificationPreference,
+    OutboxMessage,
+    Presence,
+    Reply,
+)
 from participation.services import activities
+from participation.services.reminders import queue_due_reminders
+from participation.tasks import send_reminders
 from projects.models import Event, EventKind, Project, Stage
 from projects.services import ProjectError
+from tests.participation_fixtures import use_locmem_sms
 
 pytestmark = pytest.mark.django_db
 
@@ -252,3 +266,60 @@ def test_activity_pages_run_a_fixed_number_of_queries(
         Attendance.objects.create(activity=past, user=person, presence=Presence.ATTENDED)
     with django_assert_max_num_queries(14):
         assert client.get(address).status_code == 200
+
+
+def test_members_are_reminded_the_day_before_once_by_their_chosen_channel(
+    project, practitioner, expert2, commissioner, settings, mailoutbox
+):
+    texts = use_locmem_sms(settings)
+    expert2.phone = "+447700900123"
+    expert2.save()
+    NotificationPreference.objects.create(user=expert2, channel="sms")
+    start = timezone.now() + timedelta(days=2)
+    activity = plan(project, practitioner, starts_at=start)
+    activities.reply(activity=activity, user=commissioner, answer="not_coming")
+    with time_machine.travel(start - timedelta(hours=30)):
+        assert send_reminders.delay().get() == 0
+    with time_machine.travel(start - timedelta(hours=20)):
+        assert send_reminders.delay().get() == 4  # 3 by email, expert2 by text
+        assert send_reminders.delay().get() == 0
+    assert [t.to for t in texts] == ["+447700900123"]
+    assert "Planning the drop-in" in texts[0].body
+    emailed = sorted(m.to[0] for m in mailoutbox)
+    assert commissioner.email not in emailed
+    assert expert2.email not in emailed
+    assert len(emailed) == 3
+    assert mailoutbox[0].subject.startswith("Reminder: Planning the drop-in on ")
+
+
+def test_an_activity_moved_after_its_reminder_is_reminded_again_for_the_new_time(
+    project, practitioner, mailoutbox
+):
+    start = timezone.now() + timedelta(hours=10)
+    activity = plan(project, practitioner, starts_at=start)
+    assert send_reminders.delay().get() == 5
+    activities.change_activity(
+        activity=activity,
+        actor=practitioner,
+        kind=activity.kind,
+        title=activity.title,
+        starts_at=start + timedelta(hours=2),
+        duration_minutes=activity.duration_minutes,
+        place=activity.place,
+    )
+    assert send_reminders.delay().get() == 5
+    assert send_reminders.delay().get() == 0
+    assert OutboxMessage.objects.filter(kind=MessageKind.ACTIVITY_TOMORROW).count() == 10
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_the_activity_reminders_take_the_same_number_of_queries_for_2_or_12_activities(
+    project, practitioner, count, django_assert_max_num_queries
+):
+    start = timezone.now() + timedelta(hours=10)
+    for n in range(count):
+        plan(project, practitioner, starts_at=start, title=f"Workshop {n}")
+    # Measured: 13 at both sizes (the gate and invitation sweeps included).
+    with django_assert_max_num_queries(13):
+        queued = queue_due_reminders()
+    assert len(queued) == 5 * count

@@ -49,6 +49,7 @@ class Topic(models.TextChoices):
         "signoff_requests",
         _("Requests and reminders to sign off a decision (for commissioners)"),
     )
+    ACTIVITY_REMINDERS = "activity_reminders", _("A reminder the day before each activity")
 
 
 class MessageKind(models.TextChoices):
@@ -72,6 +73,7 @@ TOPIC_OF_KIND: dict[str, Topic] = {
     MessageKind.SIGNOFF_RECORDED: Topic.DECISIONS,
     MessageKind.SIGNOFF_REQUESTED: Topic.SIGNOFF_REQUESTS,
     MessageKind.SIGNOFF_REMINDER: Topic.SIGNOFF_REQUESTS,
+    MessageKind.ACTIVITY_TOMORROW: Topic.ACTIVITY_REMINDERS,
 }
 
 
@@ -171,6 +173,7 @@ class NotificationPreference(models.Model):
     voting_reminders = models.BooleanField(Topic.VOTING_REMINDERS.label, default=True)
     decisions = models.BooleanField(Topic.DECISIONS.label, default=True)
     signoff_requests = models.BooleanField(Topic.SIGNOFF_REQUESTS.label, default=True)
+    activity_reminders = models.BooleanField(Topic.ACTIVITY_REMINDERS.label, default=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
     class Meta:
