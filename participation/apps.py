@@ -16,10 +16,12 @@ class ParticipationConfig(AppConfig):
 
         from . import receivers
         from .checks import phone_region
-        from .evidence import stage_contributors
+        from .evidence import stage_attendance, stage_attendees, stage_contributors
 
         checks.register(phone_region)
         evidence.register(stage_contributors)
+        evidence.register(stage_attendees)
+        evidence.register_attendance(stage_attendance)
         signals.gate_opened.connect(receivers.gate_opened, dispatch_uid="participation.gate_opened")
         signals.gate_closed.connect(receivers.gate_closed, dispatch_uid="participation.gate_closed")
         signals.signoff_requested.connect(

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.utils import timezone
+
+from projects.evidence import AttendedActivity
 from projects.models import Project
 
-from .models import Contribution
+from .models import Activity, Attendance, Contribution, Presence
 
 
 def stage_contributors(project: Project, stage: str, before: datetime) -> set[int]:
@@ -16,3 +19,38 @@ def stage_contributors(project: Project, stage: str, before: datetime) -> set[in
         .values_list("author_id", flat=True)
         .distinct()
     )
+
+
+def stage_attendees(project: Project, stage: str, before: datetime) -> set[int]:
+    """Members recorded as taking part in an activity of `stage` that started before
+    `before`."""
+    return set(
+        Attendance.objects.filter(
+            activity__project=project,
+            activity__stage=stage,
+            activity__starts_at__lt=before,
+            presence=Presence.ATTENDED,
+        )
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+def stage_attendance(project: Project, stage: str) -> list[AttendedActivity]:
+    """The stage's activities that have started and who took part in each (two queries)."""
+    activities = list(
+        Activity.objects.filter(project=project, stage=stage).past(timezone.now()).reverse()
+    )
+    attended: dict[int, set[int]] = {activity.pk: set() for activity in activities}
+    for activity_id, user_id in Attendance.objects.filter(
+        activity__in=activities, presence=Presence.ATTENDED
+    ).values_list("activity_id", "user_id"):
+        attended[activity_id].add(user_id)
+    return [
+        AttendedActivity(
+            title=activity.title,
+            starts_at=activity.starts_at,
+            attended=frozenset(attended[activity.pk]),
+        )
+        for activity in activities
+    ]
