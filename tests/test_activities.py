@@ -323,3 +323,25 @@ def test_the_activity_reminders_take_the_same_number_of_queries_for_2_or_12_acti
     with django_assert_max_num_queries(13):
         queued = queue_due_reminders()
     assert len(queued) == 5 * count
+
+
+def test_my_projects_lists_my_next_activities_but_not_those_i_will_miss(
+    client: Client, project, practitioner, expert2, outsider
+):
+    plan(project, practitioner, title="Tenants' panel")
+    skipped = plan(project, practitioner, title="Budget meeting")
+    plan(
+        project,
+        practitioner,
+        title="Last year's review",
+        starts_at=timezone.now() - timedelta(days=9),
+    )
+    activities.reply(activity=skipped, user=expert2, answer="not_coming")
+    client.force_login(expert2)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "Your next activities" in page
+    assert "Tenants&#x27; panel" in page
+    assert "Budget meeting" not in page
+    assert "Last year" not in page
+    client.force_login(outsider)
+    assert "Tenants" not in client.get(reverse("dashboard")).content.decode()

@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from coproduce.models import User
+from projects.dashboard import DashboardSection
 from projects.models import Bloc, Membership
 from projects.permissions import VIEW_ACCESS_NEEDS, ProjectAccess
 
@@ -100,3 +101,11 @@ def next_activities(user: User, limit: int = 5) -> list[Activity]:
         .exclude(replies__user=user, replies__answer=Answer.NOT_COMING)
         .select_related("project")[:limit]
     )
+
+
+def dashboard_section(user: User) -> DashboardSection | None:
+    """My projects: the person's next activities, when they have any (one query)."""
+    upcoming = next_activities(user)
+    if not upcoming:
+        return None
+    return DashboardSection("participation/activities/_dashboard.html", {"activities": upcoming})
