@@ -4,7 +4,8 @@ Invitations are read-only here: one made here would have no link anyone holds, a
 to another project, role or expiry would skip the services and the event log. Co-leads invite,
 resend and withdraw on the project's invitations page (or `manage.py invite`).
 Ideas and their responses are read-only too: they are what members said and what the project
-did about it, part of the evidence a commissioner reads."""
+did about it, part of the evidence a commissioner reads. Activities and their attendance are
+read-only for the same reason: attendance counts in the checks and, later, in payments."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from projects.admin import ReadOnlyMixin
 
 from .models import (
+    Activity,
+    Attendance,
     Contribution,
     ContributionResponse,
     Invitation,
@@ -80,3 +83,18 @@ class ContributionAdmin(ReadOnlyMixin, admin.ModelAdmin[Contribution]):
 class ContributionResponseAdmin(ReadOnlyMixin, admin.ModelAdmin[ContributionResponse]):
     list_display = ["contribution", "responder", "at"]
     list_select_related = ["contribution__author", "responder"]
+
+
+class AttendanceInline(ReadOnlyMixin, admin.TabularInline[Attendance, Activity]):
+    model = Attendance
+    extra = 0
+    fields = ["user", "presence", "recorded_by", "recorded_at"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(ReadOnlyMixin, admin.ModelAdmin[Activity]):
+    list_display = ["title", "project", "kind", "stage", "starts_at"]
+    list_filter = ["kind", "stage"]
+    search_fields = ["title", "project__title"]
+    list_select_related = ["project"]
+    inlines = [AttendanceInline]

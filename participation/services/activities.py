@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from django.db import transaction
 from django.db.models import Q
@@ -26,19 +26,6 @@ from projects.services import ProjectError, log_event
 
 from ..models import Activity, ActivityKind, Adjustment, Answer, Attendance, Presence, Reply
 
-# The fields a co-lead or practitioner fills in when planning an activity.
-PLANNED_FIELDS = (
-    "kind",
-    "title",
-    "starts_at",
-    "duration_minutes",
-    "place",
-    "video_link",
-    "preparation_minutes",
-    "follow_up_minutes",
-    "papers_sent_on",
-)
-
 
 def _open_project(project: Project) -> Project:
     project = Project.objects.select_for_update().get(pk=project.pk)
@@ -47,40 +34,31 @@ def _open_project(project: Project) -> Project:
     return project
 
 
+class ActivityDetails(TypedDict):
+    """What a co-lead or practitioner fills in when planning or changing an activity."""
+
+    kind: ActivityKind | str
+    title: str
+    starts_at: datetime
+    duration_minutes: int
+    place: NotRequired[str]
+    video_link: NotRequired[str]
+    preparation_minutes: NotRequired[int]
+    follow_up_minutes: NotRequired[int]
+    papers_sent_on: NotRequired[date | None]
+
+
 @transaction.atomic
-def plan_activity(
-    *,
-    project: Project,
-    actor: User,
-    kind: ActivityKind | str,
-    title: str,
-    starts_at: datetime,
-    duration_minutes: int,
-    place: str = "",
-    video_link: str = "",
-    preparation_minutes: int = 0,
-    follow_up_minutes: int = 0,
-    papers_sent_on: date | None = None,
-) -> Activity:
+def plan_activity(*, project: Project, actor: User, **details: Unpack[ActivityDetails]) -> Activity:
     """Plan an activity in the project's current stage. The same title at the same time sent
     again within a minute (a double tap) returns the first. Raises ProjectError when the
-    project is closed or the activity has neither a place nor a video link."""
+    project is closed or the activity has neither a title, nor a place or a video link."""
     project = _open_project(project)
-    fields = _checked(
-        kind=kind,
-        title=title,
-        starts_at=starts_at,
-        duration_minutes=duration_minutes,
-        place=place,
-        video_link=video_link,
-        preparation_minutes=preparation_minutes,
-        follow_up_minutes=follow_up_minutes,
-        papers_sent_on=papers_sent_on,
-    )
+    fields = _checked(details)
     same = Activity.objects.filter(
         project=project,
         title=fields["title"],
-        starts_at=starts_at,
+        starts_at=fields["starts_at"],
         created_at__gte=timezone.now() - limits.RESUBMIT_WINDOW,
     ).first()
     if same is not None:
@@ -101,34 +79,13 @@ def plan_activity(
 
 @transaction.atomic
 def change_activity(
-    *,
-    activity: Activity,
-    actor: User,
-    kind: ActivityKind | str,
-    title: str,
-    starts_at: datetime,
-    duration_minutes: int,
-    place: str = "",
-    video_link: str = "",
-    preparation_minutes: int = 0,
-    follow_up_minutes: int = 0,
-    papers_sent_on: date | None = None,
+    *, activity: Activity, actor: User, **details: Unpack[ActivityDetails]
 ) -> Activity:
     """Change an activity's details (its stage stays the one it was planned in). Sending the
-    same details again changes and logs nothing."""
+    same details again changes and logs nothing. Raises ProjectError as `plan_activity`."""
     _open_project(activity.project)
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
-    fields = _checked(
-        kind=kind,
-        title=title,
-        starts_at=starts_at,
-        duration_minutes=duration_minutes,
-        place=place,
-        video_link=video_link,
-        preparation_minutes=preparation_minutes,
-        follow_up_minutes=follow_up_minutes,
-        papers_sent_on=papers_sent_on,
-    )
+    fields = _checked(details)
     changed = [name for name, value in fields.items() if getattr(activity, name) != value]
     if not changed:
         return activity
@@ -145,10 +102,11 @@ def change_activity(
     return activity
 
 
-def _checked(**fields: Any) -> dict[str, Any]:
-    title = str(fields["title"]).strip()
-    place = str(fields["place"]).strip()
-    link = str(fields["video_link"]).strip()
+def _checked(details: ActivityDetails) -> dict[str, Any]:
+    """Every field, with defaults filled in and text trimmed; refuses what cannot be saved."""
+    title = details["title"].strip()
+    place = details.get("place", "").strip()
+    link = details.get("video_link", "").strip()
     limits.refuse_not_one_line(title, error=ProjectError)
     limits.refuse_not_one_line(place, error=ProjectError)
     if not title:
@@ -156,11 +114,15 @@ def _checked(**fields: Any) -> dict[str, Any]:
     if not place and not link:
         raise ProjectError(_("Enter where it happens, or a video call link, or both."))
     return {
-        **fields,
-        "kind": ActivityKind(fields["kind"]),
+        "kind": ActivityKind(details["kind"]),
         "title": title,
+        "starts_at": details["starts_at"],
+        "duration_minutes": details["duration_minutes"],
         "place": place,
         "video_link": link,
+        "preparation_minutes": details.get("preparation_minutes", 0),
+        "follow_up_minutes": details.get("follow_up_minutes", 0),
+        "papers_sent_on": details.get("papers_sent_on"),
     }
 
 

@@ -4,6 +4,8 @@ service call."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import BaseForm
@@ -145,22 +147,42 @@ def activity_detail(request: Request, slug: str, pk: int) -> HttpResponse:
     return _detail_page(request, access, _activity(access, pk))
 
 
+def _send_from_detail(
+    request: Request,
+    access: ProjectAccess,
+    activity: Activity,
+    form: BaseForm,
+    change: Callable[[], object],
+    done: str,
+) -> HttpResponse:
+    """For the forms on an activity's page: if `form` is valid make the one `change` and go
+    back to the page saying `done`; else show the page with the form and its messages."""
+    if form.is_valid():
+        try:
+            change()
+        except ProjectError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, done)
+            return redirect(activity)
+    return _detail_page(request, access, activity, error_form=form)
+
+
 @post_only("activities:detail", "slug", "pk")
 def activity_reply(request: Request, slug: str, pk: int) -> HttpResponse:
     access = access_project(request.user, slug, CONTRIBUTE)
     activity = _activity(access, pk)
     form = ReplyForm(request.POST)
-    if form.is_valid():
-        try:
-            activities.reply(
-                activity=activity, user=request.user, answer=form.cleaned_data["answer"]
-            )
-        except ProjectError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Thank you. Your reply is saved."))
-            return redirect(activity)
-    return _detail_page(request, access, activity, error_form=form)
+    return _send_from_detail(
+        request,
+        access,
+        activity,
+        form,
+        lambda: activities.reply(
+            activity=activity, user=request.user, answer=form.cleaned_data["answer"]
+        ),
+        _("Thank you. Your reply is saved."),
+    )
 
 
 @post_only("activities:detail", "slug", "pk")
@@ -168,17 +190,16 @@ def activity_adjustment(request: Request, slug: str, pk: int) -> HttpResponse:
     access = access_project(request.user, slug, CONTRIBUTE)
     activity = _activity(access, pk)
     form = AdjustmentForm(request.POST)
-    if form.is_valid():
-        try:
-            activities.ask_for_adjustment(
-                activity=activity, user=request.user, need=form.cleaned_data["need"]
-            )
-        except ProjectError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Thank you. The co-leads can now see what you need."))
-            return redirect(activity)
-    return _detail_page(request, access, activity, error_form=form)
+    return _send_from_detail(
+        request,
+        access,
+        activity,
+        form,
+        lambda: activities.ask_for_adjustment(
+            activity=activity, user=request.user, need=form.cleaned_data["need"]
+        ),
+        _("Thank you. The co-leads can now see what you need."),
+    )
 
 
 @post_only("activities:detail", "slug", "pk")
@@ -191,17 +212,16 @@ def adjustment_provided(request: Request, slug: str, pk: int, adjustment: int) -
         activity=activity,
     )
     form = ProvidedForm(request.POST, item=item)
-    if form.is_valid():
-        try:
-            activities.record_adjustment(
-                adjustment=item, actor=request.user, provided=form.cleaned_data["provided"] == "yes"
-            )
-        except ProjectError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(activity)
-    return _detail_page(request, access, activity, error_form=form)
+    return _send_from_detail(
+        request,
+        access,
+        activity,
+        form,
+        lambda: activities.record_adjustment(
+            adjustment=item, actor=request.user, provided=form.cleaned_data["provided"] == "yes"
+        ),
+        _("Saved."),
+    )
 
 
 @form_page
