@@ -19,6 +19,7 @@ from projects.admin import ReadOnlyMixin
 
 from .models import (
     Activity,
+    Adjustment,
     Attendance,
     Contribution,
     ContributionResponse,
@@ -26,6 +27,7 @@ from .models import (
     NotificationPreference,
     OutboxMessage,
     OutboxStatus,
+    Reply,
 )
 
 
@@ -98,3 +100,24 @@ class ActivityAdmin(ReadOnlyMixin, admin.ModelAdmin[Activity]):
     search_fields = ["title", "project__title"]
     list_select_related = ["project"]
     inlines = [AttendanceInline]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(ReadOnlyMixin, admin.ModelAdmin[Attendance]):
+    list_display = ["activity", "user", "presence", "recorded_at"]
+    list_filter = ["presence"]
+    list_select_related = ["activity", "user"]
+
+
+@admin.register(Reply)
+class ReplyAdmin(ReadOnlyMixin, admin.ModelAdmin[Reply]):
+    list_display = ["activity", "user", "answer", "at"]
+    list_select_related = ["activity", "user"]
+
+
+# What someone needs to take part is private to them and the co-leads; site staff see it here
+# only to help (the admin is for staff alone).
+@admin.register(Adjustment)
+class AdjustmentAdmin(ReadOnlyMixin, admin.ModelAdmin[Adjustment]):
+    list_display = ["activity", "user", "asked_at", "provided"]
+    list_select_related = ["activity", "user"]
