@@ -35,6 +35,9 @@ RESPONSE = 5_000  # the answer to an objection or a contribution ("you said, we 
 SIGNOFF_REASONS = 5_000  # a commissioner's reasons, read by every member
 CONTRIBUTION = 5_000  # an idea, comment or concern
 INVITATION_MESSAGE = 1_000  # a few personal words, quoted in the invitation email or text
+ACTIVITY_PLACE = 300  # an address with directions ("side door, ring the bell")
+ACTIVITY_LINK = 500  # a video call link, which can carry a long meeting code
+ADJUSTMENT = 2_000  # what someone needs to take part in one activity
 
 # The same form sent again this soon is a double tap or a retry on a slow connection, not a
 # second thing to record: starting a project, inviting someone, adding an idea.

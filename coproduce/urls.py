@@ -17,6 +17,7 @@ urlpatterns = [
     path("dashboard/", project_views.dashboard, name="dashboard"),
     path("projects/", include("projects.urls")),
     path("projects/", include("participation.urls.contributions")),
+    path("projects/", include("participation.urls.activities")),
     path("", include("participation.urls.invitations")),
     path("", include("participation.urls.access")),
     path("", include("participation.urls.consent")),

@@ -4,7 +4,8 @@ Invitations are read-only here: one made here would have no link anyone holds, a
 to another project, role or expiry would skip the services and the event log. Co-leads invite,
 resend and withdraw on the project's invitations page (or `manage.py invite`).
 Ideas and their responses are read-only too: they are what members said and what the project
-did about it, part of the evidence a commissioner reads.
+did about it, part of the evidence a commissioner reads. Activities and their attendance are
+read-only for the same reason: attendance counts in the checks and, later, in payments.
 Access needs and consent decisions are read-only too, and only site staff reach the admin at
 all: a member changes their own, and withdrawing consent is what deletes access needs (so the
 consent history records it). Lists never show the free text of someone's access needs."""
@@ -21,6 +22,9 @@ from projects.admin import ReadOnlyMixin
 
 from .models import (
     AccessNeeds,
+    Activity,
+    Adjustment,
+    Attendance,
     Consent,
     Contribution,
     ContributionResponse,
@@ -28,6 +32,7 @@ from .models import (
     NotificationPreference,
     OutboxMessage,
     OutboxStatus,
+    Reply,
 )
 
 
@@ -100,3 +105,39 @@ class ConsentAdmin(ReadOnlyMixin, admin.ModelAdmin[Consent]):
     list_filter = ["purpose", "given"]
     search_fields = ["user__display_name", "user__email"]
     list_select_related = ["user"]
+
+
+class AttendanceInline(ReadOnlyMixin, admin.TabularInline[Attendance, Activity]):
+    model = Attendance
+    extra = 0
+    fields = ["user", "presence", "recorded_by", "recorded_at"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(ReadOnlyMixin, admin.ModelAdmin[Activity]):
+    list_display = ["title", "project", "kind", "stage", "starts_at"]
+    list_filter = ["kind", "stage"]
+    search_fields = ["title", "project__title"]
+    list_select_related = ["project"]
+    inlines = [AttendanceInline]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(ReadOnlyMixin, admin.ModelAdmin[Attendance]):
+    list_display = ["activity", "user", "presence", "recorded_at"]
+    list_filter = ["presence"]
+    list_select_related = ["activity", "user"]
+
+
+@admin.register(Reply)
+class ReplyAdmin(ReadOnlyMixin, admin.ModelAdmin[Reply]):
+    list_display = ["activity", "user", "answer", "at"]
+    list_select_related = ["activity", "user"]
+
+
+# What someone needs to take part is private to them and the co-leads; site staff see it here
+# only to help (the admin is for staff alone).
+@admin.register(Adjustment)
+class AdjustmentAdmin(ReadOnlyMixin, admin.ModelAdmin[Adjustment]):
+    list_display = ["activity", "user", "asked_at", "provided"]
+    list_select_related = ["activity", "user"]

@@ -12,18 +12,28 @@ class ParticipationConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from coproduce.models import User
-        from projects import evidence, responses, signals
+        from projects import dashboard, evidence, responses, signals
 
         from . import receivers
         from .checks import phone_region
-        from .evidence import contribution_tallies, stage_contributors, unanswered_concerns
+        from .evidence import (
+            contribution_tallies,
+            stage_attendance,
+            stage_attendees,
+            stage_contributors,
+            unanswered_concerns,
+        )
         from .models import unquotable_ids
+        from .selectors import activities
 
         checks.register(phone_region)
         evidence.register(stage_contributors)
+        evidence.register(stage_attendees)
+        evidence.register_attendance(stage_attendance)
         evidence.register_quoting(unquotable_ids)
         responses.register(contribution_tallies)
         responses.register_unanswered(unanswered_concerns)
+        dashboard.register(activities.dashboard_section)
         signals.gate_opened.connect(receivers.gate_opened, dispatch_uid="participation.gate_opened")
         signals.gate_closed.connect(receivers.gate_closed, dispatch_uid="participation.gate_closed")
         signals.signoff_requested.connect(

@@ -8,11 +8,13 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db.models import Count
+from django.utils import timezone
 
+from projects.evidence import AttendedActivity
 from projects.models import Project
 from projects.responses import member_role
 
-from .models import Contribution, ContributionKind
+from .models import Activity, Attendance, Contribution, ContributionKind, Presence
 
 
 def stage_contributors(project: Project, stage: str, before: datetime) -> set[int]:
@@ -42,3 +44,38 @@ def unanswered_concerns(project: Project, stage: str) -> int:
     return Contribution.objects.filter(
         project=project, stage=stage, kind=ContributionKind.OBJECTION, response__isnull=True
     ).count()
+
+
+def stage_attendees(project: Project, stage: str, before: datetime) -> set[int]:
+    """Members recorded as taking part in an activity of `stage` that started before
+    `before`."""
+    return set(
+        Attendance.objects.filter(
+            activity__project=project,
+            activity__stage=stage,
+            activity__starts_at__lt=before,
+            presence=Presence.ATTENDED,
+        )
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+def stage_attendance(project: Project, stage: str) -> list[AttendedActivity]:
+    """The stage's activities that have started and who took part in each (two queries)."""
+    activities = list(
+        Activity.objects.filter(project=project, stage=stage).past(timezone.now()).reverse()
+    )
+    attended: dict[int, set[int]] = {activity.pk: set() for activity in activities}
+    for activity_id, user_id in Attendance.objects.filter(
+        activity__in=activities, presence=Presence.ATTENDED
+    ).values_list("activity_id", "user_id"):
+        attended[activity_id].add(user_id)
+    return [
+        AttendedActivity(
+            title=activity.title,
+            starts_at=activity.starts_at,
+            attended=frozenset(attended[activity.pk]),
+        )
+        for activity in activities
+    ]

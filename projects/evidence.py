@@ -9,6 +9,7 @@ their AppConfig.ready() rather than this app importing them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from .models import Project
@@ -48,3 +49,30 @@ def not_to_quote(user_ids: set[int]) -> set[int]:
     for source in _quoting:
         found |= source(user_ids)
     return found
+
+
+@dataclass(frozen=True)
+class AttendedActivity:
+    """One activity of a stage and who took part in it, for the evidence pack."""
+
+    title: str
+    starts_at: datetime
+    attended: frozenset[int]  # user ids recorded as taking part
+
+
+# (project, stage) -> the stage's activities that have started, oldest first
+AttendanceSource = Callable[[Project, str], list[AttendedActivity]]
+
+_attendance_sources: list[AttendanceSource] = []
+
+
+def register_attendance(source: AttendanceSource) -> None:
+    if source not in _attendance_sources:
+        _attendance_sources.append(source)
+
+
+def attendance(project: Project, stage: str) -> list[AttendedActivity]:
+    found: list[AttendedActivity] = []
+    for source in _attendance_sources:
+        found += source(project, stage)
+    return sorted(found, key=lambda activity: activity.starts_at)

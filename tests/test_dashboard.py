@@ -6,11 +6,14 @@ count grows with the data (an N+1) fails at the large size.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from participation.models import Activity
 from projects import services
 from projects.models import Choice, Gate, Role, Stage, Vote
 from tests.gate_helpers import closed_gate
@@ -18,7 +21,7 @@ from tests.gate_helpers import made_open_gate as open_gate
 
 pytestmark = pytest.mark.django_db
 
-DASHBOARD_BUDGET = 6  # session, user, memberships, votes, sign-offs, drafts waiting
+DASHBOARD_BUDGET = 7  # session, user, memberships, votes, sign-offs, drafts, next activities
 DETAIL_BUDGET = 10  # session, user, membership, 2 x guardian perms, gates, my vote, members,
 # and the two counts of responses per stage and group (objections, contributions)
 MEMBERS_BUDGET = 7  # session, user, membership, 2 x guardian perms, members
@@ -206,6 +209,15 @@ def test_dashboard_runs_a_fixed_number_of_queries(
             Gate.objects.create(
                 project=p, from_stage=p.stage, to_stage=Stage.DELIVERY, proposal="Move on."
             )
+        Activity.objects.create(
+            project=p,
+            kind="meeting",
+            stage=p.stage,
+            title=f"Meeting {n}",
+            starts_at=timezone.now() + timedelta(days=n + 1),
+            duration_minutes=60,
+            place="Library",
+        )
     client.force_login(me)
     with django_assert_max_num_queries(DASHBOARD_BUDGET):
         response = client.get(reverse("dashboard"))

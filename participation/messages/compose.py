@@ -30,7 +30,14 @@ from projects.models import (
 )
 from projects.selectors import gates as gate_reading
 
-from ..models import ContributionResponse, MessageKind, OutboxMessage
+from ..models import (
+    Activity,
+    Answer,
+    ContributionResponse,
+    MessageKind,
+    OutboxMessage,
+    Reply,
+)
 from ..tokens import LinkLost, sent_token
 
 
@@ -404,6 +411,49 @@ def _answered_item(
     return objection, vote.reason, str(_("objection")), link
 
 
+# --- Activities ----------------------------------------------------------------------------
+
+
+def activity_tomorrow(message: OutboxMessage, now: datetime) -> Draft | None:
+    """Skipped when the activity moved or started, or the member has since said they will
+    not come."""
+    activity = (
+        Activity.objects.select_related("project").filter(pk=message.data.get("activity")).first()
+    )
+    if (
+        activity is None
+        or activity.starts_at.isoformat() != message.data.get("starts")
+        or activity.has_started(now)
+        or Reply.objects.filter(
+            activity=activity, user=message.user, answer=Answer.NOT_COMING
+        ).exists()
+    ):
+        return None
+    link = absolute(activity.get_absolute_url())
+    words = {
+        "title": activity.title,
+        "project": activity.project.title,
+        "when": moment(activity.starts_at),
+        "where": activity.place or _("online, by video call"),
+        "link": link,
+    }
+    return Draft(
+        subject=_("Reminder: %(title)s on %(when)s") % words,
+        paragraphs=[
+            _("%(title)s for %(project)s starts on %(when)s.") % words,
+            _("Where: %(where)s") % words,
+            _(
+                "If you cannot come, or you need something to take part, please say so on the "
+                "activity's page."
+            ),
+        ],
+        action_label=_("See the activity"),
+        action_url=link,
+        sms=_("coproduce reminder: %(title)s starts %(when)s at %(where)s: %(link)s") % words,
+        reason=_("You get this because you are a member of %(project)s.") % words,
+    )
+
+
 BUILDERS: dict[str, Callable[[OutboxMessage, datetime], Draft | None]] = {
     MessageKind.INVITATION: invitation,
     MessageKind.INVITATION_REMINDER: invitation,
@@ -414,4 +464,5 @@ BUILDERS: dict[str, Callable[[OutboxMessage, datetime], Draft | None]] = {
     MessageKind.SIGNOFF_REMINDER: signoff_requested,
     MessageKind.SIGNOFF_RECORDED: signoff_recorded,
     MessageKind.RESPONSE_RECORDED: response_recorded,
+    MessageKind.ACTIVITY_TOMORROW: activity_tomorrow,
 }

@@ -1,4 +1,14 @@
 from .access import AccessNeeds, ContactWay, StorySharing
+from .activity import (
+    Activity,
+    ActivityKind,
+    ActivityQuerySet,
+    Adjustment,
+    Answer,
+    Attendance,
+    Presence,
+    Reply,
+)
 from .consent import Consent, Purpose, has_consent, quotable, unquotable_ids
 from .contribution import Contribution, ContributionKind, ContributionResponse
 from .invitation import Invitation, InvitationQuerySet, InvitationState
@@ -17,6 +27,12 @@ from .notification import (
 __all__ = [
     "TOPIC_OF_KIND",
     "AccessNeeds",
+    "Activity",
+    "ActivityKind",
+    "ActivityQuerySet",
+    "Adjustment",
+    "Answer",
+    "Attendance",
     "Channel",
     "ChannelChoice",
     "Consent",
@@ -32,7 +48,9 @@ __all__ = [
     "OutboxMessage",
     "OutboxQuerySet",
     "OutboxStatus",
+    "Presence",
     "Purpose",
+    "Reply",
     "StorySharing",
     "Topic",
     "has_consent",

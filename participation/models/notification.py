@@ -50,6 +50,7 @@ class Topic(models.TextChoices):
         _("Requests and reminders to sign off a decision (for commissioners)"),
     )
     RESPONSES = "responses", _("When someone answers an idea, comment or objection of yours")
+    ACTIVITY_REMINDERS = "activity_reminders", _("A reminder the day before each activity")
 
 
 class MessageKind(models.TextChoices):
@@ -62,6 +63,7 @@ class MessageKind(models.TextChoices):
     SIGNOFF_REMINDER = "signoff_reminder", _("Sign-off reminder")
     SIGNOFF_RECORDED = "signoff_recorded", _("Sign-off recorded")
     RESPONSE_RECORDED = "response_recorded", _("Response to what you said")
+    ACTIVITY_TOMORROW = "activity_tomorrow", _("Activity tomorrow")
 
 
 # Which switch turns each kind off. Invitations have none: the invitee has no account yet,
@@ -74,6 +76,7 @@ TOPIC_OF_KIND: dict[str, Topic] = {
     MessageKind.SIGNOFF_REQUESTED: Topic.SIGNOFF_REQUESTS,
     MessageKind.SIGNOFF_REMINDER: Topic.SIGNOFF_REQUESTS,
     MessageKind.RESPONSE_RECORDED: Topic.RESPONSES,
+    MessageKind.ACTIVITY_TOMORROW: Topic.ACTIVITY_REMINDERS,
 }
 
 
@@ -174,6 +177,7 @@ class NotificationPreference(models.Model):
     decisions = models.BooleanField(Topic.DECISIONS.label, default=True)
     signoff_requests = models.BooleanField(Topic.SIGNOFF_REQUESTS.label, default=True)
     responses = models.BooleanField(Topic.RESPONSES.label, default=True)
+    activity_reminders = models.BooleanField(Topic.ACTIVITY_REMINDERS.label, default=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
     class Meta:

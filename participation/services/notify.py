@@ -12,7 +12,14 @@ from typing import Any
 from coproduce.models import User
 from projects.models import Project
 
-from ..models import TOPIC_OF_KIND, Channel, Invitation, MessageKind, OutboxMessage
+from ..models import (
+    TOPIC_OF_KIND,
+    Channel,
+    Invitation,
+    MessageKind,
+    NotificationPreference,
+    OutboxMessage,
+)
 from . import outbox
 from .preferences import channels_for, preferences_for
 
@@ -24,11 +31,15 @@ def user_messages(
     project: Project,
     users: Iterable[User],
     data: dict[str, Any],
+    choices: dict[int, NotificationPreference] | None = None,
 ) -> list[OutboxMessage]:
-    """One unsaved message per person and channel, for those who have not switched it off."""
+    """One unsaved message per person and channel, for those who have not switched it off.
+    A caller building many occasions passes everyone's `choices` (from `preferences_for`)
+    read once, rather than one query per occasion."""
     people = list(users)
     topic = TOPIC_OF_KIND[kind]
-    choices = preferences_for(user.pk for user in people)
+    if choices is None:
+        choices = preferences_for(user.pk for user in people)
     return [
         OutboxMessage(
             kind=kind,

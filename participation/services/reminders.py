@@ -9,11 +9,13 @@ first and queues them all in one call, so its cost does not grow with each invit
 A reminder whose moment passed while no sweep ran is not sent late: when a gate is already
 inside its last 24 hours, only the 24-hour reminder goes, never a stale 48-hour one.
 
-Activities do not exist yet, so there is no "activity tomorrow" reminder here.
+An activity's reminder is tied to its start time: if the activity moves, the members are
+reminded again for the new time, once.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -21,11 +23,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from coproduce.models import User
-from projects.models import Gate, Membership, Role
+from projects.models import Gate, Membership, Role, Stage
 
-from ..models import Invitation, MessageKind, OutboxMessage
+from ..models import Activity, Answer, Invitation, MessageKind, OutboxMessage, Reply
 from . import outbox
 from .notify import invitee_messages, user_messages
+from .preferences import preferences_for
 
 
 def queue_due_reminders(*, now: datetime | None = None) -> list[OutboxMessage]:
@@ -33,7 +36,12 @@ def queue_due_reminders(*, now: datetime | None = None) -> list[OutboxMessage]:
     now = now or timezone.now()
     with transaction.atomic():
         return outbox.queue(
-            [*_voting_closing(now), *_invitations_unanswered(now), *_signoffs_waiting(now)]
+            [
+                *_voting_closing(now),
+                *_invitations_unanswered(now),
+                *_signoffs_waiting(now),
+                *_activities_soon(now),
+            ]
         )
 
 
@@ -117,5 +125,54 @@ def _signoffs_waiting(now: datetime) -> list[OutboxMessage]:
                 )
             ),
             data={"gate": gate.pk, "days": mark.days},
+        )
+    return due
+
+
+def activity_occasion(activity: Activity) -> str:
+    """The reminder's natural key: one per activity and start time."""
+    return f"activity:{activity.pk}:starts:{activity.starts_at:%Y%m%dT%H%M%S}"
+
+
+def _activities_soon(now: datetime) -> list[OutboxMessage]:
+    """Every current member, by their chosen channel, except those who said they will not
+    come, once per activity (per start time), in the hours before it starts. Four queries
+    however many activities start soon."""
+    hours = settings.ACTIVITY_REMINDER_HOURS
+    if hours <= 0:
+        return []
+    soon = list(
+        Activity.objects.filter(starts_at__gt=now, starts_at__lte=now + timedelta(hours=hours))
+        .exclude(project__stage=Stage.CLOSED)
+        .select_related("project")
+    )
+    if not soon:
+        return []
+    members: dict[int, list[User]] = defaultdict(list)
+    for membership in (
+        Membership.objects.taking_part()
+        .filter(project_id__in={a.project_id for a in soon})
+        .select_related("user")
+    ):
+        members[membership.project_id].append(membership.user)
+    not_coming = set(
+        Reply.objects.filter(activity__in=soon, answer=Answer.NOT_COMING).values_list(
+            "activity_id", "user_id"
+        )
+    )
+    choices = preferences_for({u.pk for people in members.values() for u in people})
+    due: list[OutboxMessage] = []
+    for activity in soon:
+        due += user_messages(
+            kind=MessageKind.ACTIVITY_TOMORROW,
+            occasion=activity_occasion(activity),
+            project=activity.project,
+            users=[
+                user
+                for user in members[activity.project_id]
+                if (activity.pk, user.pk) not in not_coming
+            ],
+            data={"activity": activity.pk, "starts": activity.starts_at.isoformat()},
+            choices=choices,
         )
     return due

@@ -6,4 +6,5 @@
   "access").
 - `consent`: each person's consent page (namespace "consent").
 - `contributions`: a project's ideas and comments, under /projects/ (namespace "contributions").
+- `activities`: a project's activities and attendance, under /projects/ (namespace "activities").
 """

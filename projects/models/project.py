@@ -313,6 +313,9 @@ class EventKind(models.TextChoices):
     CONTRIBUTION_ADDED = "contribution_added", _("Contribution added")
     RESPONSE_RECORDED = "response_recorded", _("Response recorded")
     INVITATION_SENT = "invitation_sent", _("Invitation sent")
+    ACTIVITY_CREATED = "activity_created", _("Activity planned")
+    ACTIVITY_CHANGED = "activity_changed", _("Activity changed")
+    ATTENDANCE_RECORDED = "attendance_recorded", _("Attendance recorded")
 
 
 class AppendOnlyError(Exception):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Q
@@ -85,6 +86,17 @@ class BlocEvidence:
 
 
 @dataclass(frozen=True)
+class ActivityEvidence:
+    """One activity of the stage: how many from each group took part."""
+
+    title: str
+    starts_at: datetime
+    lived: int
+    learned: int
+    others: int  # commissioners, and anyone no longer in the project
+
+
+@dataclass(frozen=True)
 class EvidencePack:
     """What a commissioner reviews before assuring that co-production was genuine."""
 
@@ -95,6 +107,7 @@ class EvidencePack:
     guards: list[dict[str, str]]
     events: list[Event]
     unquoted: frozenset[int]  # voters who asked not to be quoted: their reasons are left out
+    activities: list[ActivityEvidence]
 
 
 def evidence_pack(gate: Gate) -> EvidencePack:
@@ -131,7 +144,28 @@ def evidence_pack(gate: Gate) -> EvidencePack:
             .select_related("actor")
             .order_by("at", "pk")
         ),
+        activities=_activities(gate, memberships),
     )
+
+
+def _activities(gate: Gate, memberships: list[Membership]) -> list[ActivityEvidence]:
+    """Attendance per group at each activity of the stage, counted by each person's group
+    now; someone who has left counts under "others"."""
+    bloc_of = {m.user_id: m.bloc for m in memberships}
+    rows = []
+    for activity in evidence.attendance(gate.project, gate.from_stage):
+        blocs = [bloc_of.get(user_id) for user_id in activity.attended]
+        lived, learned = blocs.count(Bloc.LIVED), blocs.count(Bloc.LEARNED)
+        rows.append(
+            ActivityEvidence(
+                title=activity.title,
+                starts_at=activity.starts_at,
+                lived=lived,
+                learned=learned,
+                others=len(blocs) - lived - learned,
+            )
+        )
+    return rows
 
 
 # --- Words ----------------------------------------------------------------------------------

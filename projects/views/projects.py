@@ -26,6 +26,7 @@ from coproduce.kept_forms import form_page, kept_fields, post_only
 from coproduce.refusals import Refusal
 
 from .. import services
+from ..dashboard import sections as dashboard_sections
 from ..forms.projects import CoLeadForm, ConfirmForm, NewProjectForm, ProjectSettingsForm, RoleForm
 from ..models import Membership, Role
 from ..permissions import CHANGE_PROJECT, MANAGE_MEMBERS, ProjectAccess, access_project
@@ -59,7 +60,14 @@ def _attempt(request: HttpRequest, change: Callable[[], object], done: str) -> R
 
 @login_required
 def dashboard(request: Request) -> HttpResponse:
-    return render(request, "dashboard.html", {"dashboard": selectors.dashboard(request.user)})
+    return render(
+        request,
+        "dashboard.html",
+        {
+            "dashboard": selectors.dashboard(request.user),
+            "sections": dashboard_sections(request.user),
+        },
+    )
 
 
 @verified_email_required

@@ -25,7 +25,7 @@ from django.utils import timezone
 from playwright.sync_api import Page
 
 from participation.models import Contribution
-from participation.services import contributions
+from participation.services import activities, contributions
 from participation.services.access import save_access_needs
 from participation.services.invitations import invite, revoke
 from participation.tokens import invitation_token, unsubscribe_token
@@ -255,6 +255,37 @@ def seed(people: dict[str, Any]) -> Catalogue:
     def project(name: str, slug: str, *args: Any) -> str:
         return reverse(name, args=[slug, *args])
 
+    # Housing First activities: a workshop coming up (with an adjustment asked for) and one
+    # held last week, with attendance recorded.
+    workshop = activities.plan_activity(
+        project=housing,
+        actor=lead,
+        kind="workshop",
+        title="Designing the evening drop-in",
+        starts_at=timezone.now() + timedelta(days=5),
+        duration_minutes=120,
+        place="Brixton Library, room 2 (step-free entrance on the side street)",
+        video_link="https://video.example.org/housing-first-drop-in-workshop",
+        preparation_minutes=30,
+    )
+    activities.ask_for_adjustment(
+        activity=workshop, user=people["expert2"], need="Large print papers, and a break each hour."
+    )
+    held = activities.plan_activity(
+        project=housing,
+        actor=lead,
+        kind="meeting",
+        title="Planning meeting",
+        starts_at=timezone.now() - timedelta(days=7),
+        duration_minutes=60,
+        place="Online",
+    )
+    activities.record_attendance(
+        activity=held,
+        actor=lead,
+        presence={people["expert2"].pk: "attended", lead.pk: "attended"},
+    )
+
     h, c, s, m = housing.slug, cafe.slug, shelter.slug, mentoring.slug
     invitation = f"/invitations/{invitation_token(waiting_invite)}/"
     pages = [
@@ -323,6 +354,21 @@ def seed(people: dict[str, Any]) -> Catalogue:
         Entry("A withdrawn proposal", withdrawn.get_absolute_url(), "expert2"),
         Entry("A vote with too few votes", too_few.get_absolute_url(), "expert2"),
         *_form("Ideas", project("contributions:list", h), "expert2", "Ideas, nothing typed"),
+        Entry("Activities", project("activities:list", h), "expert2"),
+        *_form(
+            "An activity",
+            workshop.get_absolute_url(),
+            "expert2",
+            "An activity, no reply chosen",
+        ),
+        Entry("An activity, co-lead", workshop.get_absolute_url(), "practitioner"),
+        *_form(
+            "Plan an activity",
+            project("activities:new", h),
+            "practitioner",
+            "Plan an activity, nothing typed",
+        ),
+        Entry("Who took part", project("activities:attendance", h, held.pk), "practitioner"),
         Entry("History", project("projects:history", h), "expert2"),
         Entry("Leave the project", project("projects:leave", h), "expert2"),
         Entry("Messages I get", reverse("participation:preferences"), "expert2"),

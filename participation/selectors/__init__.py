@@ -1,0 +1,1 @@
+"""Reading participation records for pages: one module per capability, no writes."""
