@@ -1,15 +1,20 @@
 """Demo contributions and gates (an open vote in design, a sign-off waiting in commissioning),
-and expert1's consent and access needs."""
+activities with attendance in every project that is not closed, one idea answered and one
+waiting, and expert1's consent and access needs."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.utils import timezone
+
 from coproduce.models import User
-from projects.models import Choice, Project
+from projects.models import Choice, Project, ResponseOutcome
 from projects.services import gates
 
-from .models import AccessNeeds, Contribution, Purpose
+from .models import AccessNeeds, Activity, ActivityKind, Answer, Contribution, Presence, Purpose
+from .services import activities, contributions
 from .services.access import save_access_needs
 from .services.consent import decide
 
@@ -62,3 +67,55 @@ def seed(people: dict[str, User], *, projects: dict[str, Project], **_others: An
             briefing=True,
             anything_else="Please send papers a week before, printed.",
         )
+
+    for project in projects.values():
+        if not project.is_closed and not Activity.objects.filter(project=project).exists():
+            _activities(project, people)
+    idea = Contribution.objects.filter(project=design, author=people["expert1"]).first()
+    if idea is not None and not hasattr(idea, "response"):
+        contributions.respond(
+            contribution=idea,
+            responder=lead,
+            outcome=ResponseOutcome.DONE,
+            body="Dogs are welcome from the first night. We found kennels for two.",
+        )
+
+
+def _activities(project: Project, people: dict[str, User]) -> None:
+    """A workshop last week with who took part recorded, and a meeting next week that expert1
+    is coming to and has asked an adjustment for."""
+    lead, now = people["practitioner1"], timezone.now()
+    workshop = activities.plan_activity(
+        project=project,
+        actor=lead,
+        kind=ActivityKind.WORKSHOP,
+        title="Planning workshop",
+        starts_at=(now - timedelta(days=7)).replace(hour=14, minute=0, second=0, microsecond=0),
+        duration_minutes=120,
+        place="Community room, 12 High Street",
+        preparation_minutes=30,
+        follow_up_minutes=30,
+    )
+    absent = {people["expert3"].pk}
+    activities.record_attendance(
+        activity=workshop,
+        actor=lead,
+        presence={
+            person.pk: Presence.ABSENT if person.pk in absent else Presence.ATTENDED
+            for name, person in people.items()
+            if name.startswith(("expert", "practitioner"))
+        },
+    )
+    meeting = activities.plan_activity(
+        project=project,
+        actor=lead,
+        kind=ActivityKind.MEETING,
+        title="Check-in meeting",
+        starts_at=(now + timedelta(days=7)).replace(hour=11, minute=0, second=0, microsecond=0),
+        duration_minutes=60,
+        video_link="https://meet.example.org/check-in",
+    )
+    activities.reply(activity=meeting, user=people["expert1"], answer=Answer.COMING)
+    activities.ask_for_adjustment(
+        activity=meeting, user=people["expert1"], need="Captions on the video call, please."
+    )

@@ -57,3 +57,19 @@ def test_seed_demo_refuses_to_run_on_a_production_site(settings):
     with pytest.raises(CommandError, match="only runs with DEBUG on"):
         call_command("seed_demo", stdout=StringIO())
     assert not User.objects.exists()
+
+
+def test_seed_demo_shows_the_participation_record():
+    from participation.models import Activity, Attendance, Contribution, Presence
+    from projects.models import Project
+
+    call_command("seed_demo", "--not-production", stdout=StringIO())
+    call_command("seed_demo", "--not-production", stdout=StringIO())
+    for project in Project.objects.exclude(stage="closed"):
+        assert Activity.objects.filter(project=project).count() == 2, project
+        assert Attendance.objects.filter(
+            activity__project=project, presence=Presence.ATTENDED
+        ).exists()
+    ideas = Contribution.objects.filter(project__slug="demo-night-shelter")
+    assert ideas.filter(response__isnull=False).count() == 1
+    assert ideas.filter(response__isnull=True).exists()
