@@ -14,7 +14,7 @@ works out:
 Money is `Decimal` pounds, rounded to the penny with ROUND_HALF_UP: half a penny goes up, as
 people round money by hand and as payroll does, so the member never loses it (Python's default,
 ROUND_HALF_EVEN, would round 12.345 down to 12.34). Rounding happens once, on the amount, never
-on the hours, so 20 minutes at £25 an hour is £8.33 and not 0.33 hours × £25 = £8.25.
+on the hours, so 20 minutes at £25 an hour is £8.33 and not 0.33 hours times £25 = £8.25.
 
 Invalid input (negative minutes or rates, a full day shorter than a half day) raises ValueError.
 """

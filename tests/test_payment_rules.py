@@ -47,7 +47,7 @@ def test_travel_and_follow_up_count_only_when_paid():
 
 
 def test_amounts_are_rounded_once_to_the_penny_half_up():
-    # 20 minutes at £25 an hour is £8.333…: £8.33, not 0.33 h × £25 = £8.25.
+    # 20 minutes at £25 an hour is £8.333…: £8.33, not 0.33 h times £25 = £8.25.
     assert pay(SUMMER, Session(on=date(2026, 7, 2), duration_minutes=20)).amount == D("8.33")
     # 1 minute at £20.70 an hour is £0.345: half a penny goes up.
     odd = Policy(starts_on=SPRING.starts_on, hourly_rate=D("20.70"))
