@@ -17,6 +17,7 @@ urlpatterns = [
     path("dashboard/", project_views.dashboard, name="dashboard"),
     path("projects/", include("projects.urls")),
     path("projects/", include("participation.urls.contributions")),
+    path("projects/", include("participation.urls.payments")),
     path("", include("participation.urls.invitations")),
     path("accounts/code/text/", text_me_a_code, name="account_request_login_code_by_text"),
     path("accounts/", include("allauth.urls")),
