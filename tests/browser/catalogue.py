@@ -14,7 +14,8 @@ Browser tests take it from the `catalogue` fixture (tests/browser/conftest.py).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
@@ -26,6 +27,7 @@ from playwright.sync_api import Page
 
 from participation.models import Contribution
 from participation.services import contributions
+from participation.services import payments as money
 from participation.services.invitations import invite, revoke
 from participation.tokens import invitation_token, unsubscribe_token
 from projects import services
@@ -156,6 +158,31 @@ def seed(people: dict[str, Any]) -> Catalogue:
     )
     open_vote = _open(housing, people, "Ask the council to commission the service for two years.")
     _vote(open_vote, people, ("expert",))
+
+    # Money in Housing First: a policy with a rate change, Eli's claims (one refused).
+    for starts_on, rate in ((date(2025, 4, 1), "22.50"), (timezone.localdate(), "25.00")):
+        money.set_policy(
+            project=housing,
+            actor=lead,
+            starts_on=starts_on,
+            hourly_rate=Decimal(rate),
+            half_day_rate=Decimal("90.00"),
+            full_day_rate=Decimal("150.00"),
+            methods=["bank_transfer", "voucher"],
+            source="NIHR payment guidance for public involvement",
+        )
+    for category, amount in (("travel", "4.80"), ("childcare", "18.00")):
+        claim = money.claim_expense(
+            project=housing,
+            member=people["expert2"],
+            spent_on=timezone.localdate(),
+            category=category,
+            amount=Decimal(amount),
+            description="Bus to the hub and back.",
+        )
+    money.decide_expense(
+        expense=claim, actor=lead, approve=False, reason="Childcare is paid by the nursery."
+    )
 
     # Recovery café: a withdrawn draft, then a decision that passed and waits for sign-off.
     cafe = _move(_team("Recovery café commissioning", people), Stage.COMMISSIONING, people)
@@ -302,6 +329,7 @@ def seed(people: dict[str, Any]) -> Catalogue:
         Entry("A withdrawn proposal", withdrawn.get_absolute_url(), "expert2"),
         Entry("A vote with too few votes", too_few.get_absolute_url(), "expert2"),
         *_form("Ideas", project("contributions:list", h), "expert2", "Ideas, nothing typed"),
+        *_form("Expenses", project("payments:expenses", h), "expert2", "Expenses, nothing typed"),
         Entry("History", project("projects:history", h), "expert2"),
         Entry("Leave the project", project("projects:leave", h), "expert2"),
         Entry("Messages I get", reverse("participation:preferences"), "expert2"),
@@ -356,6 +384,13 @@ def seed(people: dict[str, Any]) -> Catalogue:
                 f"name,email,phone,role\nMargaret,{LONG_EMAIL},,expert\n"
                 "Sam,sam@example.org,,expert\nBad,not-an-email,,practitioner",
             ),
+        ),
+        Entry("Expenses, co-lead", project("payments:expenses", h), "practitioner"),
+        *_form(
+            "Payment policy",
+            project("payments:policy", h),
+            "practitioner",
+            "Payment policy, nothing typed",
         ),
         Entry("A result, answering objections", passed.get_absolute_url(), "practitioner"),
         Entry("A draft proposal", draft.get_absolute_url(), "practitioner"),
