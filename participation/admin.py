@@ -4,7 +4,9 @@ Invitations are read-only here: one made here would have no link anyone holds, a
 to another project, role or expiry would skip the services and the event log. Co-leads invite,
 resend and withdraw on the project's invitations page (or `manage.py invite`).
 Ideas and their responses are read-only too: they are what members said and what the project
-did about it, part of the evidence a commissioner reads."""
+did about it, part of the evidence a commissioner reads.
+Payment policies, payments and expenses are read-only too: money records change only through
+the project's pages, where the past is never rewritten."""
 
 from __future__ import annotations
 
@@ -19,10 +21,13 @@ from projects.admin import ReadOnlyMixin
 from .models import (
     Contribution,
     ContributionResponse,
+    Expense,
     Invitation,
+    InvolvementPayment,
     NotificationPreference,
     OutboxMessage,
     OutboxStatus,
+    PaymentPolicy,
 )
 
 
@@ -80,3 +85,24 @@ class ContributionAdmin(ReadOnlyMixin, admin.ModelAdmin[Contribution]):
 class ContributionResponseAdmin(ReadOnlyMixin, admin.ModelAdmin[ContributionResponse]):
     list_display = ["contribution", "responder", "at"]
     list_select_related = ["contribution__author", "responder"]
+
+
+@admin.register(PaymentPolicy)
+class PaymentPolicyAdmin(ReadOnlyMixin, admin.ModelAdmin[PaymentPolicy]):
+    list_display = ["project", "starts_on", "hourly_rate", "half_day_rate", "full_day_rate"]
+    list_select_related = ["project"]
+    list_filter = ["project"]
+
+
+@admin.register(InvolvementPayment)
+class InvolvementPaymentAdmin(ReadOnlyMixin, admin.ModelAdmin[InvolvementPayment]):
+    list_display = ["project", "member", "session_on", "amount", "status", "due_on", "paid_on"]
+    list_select_related = ["project", "member"]
+    list_filter = ["status"]
+
+
+@admin.register(Expense)
+class ExpenseAdmin(ReadOnlyMixin, admin.ModelAdmin[Expense]):
+    list_display = ["project", "member", "spent_on", "category", "amount", "status"]
+    list_select_related = ["project", "member"]
+    list_filter = ["status", "category"]

@@ -1,14 +1,21 @@
-"""Demo contributions and gates: an open vote in design, a sign-off waiting in commissioning."""
+"""Demo contributions and gates (an open vote in design, a sign-off waiting in commissioning),
+and money in the design project: a payment policy with a rate change, and expenses claimed,
+approved and refused."""
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
+
+from django.utils import timezone
 
 from coproduce.models import User
 from projects.models import Choice, Project
 from projects.services import gates
 
 from .models import Contribution
+from .services import payments
 
 
 def _take_part(project: Project, author: User, body: str) -> None:
@@ -44,3 +51,45 @@ def seed(people: dict[str, User], *, projects: dict[str, Project], **_others: An
         gate = gates.open_gate(gate=gate, actor=lead)
         for name in ("expert1", "expert2", "expert3", "practitioner1", "practitioner2"):
             gates.cast_vote(gate=gate, voter=people[name], choice=Choice.APPROVE)
+
+    _money(design, people)
+
+
+def _money(project: Project, people: dict[str, User]) -> None:
+    lead = people["practitioner1"]
+    if project.payment_policies.exists():
+        return
+    today = timezone.localdate()
+    for starts_on, rate in ((date(today.year - 1, 4, 1), "22.50"), (today, "25.00")):
+        payments.set_policy(
+            project=project,
+            actor=lead,
+            starts_on=starts_on,
+            hourly_rate=Decimal(rate),
+            half_day_rate=Decimal("90.00"),
+            full_day_rate=Decimal("150.00"),
+            pays_preparation=True,
+            pays_follow_up=True,
+            days_to_pay=14,
+            methods=["bank_transfer", "voucher", "cash"],
+            source="NIHR payment guidance for public involvement (demo figures)",
+        )
+    claims = [
+        payments.claim_expense(
+            project=project,
+            member=people[name],
+            spent_on=today,
+            category=category,
+            amount=Decimal(amount),
+            description=words,
+        )
+        for name, category, amount, words in (
+            ("expert1", "travel", "4.80", "Bus to the shelter and back."),
+            ("expert2", "data", "10.00", "Phone data for the video meeting."),
+            ("expert3", "childcare", "18.00", "Two hours of childcare."),
+        )
+    ]
+    payments.decide_expense(expense=claims[0], actor=lead, approve=True)
+    payments.decide_expense(
+        expense=claims[2], actor=lead, approve=False, reason="Please send the nursery's bill."
+    )
