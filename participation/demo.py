@@ -52,13 +52,14 @@ def seed(people: dict[str, User], *, projects: dict[str, Project], **_others: An
         for name in ("expert1", "expert2", "expert3", "practitioner1", "practitioner2"):
             gates.cast_vote(gate=gate, voter=people[name], choice=Choice.APPROVE)
 
-    _money(design, people)
+    if not design.payment_policies.exists():
+        seed_money(design, lead=lead, claimants=[people[f"expert{n}"] for n in (1, 2, 3)])
 
 
-def _money(project: Project, people: dict[str, User]) -> None:
-    lead = people["practitioner1"]
-    if project.payment_policies.exists():
-        return
+def seed_money(project: Project, *, lead: User, claimants: list[User]) -> None:
+    """A payment policy with a rate change today, and three expense claims: the first
+    claimant's approved, the second's waiting, the third's refused with a reason. The
+    claimants must not include `lead`, who decides."""
     today = timezone.localdate()
     for starts_on, rate in ((date(today.year - 1, 4, 1), "22.50"), (today, "25.00")):
         payments.set_policy(
@@ -77,16 +78,20 @@ def _money(project: Project, people: dict[str, User]) -> None:
     claims = [
         payments.claim_expense(
             project=project,
-            member=people[name],
+            member=member,
             spent_on=today,
             category=category,
             amount=Decimal(amount),
             description=words,
         )
-        for name, category, amount, words in (
-            ("expert1", "travel", "4.80", "Bus to the shelter and back."),
-            ("expert2", "data", "10.00", "Phone data for the video meeting."),
-            ("expert3", "childcare", "18.00", "Two hours of childcare."),
+        for member, (category, amount, words) in zip(
+            claimants,
+            (
+                ("travel", "4.80", "Bus to the meeting and back."),
+                ("data", "10.00", "Phone data for the video meeting."),
+                ("childcare", "18.00", "Two hours of childcare."),
+            ),
+            strict=True,
         )
     ]
     payments.decide_expense(expense=claims[0], actor=lead, approve=True)

@@ -106,20 +106,7 @@ class PolicyForm(forms.ModelForm[PaymentPolicy]):
 
     class Meta:
         model = PaymentPolicy
-        fields = [
-            "starts_on",
-            "hourly_rate",
-            "half_day_rate",
-            "half_day_hours",
-            "full_day_rate",
-            "full_day_hours",
-            "pays_preparation",
-            "pays_travel",
-            "pays_follow_up",
-            "days_to_pay",
-            "methods",
-            "source",
-        ]
+        fields = ["starts_on", *PaymentPolicy.TERMS]
         help_texts = {
             "half_day_hours": _("A half-day amount is paid from this many hours."),
             "full_day_hours": _("A full-day amount is paid from this many hours."),

@@ -66,6 +66,21 @@ class PaymentPolicyQuerySet(models.QuerySet["PaymentPolicy"]):
 class PaymentPolicy(models.Model):
     """One version of a project's payment policy, in force from `starts_on` until the next."""
 
+    # What a version says, besides the day it starts: set together, by `services.set_policy`.
+    TERMS = (
+        "hourly_rate",
+        "half_day_rate",
+        "half_day_hours",
+        "full_day_rate",
+        "full_day_hours",
+        "pays_preparation",
+        "pays_travel",
+        "pays_follow_up",
+        "days_to_pay",
+        "methods",
+        "source",
+    )
+
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="payment_policies")
     starts_on = models.DateField(_("starts on"))
     hourly_rate = models.DecimalField(_("hourly rate in pounds"), **MONEY)  # type: ignore[arg-type]

@@ -34,32 +34,17 @@ from ..models import (
     PaymentPolicy,
 )
 
-# The terms of a policy version, as `set_policy` takes them (all but `starts_on`).
-POLICY_TERMS = (
-    "hourly_rate",
-    "half_day_rate",
-    "half_day_hours",
-    "full_day_rate",
-    "full_day_hours",
-    "pays_preparation",
-    "pays_travel",
-    "pays_follow_up",
-    "days_to_pay",
-    "methods",
-    "source",
-)
-
 
 @transaction.atomic
 def set_policy(*, project: Project, actor: User, starts_on: date, **terms: Any) -> PaymentPolicy:
     """Add the policy version that starts on `starts_on`, or change it while it has not started.
 
-    `terms` are the fields named in POLICY_TERMS. The past is never rewritten: a version that
+    `terms` are the fields named in PaymentPolicy.TERMS. The past is never rewritten: a version that
     has started cannot change, and a new version starts today or later (only a project's first
     policy may start earlier, so that work done before it was written down can be paid).
     Raises ProjectError with a plain message otherwise. The same terms again change nothing.
     """
-    unknown = set(terms) - set(POLICY_TERMS)
+    unknown = set(terms) - set(PaymentPolicy.TERMS)
     if unknown:
         raise TypeError(f"Unknown policy terms: {sorted(unknown)}")
     if set(terms.get("methods", [])) - set(OFFERED_METHODS):

@@ -111,7 +111,7 @@ def _expenses_page(
         everyone = (
             Expense.objects.filter(project=project)
             .select_related("member", "decided_by")
-            .order_by("status", "-created_at", "-pk")
+            .order_by("-created_at", "-pk")
         )
         page = Paginator(everyone, PAGE_SIZE).get_page(request.GET.get("page"))
         failed = error_form if isinstance(error_form, ExpenseDecisionForm) else None

@@ -14,8 +14,7 @@ Browser tests take it from the `catalogue` fixture (tests/browser/conftest.py).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import timedelta
 from typing import Any
 
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
@@ -25,9 +24,9 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page
 
+from participation.demo import seed_money
 from participation.models import Contribution
 from participation.services import contributions
-from participation.services import payments as money
 from participation.services.invitations import invite, revoke
 from participation.tokens import invitation_token, unsubscribe_token
 from projects import services
@@ -159,29 +158,9 @@ def seed(people: dict[str, Any]) -> Catalogue:
     open_vote = _open(housing, people, "Ask the council to commission the service for two years.")
     _vote(open_vote, people, ("expert",))
 
-    # Money in Housing First: a policy with a rate change, Eli's claims (one refused).
-    for starts_on, rate in ((date(2025, 4, 1), "22.50"), (timezone.localdate(), "25.00")):
-        money.set_policy(
-            project=housing,
-            actor=lead,
-            starts_on=starts_on,
-            hourly_rate=Decimal(rate),
-            half_day_rate=Decimal("90.00"),
-            full_day_rate=Decimal("150.00"),
-            methods=["bank_transfer", "voucher"],
-            source="NIHR payment guidance for public involvement",
-        )
-    for category, amount in (("travel", "4.80"), ("childcare", "18.00")):
-        claim = money.claim_expense(
-            project=housing,
-            member=people["expert2"],
-            spent_on=timezone.localdate(),
-            category=category,
-            amount=Decimal(amount),
-            description="Bus to the hub and back.",
-        )
-    money.decide_expense(
-        expense=claim, actor=lead, approve=False, reason="Childcare is paid by the nursery."
+    # Money in Housing First: a policy with a rate change; Eli's claims, one refused.
+    seed_money(
+        housing, lead=lead, claimants=[people["expert"], people["expert2"], people["expert2"]]
     )
 
     # Recovery café: a withdrawn draft, then a decision that passed and waits for sign-off.
