@@ -316,6 +316,8 @@ def test_a_refusal_needs_a_reason_that_the_member_then_reads(client, project, ex
     assert response.status_code == 302
     claim.refresh_from_db()
     assert (claim.status, claim.decided_by) == (ExpenseStatus.REFUSED, expert)
+    page = client.get(url("expenses", project)).content.decode()
+    assert f'value="refuse" required id="decide-{claim.pk}-decision_1" checked' in page
     client.force_login(expert2)
     page = client.get(url("expenses", project)).content.decode()
     assert reason in page and "Refused" in page

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from coproduce import limits
 from coproduce.item_forms import ItemForm
 
-from ..models import OFFERED_METHODS, ExpenseCategory, PaymentPolicy
+from ..models import OFFERED_METHODS, Expense, ExpenseCategory, ExpenseStatus, PaymentPolicy
 
 # Besides the browser's date picker (which sends 2026-03-27), what people type by hand.
 DAY_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d %m %Y"]
@@ -178,6 +178,15 @@ class ExpenseDecisionForm(ItemForm):
         help_text=_("The person will read this."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args: Any, item: Expense | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, item=item, **kwargs)
+        # A decision already made shows as chosen, so changing it starts from what was said.
+        if item is not None and not self.is_bound and item.status != ExpenseStatus.CLAIMED:
+            approved = item.status == ExpenseStatus.APPROVED
+            self.initial.update(
+                decision=APPROVE if approved else REFUSE, reason=item.refusal_reason
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
