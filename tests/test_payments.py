@@ -162,6 +162,16 @@ def test_a_version_not_yet_started_can_be_changed_or_removed(client, project, ex
     assert not PaymentPolicy.objects.exists()
 
 
+def test_only_co_leads_remove_a_version(client, project, expert, expert2, outsider):
+    version = payments.set_policy(
+        project=project, actor=expert, starts_on=date(2026, 7, 1), **TERMS
+    )
+    for person, status in [(outsider, 404), (expert2, 403)]:
+        client.force_login(person)
+        assert client.post(url("policy_withdraw", project, pk=version.pk)).status_code == status
+    assert PaymentPolicy.objects.filter(pk=version.pk).exists()
+
+
 def test_the_same_policy_sent_twice_is_one_version(client, project, expert):
     client.force_login(expert)
     client.post(url("policy", project), policy_post())
@@ -227,6 +237,7 @@ def test_a_payment_is_overdue_only_while_due_after_its_date(project, expert, exp
         project, expert2, policy, status=PaymentStatus.PAID, method="donated", paid_on=TODAY
     )
     assert due.is_overdue(TODAY)
+    assert list(InvolvementPayment.objects.overdue(TODAY)) == [due]
     assert not due.is_overdue(date(2026, 5, 15))
     assert not declined.is_overdue(TODAY)
     assert not donated.is_overdue(TODAY)

@@ -182,6 +182,12 @@ class PaymentStatus(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
+class InvolvementPaymentQuerySet(models.QuerySet["InvolvementPayment"]):
+    def overdue(self, today: date) -> InvolvementPaymentQuerySet:
+        """Still due after the day they were due by (the row twin is `is_overdue`)."""
+        return self.filter(status=PaymentStatus.DUE, due_on__lt=today)
+
+
 class InvolvementPayment(models.Model):
     """What one member is owed for one session of involvement.
 
@@ -212,6 +218,8 @@ class InvolvementPayment(models.Model):
     paid_on = models.DateField(_("date paid"), null=True, blank=True)
     benefits_advice_offered = models.BooleanField(_("benefits advice offered"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects: ClassVar[InvolvementPaymentQuerySet] = InvolvementPaymentQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["-session_on", "-pk"]
