@@ -18,6 +18,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("projects/", include("participation.urls.contributions")),
     path("projects/", include("participation.urls.activities")),
+    path("projects/", include("participation.urls.payments")),
     path("", include("participation.urls.invitations")),
     path("", include("participation.urls.access")),
     path("", include("participation.urls.consent")),

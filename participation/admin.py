@@ -8,7 +8,9 @@ did about it, part of the evidence a commissioner reads. Activities and their at
 read-only for the same reason: attendance counts in the checks and, later, in payments.
 Access needs and consent decisions are read-only too, and only site staff reach the admin at
 all: a member changes their own, and withdrawing consent is what deletes access needs (so the
-consent history records it). Lists never show the free text of someone's access needs."""
+consent history records it). Lists never show the free text of someone's access needs.
+Payment policies, payments and expenses are read-only too: money records change only through
+the project's pages, where the past is never rewritten."""
 
 from __future__ import annotations
 
@@ -28,10 +30,13 @@ from .models import (
     Consent,
     Contribution,
     ContributionResponse,
+    Expense,
     Invitation,
+    InvolvementPayment,
     NotificationPreference,
     OutboxMessage,
     OutboxStatus,
+    PaymentPolicy,
     Reply,
 )
 
@@ -141,3 +146,24 @@ class ReplyAdmin(ReadOnlyMixin, admin.ModelAdmin[Reply]):
 class AdjustmentAdmin(ReadOnlyMixin, admin.ModelAdmin[Adjustment]):
     list_display = ["activity", "user", "asked_at", "provided"]
     list_select_related = ["activity", "user"]
+
+
+@admin.register(PaymentPolicy)
+class PaymentPolicyAdmin(ReadOnlyMixin, admin.ModelAdmin[PaymentPolicy]):
+    list_display = ["project", "starts_on", "hourly_rate", "half_day_rate", "full_day_rate"]
+    list_select_related = ["project"]
+    list_filter = ["project"]
+
+
+@admin.register(InvolvementPayment)
+class InvolvementPaymentAdmin(ReadOnlyMixin, admin.ModelAdmin[InvolvementPayment]):
+    list_display = ["project", "member", "session_on", "amount", "status", "due_on", "paid_on"]
+    list_select_related = ["project", "member"]
+    list_filter = ["status"]
+
+
+@admin.register(Expense)
+class ExpenseAdmin(ReadOnlyMixin, admin.ModelAdmin[Expense]):
+    list_display = ["project", "member", "spent_on", "category", "amount", "status"]
+    list_select_related = ["project", "member"]
+    list_filter = ["status", "category"]

@@ -1,10 +1,12 @@
 """Demo contributions and gates (an open vote in design, a sign-off waiting in commissioning),
 activities with attendance in every project that is not closed, one idea answered and one
-waiting, and expert1's consent and access needs."""
+waiting, expert1's consent and access needs, and money in the design project: a payment policy
+with a rate change, and expenses claimed, approved and refused."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -14,7 +16,7 @@ from projects.models import Choice, Project, ResponseOutcome
 from projects.services import gates
 
 from .models import AccessNeeds, Activity, ActivityKind, Answer, Contribution, Presence, Purpose
-from .services import activities, contributions
+from .services import activities, contributions, payments
 from .services.access import save_access_needs
 from .services.consent import decide
 
@@ -79,6 +81,8 @@ def seed(people: dict[str, User], *, projects: dict[str, Project], **_others: An
             outcome=ResponseOutcome.DONE,
             body="Dogs are welcome from the first night. We found kennels for two.",
         )
+    if not design.payment_policies.exists():
+        seed_money(design, lead=lead, claimants=[people[f"expert{n}"] for n in (1, 2, 3)])
 
 
 def _activities(project: Project, people: dict[str, User]) -> None:
@@ -118,4 +122,48 @@ def _activities(project: Project, people: dict[str, User]) -> None:
     activities.reply(activity=meeting, user=people["expert1"], answer=Answer.COMING)
     activities.ask_for_adjustment(
         activity=meeting, user=people["expert1"], need="Captions on the video call, please."
+    )
+
+
+def seed_money(project: Project, *, lead: User, claimants: list[User]) -> None:
+    """A payment policy with a rate change today, and three expense claims: the first
+    claimant's approved, the second's waiting, the third's refused with a reason. The
+    claimants must not include `lead`, who decides."""
+    today = timezone.localdate()
+    for starts_on, rate in ((date(today.year - 1, 4, 1), "22.50"), (today, "25.00")):
+        payments.set_policy(
+            project=project,
+            actor=lead,
+            starts_on=starts_on,
+            hourly_rate=Decimal(rate),
+            half_day_rate=Decimal("90.00"),
+            full_day_rate=Decimal("150.00"),
+            pays_preparation=True,
+            pays_follow_up=True,
+            days_to_pay=14,
+            methods=["bank_transfer", "voucher", "cash"],
+            source="NIHR payment guidance for public involvement (demo figures)",
+        )
+    claims = [
+        payments.claim_expense(
+            project=project,
+            member=member,
+            spent_on=today,
+            category=category,
+            amount=Decimal(amount),
+            description=words,
+        )
+        for member, (category, amount, words) in zip(
+            claimants,
+            (
+                ("travel", "4.80", "Bus to the meeting and back."),
+                ("data", "10.00", "Phone data for the video meeting."),
+                ("childcare", "18.00", "Two hours of childcare."),
+            ),
+            strict=True,
+        )
+    ]
+    payments.decide_expense(expense=claims[0], actor=lead, approve=True)
+    payments.decide_expense(
+        expense=claims[2], actor=lead, approve=False, reason="Please send the nursery's bill."
     )

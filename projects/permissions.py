@@ -32,28 +32,42 @@ RECORD_ACTIVITIES = "record_activities"
 CONTRIBUTE = "contribute"
 VIEW_ACCESS_NEEDS = "view_access_needs"
 VIEW_EVALUATION = "view_evaluation"
+MANAGE_PAYMENTS = "manage_payments"
+CLAIM_EXPENSES = "claim_expenses"
 
 EVERY_MEMBER = frozenset({VIEW_PROJECT, CONTRIBUTE, VIEW_EVALUATION})
 
 # The table: role (or co-lead) -> permissions on the project.
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.EXPERT_BY_EXPERIENCE: EVERY_MEMBER | {VOTE},
-    Role.PRACTITIONER: EVERY_MEMBER | {VOTE, RECORD_ACTIVITIES},
+    # Commissioners and other members see nobody's money: a member claims and sees their own
+    # expenses; co-leads see everyone's, set the payment policy and decide claims.
+    Role.EXPERT_BY_EXPERIENCE: EVERY_MEMBER | {VOTE, CLAIM_EXPENSES},
+    Role.PRACTITIONER: EVERY_MEMBER | {VOTE, RECORD_ACTIVITIES, CLAIM_EXPENSES},
     # Commissioners give assurance; they never vote on gates.
     Role.COMMISSIONER: EVERY_MEMBER | {SIGN_OFF},
     ProjectRoleGroup.CO_LEAD: frozenset(
-        {CHANGE_PROJECT, MANAGE_MEMBERS, MANAGE_GATES, RECORD_ACTIVITIES, VIEW_ACCESS_NEEDS}
+        {
+            CHANGE_PROJECT,
+            MANAGE_MEMBERS,
+            MANAGE_GATES,
+            RECORD_ACTIVITIES,
+            VIEW_ACCESS_NEEDS,
+            MANAGE_PAYMENTS,
+        }
     ),
 }
 
 # What still works once a project is closed: reading, nothing else.
 READ_ONLY = frozenset({VIEW_PROJECT, VIEW_EVALUATION, VIEW_ACCESS_NEEDS})
+# ...and money: what a project owes is still claimed, decided and paid after it closes, so
+# nobody waits for a payment that no one can make.
+AFTER_CLOSING = READ_ONLY | {MANAGE_PAYMENTS, CLAIM_EXPENSES}
 
 ALL_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values())
 
 
 def allowed_in_stage(perm: str, stage: str) -> bool:
-    return stage != Stage.CLOSED or perm in READ_ONLY
+    return stage != Stage.CLOSED or perm in AFTER_CLOSING
 
 
 @dataclass(frozen=True)

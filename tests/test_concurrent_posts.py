@@ -16,9 +16,11 @@ from coproduce.models import User
 from participation.models import (
     Contribution,
     ContributionResponse,
+    Expense,
     Invitation,
     NotificationPreference,
     OutboxMessage,
+    PaymentPolicy,
 )
 from participation.services.invitations import invite
 from participation.tokens import invitation_token
@@ -185,3 +187,28 @@ def test_the_join_button_pressed_four_times_at_once_makes_one_account_and_one_me
     assert statuses(responses) == [302] * 4
     assert User.objects.filter(email="maya@x.org").count() == 1
     assert Membership.objects.filter(project=project, user__email="maya@x.org").count() == 1
+
+
+def test_an_expense_claim_sent_five_times_at_once_is_one_claim(project, expert2):
+    url = reverse("payments:expenses", args=[project.slug])
+    data = {"spent_on": "2026-01-05", "category": "travel", "amount": "4.50"}
+    responses = posts(lambda: signed_in(expert2), url, data, 5)
+
+    assert statuses(responses) == [302] * 5
+    assert Expense.objects.count() == 1
+
+
+def test_a_payment_policy_sent_three_times_at_once_is_one_version(project, expert):
+    url = reverse("payments:policy", args=[project.slug])
+    data = {
+        "starts_on": "2026-01-05",
+        "hourly_rate": "25",
+        "half_day_hours": "3",
+        "full_day_hours": "6",
+        "days_to_pay": "30",
+        "methods": ["bank_transfer"],
+    }
+    responses = posts(lambda: signed_in(expert), url, data, 3)
+
+    assert statuses(responses) == [302] * 3
+    assert PaymentPolicy.objects.count() == 1

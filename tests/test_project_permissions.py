@@ -28,18 +28,27 @@ EVERY_PERMISSION = {
     "contribute",
     "view_access_needs",
     "view_evaluation",
+    "manage_payments",
+    "claim_expenses",
 }
 
 # What each role may do while the project is open (any stage but closed). Co-leads come from
 # the voting groups only: a commissioner signs off what co-leads propose.
 WHILE_OPEN: dict[tuple[str, bool], set[str]] = {
-    ("expert_by_experience", False): {"view_project", "contribute", "view_evaluation", "vote"},
+    ("expert_by_experience", False): {
+        "view_project",
+        "contribute",
+        "view_evaluation",
+        "vote",
+        "claim_expenses",
+    },
     ("practitioner", False): {
         "view_project",
         "contribute",
         "view_evaluation",
         "vote",
         "record_activities",
+        "claim_expenses",
     },
     ("commissioner", False): {"view_project", "contribute", "view_evaluation", "sign_off"},
     ("expert_by_experience", True): {
@@ -52,6 +61,8 @@ WHILE_OPEN: dict[tuple[str, bool], set[str]] = {
         "manage_gates",
         "record_activities",
         "view_access_needs",
+        "claim_expenses",
+        "manage_payments",
     },
     ("practitioner", True): {
         "view_project",
@@ -63,16 +74,24 @@ WHILE_OPEN: dict[tuple[str, bool], set[str]] = {
         "manage_gates",
         "record_activities",
         "view_access_needs",
+        "claim_expenses",
+        "manage_payments",
     },
 }
 
-# A closed project is a read-only record.
-READ_ONLY = {"view_project", "view_evaluation", "view_access_needs"}
+# A closed project is a read-only record, except for money still owed.
+AFTER_CLOSING = {
+    "view_project",
+    "view_evaluation",
+    "view_access_needs",
+    "manage_payments",
+    "claim_expenses",
+}
 
 
 def expected(role: str, co_lead: bool, stage: str) -> set[str]:
     allowed = WHILE_OPEN[(role, co_lead)]
-    return allowed & READ_ONLY if stage == Stage.CLOSED else allowed
+    return allowed & AFTER_CLOSING if stage == Stage.CLOSED else allowed
 
 
 def test_the_table_here_covers_every_permission_the_platform_declares():

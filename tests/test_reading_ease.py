@@ -115,6 +115,16 @@ def pages(
         ("ideas and comments", expert, reverse("contributions:list", args=[slug]), None),
         ("invitations", practitioner, reverse("participation:invitations", args=[slug]), None),
         ("start a project", practitioner, reverse("projects:new"), None),
+        ("expenses", expert2, reverse("payments:expenses", args=[slug]), None),
+        ("expenses, nothing typed", expert2, reverse("payments:expenses", args=[slug]), {}),
+        ("expenses, co-lead", practitioner, reverse("payments:expenses", args=[slug]), None),
+        ("payment policy", practitioner, reverse("payments:policy", args=[slug]), None),
+        (
+            "payment policy, nothing typed",
+            practitioner,
+            reverse("payments:policy", args=[slug]),
+            {},
+        ),
         ("not found", outsider, project_url("detail"), None),
     ]
 

@@ -7,4 +7,6 @@
 - `consent`: each person's consent page (namespace "consent").
 - `contributions`: a project's ideas and comments, under /projects/ (namespace "contributions").
 - `activities`: a project's activities and attendance, under /projects/ (namespace "activities").
+- `payments`: payment policy, expenses and the finance export, under /projects/ (namespace
+  "payments").
 """

@@ -134,6 +134,8 @@ class Project(models.Model):
             ("contribute", _("Add ideas and comments")),
             ("view_access_needs", _("See members' access needs")),
             ("view_evaluation", _("See evaluation reports")),
+            ("manage_payments", _("Set the payment policy and decide expenses")),
+            ("claim_expenses", _("Claim expenses")),
         ]
         constraints = [
             models.CheckConstraint(

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page
 
+from participation.demo import seed_money
 from participation.models import Contribution
 from participation.services import activities, contributions
 from participation.services.access import save_access_needs
@@ -162,6 +163,11 @@ def seed(people: dict[str, Any]) -> Catalogue:
     )
     open_vote = _open(housing, people, "Ask the council to commission the service for two years.")
     _vote(open_vote, people, ("expert",))
+
+    # Money in Housing First: a policy with a rate change; Eli's claims, one refused.
+    seed_money(
+        housing, lead=lead, claimants=[people["expert"], people["expert2"], people["expert2"]]
+    )
 
     # Recovery café: a withdrawn draft, then a decision that passed and waits for sign-off.
     cafe = _move(_team("Recovery café commissioning", people), Stage.COMMISSIONING, people)
@@ -369,6 +375,7 @@ def seed(people: dict[str, Any]) -> Catalogue:
             "Plan an activity, nothing typed",
         ),
         Entry("Who took part", project("activities:attendance", h, held.pk), "practitioner"),
+        *_form("Expenses", project("payments:expenses", h), "expert2", "Expenses, nothing typed"),
         Entry("History", project("projects:history", h), "expert2"),
         Entry("Leave the project", project("projects:leave", h), "expert2"),
         Entry("Messages I get", reverse("participation:preferences"), "expert2"),
@@ -442,6 +449,13 @@ def seed(people: dict[str, Any]) -> Catalogue:
                 f"name,email,phone,role\nMargaret,{LONG_EMAIL},,expert\n"
                 "Sam,sam@example.org,,expert\nBad,not-an-email,,practitioner",
             ),
+        ),
+        Entry("Expenses, co-lead", project("payments:expenses", h), "practitioner"),
+        *_form(
+            "Payment policy",
+            project("payments:policy", h),
+            "practitioner",
+            "Payment policy, nothing typed",
         ),
         *_form(
             "A result, answering objections",

@@ -1,0 +1,199 @@
+"""Forms for the payment policy, expense claims and the co-leads' decisions on them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from coproduce import limits
+from coproduce.item_forms import ItemForm
+
+from ..models import OFFERED_METHODS, Expense, ExpenseCategory, ExpenseStatus, PaymentPolicy
+
+# Besides the browser's date picker (which sends 2026-03-27), what people type by hand.
+DAY_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d %m %Y"]
+
+
+class MoneyField(forms.DecimalField):
+    """Pounds and pence. Takes "£4.50" and "1,250" as people write them; never a float."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", 9)
+        kwargs.setdefault("decimal_places", 2)
+        # A text box, not type=number: phones show a decimal keypad, and nothing is silently
+        # rounded or changed by scrolling (GOV.UK's advice for money).
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if isinstance(value, str):
+            value = value.strip().removeprefix("£").replace(",", "").strip()
+        return super().to_python(value)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        # Django adds step/min/max for number inputs only; a text box needs none of them.
+        return {k: v for k, v in super().widget_attrs(widget).items() if k == "inputmode"}
+
+
+def day_field(**kwargs: Any) -> forms.DateField:
+    return forms.DateField(
+        input_formats=DAY_FORMATS, widget=forms.DateInput(attrs={"type": "date"}), **kwargs
+    )
+
+
+def money_errors(what: str | Any) -> dict[str, Any]:
+    message = _("Enter %(what)s in pounds and pence, for example 25.00.") % {"what": what}
+    return {
+        "required": message,
+        "invalid": message,
+        "min_value": _("Enter an amount of 0 or more."),
+        "max_digits": _("Enter an amount below one million pounds."),
+        "max_whole_digits": _("Enter an amount below one million pounds."),
+        "max_decimal_places": _("Enter pence with two numbers at most, for example 4.50."),
+    }
+
+
+HOURS_ERRORS = {
+    "required": _("Enter a number of hours, for example 3."),
+    "invalid": _("Enter a number of hours, for example 3 or 3.5."),
+    "min_value": _("Enter at least a quarter of an hour (0.25)."),
+    "max_value": _("Enter 24 hours or fewer."),
+    "max_digits": _("Enter 24 hours or fewer."),
+    "max_whole_digits": _("Enter 24 hours or fewer."),
+    "max_decimal_places": _("Enter hours with two numbers after the point at most."),
+}
+
+
+class PolicyForm(forms.ModelForm[PaymentPolicy]):
+    """A new version of the project's payment policy (or a change to one not yet started)."""
+
+    starts_on = day_field(
+        label=_("Starts on"),
+        help_text=_("Today or later. Pay for earlier activities follows the policy before."),
+        error_messages={
+            "required": _("Enter the day this policy starts, for example 1/4/2026."),
+            "invalid": _("Enter the day this policy starts, for example 1/4/2026."),
+        },
+    )
+    hourly_rate = MoneyField(
+        label=_("Hourly rate in pounds"), error_messages=money_errors(_("the hourly rate"))
+    )
+    half_day_rate = MoneyField(
+        label=_("Half-day amount in pounds"),
+        required=False,
+        help_text=_("Leave empty if you do not pay by the half day."),
+        error_messages=money_errors(_("the half-day amount")),
+    )
+    full_day_rate = MoneyField(
+        label=_("Full-day amount in pounds"),
+        required=False,
+        help_text=_("Leave empty if you do not pay by the day."),
+        error_messages=money_errors(_("the full-day amount")),
+    )
+    methods = forms.MultipleChoiceField(
+        label=_("Ways we can pay"),
+        choices=[(m.value, m.label) for m in OFFERED_METHODS],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("A member can always give their payment away, take less, or say no."),
+        error_messages={
+            "required": _("Choose at least one way to pay."),
+            "invalid_choice": _("Choose ways to pay from the list."),
+        },
+    )
+
+    class Meta:
+        model = PaymentPolicy
+        fields = ["starts_on", *PaymentPolicy.TERMS]
+        help_texts = {
+            "half_day_hours": _("A half-day amount is paid from this many hours."),
+            "full_day_hours": _("A full-day amount is paid from this many hours."),
+        }
+        error_messages = {
+            "half_day_hours": HOURS_ERRORS,
+            "full_day_hours": HOURS_ERRORS,
+            "days_to_pay": {
+                "required": _("Enter the number of days within which you pay, such as 30."),
+                "invalid": _("Enter a whole number of days, such as 30."),
+                "min_value": _("Enter 0 days or more."),
+                "max_value": _("Enter 365 days or fewer."),
+            },
+        }
+
+
+class ExpenseForm(forms.Form):
+    spent_on = day_field(
+        label=_("Date you spent it"),
+        error_messages={
+            "required": _("Enter the date you spent the money, for example 27/3/2026."),
+            "invalid": _("Enter the date you spent the money, for example 27/3/2026."),
+        },
+    )
+    category = forms.ChoiceField(
+        label=_("What was it for?"),
+        choices=ExpenseCategory.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose what the money was for."),
+            "invalid_choice": _("Choose what the money was for."),
+        },
+    )
+    amount = MoneyField(
+        label=_("How much, in pounds"),
+        min_value=Decimal("0.01"),
+        error_messages={
+            **money_errors(_("how much you spent")),
+            "min_value": _("Enter how much you spent, for example 4.50."),
+        },
+    )
+    description = limits.text_field(
+        limit=limits.RESPONSE,
+        label=_("Details (if you want to add any)"),
+        required=False,
+        help_text=_("For example: bus from home and back."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+APPROVE, REFUSE = "approve", "refuse"
+CHOOSE_A_DECISION = _("Choose approve or refuse.")
+
+
+class ExpenseDecisionForm(ItemForm):
+    """A co-lead's decision on one claim (`item`), under it on the list."""
+
+    id_prefix = "decide"
+    decision = forms.ChoiceField(
+        label=_("Your decision"),
+        choices=[(APPROVE, _("Approve")), (REFUSE, _("Refuse"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": CHOOSE_A_DECISION, "invalid_choice": CHOOSE_A_DECISION},
+    )
+    reason = limits.text_field(
+        limit=limits.RESPONSE,
+        label=_("Reason, if you refuse"),
+        required=False,
+        help_text=_("The person will read this."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, item: Expense | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, item=item, **kwargs)
+        # A decision already made shows as chosen, so changing it starts from what was said.
+        if item is not None and not self.is_bound and item.status != ExpenseStatus.CLAIMED:
+            approved = item.status == ExpenseStatus.APPROVED
+            self.initial.update(
+                decision=APPROVE if approved else REFUSE, reason=item.refusal_reason
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == REFUSE and not data.get("reason", "").strip():
+            self.add_error("reason", _("Write why you are refusing this claim."))
+        return data
+
+    @property
+    def approve(self) -> bool:
+        return bool(self.cleaned_data["decision"] == APPROVE)

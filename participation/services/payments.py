@@ -1,0 +1,227 @@
+"""Payment for involvement: payment policy versions, what a session pays, and expenses.
+
+Every write here is safe to send twice (a double tap, a retry on a slow phone): the same policy
+version again changes nothing; the same claim from the same person within a minute is one claim;
+the same decision again records nothing. Rows are locked first so that two simultaneous sends
+wait for each other rather than both pass the check.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coproduce import limits
+from coproduce.models import User
+from projects.models import Project
+from projects.services import ProjectError
+
+from .. import payment_rules
+from ..models import (
+    OFFERED_METHODS,
+    Expense,
+    ExpenseCategory,
+    ExpenseStatus,
+    InvolvementPayment,
+    PaymentPolicy,
+)
+
+
+@transaction.atomic
+def set_policy(*, project: Project, actor: User, starts_on: date, **terms: Any) -> PaymentPolicy:
+    """Add the policy version that starts on `starts_on`, or change it while it has not started.
+
+    `terms` are the fields named in PaymentPolicy.TERMS. The past is never rewritten: a version that
+    has started cannot change, and a new version starts today or later (only a project's first
+    policy may start earlier, so that work done before it was written down can be paid).
+    Raises ProjectError with a plain message otherwise. The same terms again change nothing.
+    """
+    unknown = set(terms) - set(PaymentPolicy.TERMS)
+    if unknown:
+        raise TypeError(f"Unknown policy terms: {sorted(unknown)}")
+    if set(terms.get("methods", [])) - set(OFFERED_METHODS):
+        raise ProjectError(_("Choose ways to pay from the list."))
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    today = timezone.localdate()
+    versions = PaymentPolicy.objects.filter(project=project)
+    policy = versions.filter(starts_on=starts_on).first()
+    if policy is not None and all(getattr(policy, k) == v for k, v in terms.items()):
+        return policy
+    if policy is not None and policy.has_started(today):
+        raise ProjectError(
+            _("This policy has already started, so it cannot change. Add a new one from today.")
+        )
+    if starts_on < today and versions.exists():
+        raise ProjectError(_("A new policy cannot start in the past. Choose today or later."))
+    if policy is None:
+        policy = PaymentPolicy(project=project, starts_on=starts_on)
+    for name, value in terms.items():
+        setattr(policy, name, value)
+    policy.created_by = actor
+    try:
+        policy.full_clean(exclude=["project", "created_by"])
+        policy.as_rule()
+    except Exception as error:  # ValidationError or the calculation's ValueError
+        raise ProjectError(_("Check the policy: %(problem)s") % {"problem": error}) from error
+    policy.save()
+    return policy
+
+
+@transaction.atomic
+def withdraw_policy(*, policy: PaymentPolicy) -> None:
+    """Remove a version that has not started yet (a mistake, or plans that changed).
+
+    Raises ProjectError for a version that has started: it is part of the record."""
+    policy = PaymentPolicy.objects.select_for_update().get(pk=policy.pk)
+    if policy.has_started(timezone.localdate()):
+        raise ProjectError(_("This policy has already started, so it cannot be removed."))
+    policy.delete()
+
+
+def payment_due(*, project: Project, session: payment_rules.Session) -> payment_rules.Pay | None:
+    """What `session` pays under the project's policy in force on its day (one query).
+
+    None when no policy had started by then. This is the step from attendance to a payment:
+    for each attendance of an expert by experience, build the Session from the activity and
+    store the result as an InvolvementPayment pointing at the policy version used."""
+    policy = PaymentPolicy.objects.filter(project=project).in_force_on(session.on)
+    return None if policy is None else payment_rules.pay(policy.as_rule(), session)
+
+
+@transaction.atomic
+def claim_expense(
+    *,
+    project: Project,
+    member: User,
+    spent_on: date,
+    category: ExpenseCategory | str,
+    amount: Decimal,
+    description: str = "",
+) -> Expense:
+    """Record a member's claim. The same claim sent again within a minute returns the first.
+
+    Raises ProjectError for an amount of zero or less or a day in the future."""
+    limits.refuse_too_long(description, limit=limits.RESPONSE, error=ProjectError)
+    if amount <= 0:
+        raise ProjectError(_("Enter how much you spent, for example 4.50."))
+    if spent_on > timezone.localdate():
+        raise ProjectError(_("The date you spent it cannot be in the future."))
+    description = description.strip()
+    # Locking the member's row makes their own simultaneous sends wait for each other.
+    list(User.objects.select_for_update().filter(pk=member.pk))
+    fields = {
+        "project": project,
+        "member": member,
+        "spent_on": spent_on,
+        "category": ExpenseCategory(category),
+        "amount": payment_rules.to_pennies(amount),
+        "description": description,
+    }
+    same = Expense.objects.filter(
+        **fields, created_at__gte=timezone.now() - limits.RESUBMIT_WINDOW
+    ).first()
+    if same is not None:
+        return same
+    return Expense.objects.create(**fields)
+
+
+@transaction.atomic
+def decide_expense(*, expense: Expense, actor: User, approve: bool, reason: str = "") -> Expense:
+    """Approve a claim, or refuse it with a reason the member will read.
+
+    Raises ProjectError when a refusal has no reason, or when a co-lead decides their own claim
+    (another co-lead must). The same decision again changes nothing."""
+    limits.refuse_too_long(reason, limit=limits.RESPONSE, error=ProjectError)
+    reason = reason.strip()
+    expense = Expense.objects.select_for_update().get(pk=expense.pk)
+    if expense.member_id == actor.pk:
+        raise ProjectError(_("Another co-lead must decide your own claim."))
+    status = ExpenseStatus.APPROVED if approve else ExpenseStatus.REFUSED
+    if not approve and not reason:
+        raise ProjectError(_("Write why you are refusing this claim."))
+    reason = "" if approve else reason
+    if expense.status == status and expense.refusal_reason == reason:
+        return expense
+    expense.status, expense.refusal_reason = status, reason
+    expense.decided_by, expense.decided_at = actor, timezone.now()
+    expense.save(update_fields=["status", "refusal_reason", "decided_by", "decided_at"])
+    return expense
+
+
+FINANCE_COLUMNS = [
+    "type",
+    "id",
+    "person",
+    "email",
+    "date",
+    "category or method",
+    "amount",
+    "status",
+    "due by",
+    "date paid",
+    "decided by",
+]
+
+
+def finance_rows(project: Project) -> Iterator[list[str]]:
+    """Every expense and involvement payment of `project`, as text cells under FINANCE_COLUMNS.
+
+    Money is written as text with two decimal places ("12.50"), straight from the Decimal, so
+    no spreadsheet or float ever rounds it. Two queries, however many rows."""
+    expenses = (
+        Expense.objects.filter(project=project)
+        .select_related("member", "decided_by")
+        .order_by("spent_on", "pk")
+    )
+    for e in expenses:
+        yield [
+            "expense",
+            str(e.pk),
+            str(e.member),
+            e.member.email or "",
+            e.spent_on.isoformat(),
+            e.category,
+            f"{e.amount:.2f}",
+            e.status,
+            "",
+            "",
+            str(e.decided_by or ""),
+        ]
+    payments = (
+        InvolvementPayment.objects.filter(project=project)
+        .select_related("member")
+        .order_by("session_on", "pk")
+    )
+    for p in payments:
+        yield [
+            "payment",
+            str(p.pk),
+            str(p.member),
+            p.member.email or "",
+            p.session_on.isoformat(),
+            p.method,
+            f"{p.amount:.2f}",
+            p.status,
+            p.due_on.isoformat(),
+            p.paid_on.isoformat() if p.paid_on else "",
+            "",
+        ]
+
+
+def finance_csv(project: Project) -> str:
+    """The finance export as CSV text, a header row first."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(FINANCE_COLUMNS)
+    for row in finance_rows(project):
+        # A cell a spreadsheet would run as a formula (=, +, -, @) is written as text.
+        writer.writerow([f"'{cell}" if cell[:1] in "=+-@" else cell for cell in row])
+    return out.getvalue()

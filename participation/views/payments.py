@@ -1,0 +1,189 @@
+"""Payment for involvement: the payment policy page, expenses and the finance export.
+
+Each view: access → form → one service call. Co-leads manage the policy and decide claims; a
+member sees only their own claims; commissioners see nobody's money.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.forms import BaseForm
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coproduce.http import AuthenticatedHttpRequest as Request
+from coproduce.kept_forms import form_page, kept_fields, post_only
+from projects.permissions import (
+    CLAIM_EXPENSES,
+    MANAGE_PAYMENTS,
+    VIEW_PROJECT,
+    ProjectAccess,
+    access_project,
+)
+from projects.services import ProjectError
+
+from ..forms.payments import ExpenseDecisionForm, ExpenseForm, PolicyForm
+from ..models import BENEFITS_NOTE, Expense, PaymentPolicy
+from ..services import payments
+
+PAGE_SIZE = 30
+
+
+def _policy_page(request: Request, access: ProjectAccess, form: PolicyForm) -> HttpResponse:
+    today = timezone.localdate()
+    versions = PaymentPolicy.objects.filter(project=access.project).order_by("-starts_on")
+    return render(
+        request,
+        "participation/payments/policy.html",
+        access.page_context(
+            nav="payments",
+            form=form,
+            rows=[(v, v.has_started(today)) for v in versions],
+            in_force=versions.in_force_on(today),
+            benefits_note=BENEFITS_NOTE,
+        ),
+    )
+
+
+@form_page
+def policy(request: Request, slug: str) -> HttpResponse:
+    access = access_project(request.user, slug, MANAGE_PAYMENTS)
+    if request.method != "POST":
+        return _policy_page(request, access, PolicyForm(initial=kept_fields(request)))
+    form = PolicyForm(request.POST)
+    if form.is_valid():
+        terms = {k: v for k, v in form.cleaned_data.items() if k != "starts_on"}
+        try:
+            payments.set_policy(
+                project=access.project,
+                actor=request.user,
+                starts_on=form.cleaned_data["starts_on"],
+                **terms,
+            )
+        except ProjectError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Payment policy saved."))
+            return redirect("payments:policy", slug=slug)
+    return _policy_page(request, access, form)
+
+
+@post_only("payments:policy", "slug")
+def policy_withdraw(request: Request, slug: str, pk: int) -> HttpResponse:
+    access = access_project(request.user, slug, MANAGE_PAYMENTS)
+    version = get_object_or_404(PaymentPolicy, pk=pk, project=access.project)
+    try:
+        payments.withdraw_policy(policy=version)
+    except ProjectError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("That policy will not start. It has been removed."))
+    return redirect("payments:policy", slug=slug)
+
+
+def _money_access(request: Request, slug: str) -> ProjectAccess:
+    """Members who may claim, and co-leads; anyone else in the project is refused (403)."""
+    access = access_project(request.user, slug, VIEW_PROJECT)
+    if not (access.can(CLAIM_EXPENSES) or access.can(MANAGE_PAYMENTS)):
+        raise PermissionDenied
+    return access
+
+
+def _expenses_page(
+    request: Request,
+    access: ProjectAccess,
+    *,
+    form: ExpenseForm | None = None,
+    error_form: BaseForm | None = None,
+) -> HttpResponse:
+    """My claims (with the form to add one) and, for co-leads, everyone's with a decision form
+    under each. `error_form` is a form from this page that failed, shown in place."""
+    project = access.project
+    mine = Expense.objects.filter(project=project, member=access.membership.user_id)
+    items: list[tuple[Expense, ExpenseDecisionForm]] = []
+    page = None
+    if access.can(MANAGE_PAYMENTS):
+        everyone = (
+            Expense.objects.filter(project=project)
+            .select_related("member", "decided_by")
+            .order_by("-created_at", "-pk")
+        )
+        page = Paginator(everyone, PAGE_SIZE).get_page(request.GET.get("page"))
+        failed = error_form if isinstance(error_form, ExpenseDecisionForm) else None
+        items = [
+            (e, failed if failed and failed.is_for(e) else ExpenseDecisionForm(item=e))
+            for e in page.object_list
+        ]
+    if form is None and access.can(CLAIM_EXPENSES):
+        form = ExpenseForm(initial=kept_fields(request))
+    return render(
+        request,
+        "participation/payments/expenses.html",
+        access.page_context(
+            nav="expenses",
+            form=form if access.can(CLAIM_EXPENSES) else None,
+            error_form=error_form,
+            mine=mine.select_related("decided_by")[:PAGE_SIZE],
+            page=page,
+            items=items,
+            in_force=PaymentPolicy.objects.filter(project=project).in_force_on(
+                timezone.localdate()
+            ),
+            benefits_note=BENEFITS_NOTE,
+        ),
+    )
+
+
+@form_page
+def expenses(request: Request, slug: str) -> HttpResponse:
+    if request.method != "POST":
+        return _expenses_page(request, _money_access(request, slug))
+    access = access_project(request.user, slug, CLAIM_EXPENSES)
+    form = ExpenseForm(request.POST)
+    if form.is_valid():
+        try:
+            payments.claim_expense(project=access.project, member=request.user, **form.cleaned_data)
+        except ProjectError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Claim sent. A co-lead will look at it."))
+            return redirect("payments:expenses", slug=slug)
+    return _expenses_page(request, access, form=form, error_form=form)
+
+
+@post_only("payments:expenses", "slug")
+def expense_decide(request: Request, slug: str, pk: int) -> HttpResponse:
+    access = access_project(request.user, slug, MANAGE_PAYMENTS)
+    expense = get_object_or_404(
+        Expense.objects.select_related("member"), pk=pk, project=access.project
+    )
+    form = ExpenseDecisionForm(request.POST, item=expense)
+    if form.is_valid():
+        try:
+            payments.decide_expense(
+                expense=expense,
+                actor=request.user,
+                approve=form.approve,
+                reason=form.cleaned_data["reason"],
+            )
+        except ProjectError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Decision saved. The person can see it."))
+            return redirect("payments:expenses", slug=slug)
+    return _expenses_page(request, access, error_form=form)
+
+
+@login_required
+def finance_export(request: Request, slug: str) -> HttpResponse:
+    access = access_project(request.user, slug, MANAGE_PAYMENTS)
+    response = HttpResponse(
+        payments.finance_csv(access.project), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{slug}-finance.csv"'
+    return response
