@@ -209,6 +209,28 @@ def test_attendance_is_recorded_once_per_member_after_the_activity_started(
     assert Event.objects.filter(kind=EventKind.ATTENDANCE_RECORDED).count() == 1
 
 
+def test_saving_attendance_with_nobody_marked_is_refused_with_a_plain_message(
+    client: Client, project, practitioner
+):
+    activity = plan(project, practitioner)
+    Activity.objects.filter(pk=activity.pk).update(starts_at=timezone.now() - timedelta(hours=2))
+    client.force_login(practitioner)
+    response = client.post(url("attendance", activity), {})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Mark at least one person as took part or did not take part." in page
+    assert "<title>Error:" in page
+    assert "Attendance saved." not in page
+    assert not Event.objects.filter(kind=EventKind.ATTENDANCE_RECORDED).exists()
+
+
+def test_the_attendance_page_title_names_the_project(client: Client, project, practitioner):
+    activity = plan(project, practitioner)
+    client.force_login(practitioner)
+    page = client.get(url("attendance", activity)).content.decode()
+    assert f"<title>Who took part · {activity.title} · {project.title} · " in page
+
+
 def test_someone_outside_the_project_cannot_be_recorded(project, practitioner, outsider):
     activity = plan(project, practitioner, starts_at=timezone.now() - timedelta(hours=1))
     with pytest.raises(ProjectError):

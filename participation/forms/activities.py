@@ -198,6 +198,15 @@ class AttendanceForm(forms.Form):
                 help_text=membership.get_role_display(),
             )
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # A save with nobody marked records nothing; saying "saved" would mislead.
+        if self.fields and not any(data.values()):
+            raise forms.ValidationError(
+                _("Mark at least one person as took part or did not take part.")
+            )
+        return data
+
     def presence(self) -> dict[int, str]:
         """User id → presence, for the rows that were answered."""
         return {

@@ -230,7 +230,9 @@ def attendance(request: Request, slug: str, pk: int) -> HttpResponse:
     activity = _activity(access, pk)
     roll = activities.attendance_roll(activity)
     recorded = dict(Attendance.objects.filter(activity=activity).values_list("user_id", "presence"))
-    form = AttendanceForm(request.POST or None, roll=roll, recorded=recorded)
+    form = AttendanceForm(
+        request.POST if request.method == "POST" else None, roll=roll, recorded=recorded
+    )
     if request.method == "POST" and form.is_valid():
         try:
             activities.record_attendance(
