@@ -59,14 +59,28 @@ def test_the_page_shows_each_purpose_in_plain_words_and_the_history(client: Clie
     assert "you said yes" in page
 
 
-def test_a_missing_answer_comes_back_with_the_error_pattern_and_saves_nothing(client, expert2):
+def test_a_wrong_answer_comes_back_with_the_error_pattern_and_saves_nothing(client, expert2):
     client.force_login(expert2)
-    response = client.post(MINE, {**ALL_YES, "surveys": ""})
+    response = client.post(MINE, {**ALL_YES, "surveys": "maybe"})
     html = assert_error_page(response, field_id="id_surveys_0")
     assert "Choose yes or no: Do you agree that we may send you evaluation surveys?" in (
         summary_of(html)
     )
     assert not Consent.objects.exists()
+
+
+def test_withdrawing_one_thing_does_not_need_the_other_questions_answered(client, expert2):
+    """The reported dead end: saying no to keeping access needs was refused until the survey
+    question, never asked before, had an answer too."""
+    from participation.models import AccessNeeds, Purpose
+    from participation.services.access import save_access_needs
+
+    save_access_needs(user=expert2, consent_given=True, easy_read=True)
+    client.force_login(expert2)
+    response = client.post(MINE, {"access_needs": "no"})
+    assert response.status_code == 302
+    assert not AccessNeeds.objects.filter(user=expert2).exists()
+    assert not Consent.objects.filter(user=expert2, purpose=Purpose.SURVEYS).exists()
 
 
 def test_the_consent_page_needs_sign_in(client: Client):

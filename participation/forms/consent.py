@@ -44,6 +44,9 @@ CHOOSE = _("Choose yes or no: %(question)s")
 
 
 class ConsentForm(forms.Form):
+    """Yes or no for each purpose. A question left unanswered changes nothing, so someone who
+    only wants to withdraw one thing does not have to decide the others first."""
+
     def __init__(self, *args: Any, current: dict[str, bool], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for purpose in Purpose:
@@ -52,10 +55,15 @@ class ConsentForm(forms.Form):
                 label=QUESTION[purpose],
                 help_text=EXPLAINED[purpose],
                 choices=[(YES, _("Yes")), (NO, _("No"))],
+                required=False,
                 widget=forms.RadioSelect,
                 initial=None if purpose not in current else (YES if current[purpose] else NO),
                 error_messages={"required": message, "invalid_choice": message},
             )
 
     def choices(self) -> dict[Purpose, bool]:
-        return {purpose: self.cleaned_data[purpose.value] == YES for purpose in Purpose}
+        return {
+            purpose: self.cleaned_data[purpose.value] == YES
+            for purpose in Purpose
+            if self.cleaned_data.get(purpose.value)
+        }
