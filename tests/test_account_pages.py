@@ -248,3 +248,20 @@ def test_a_mobile_number_typed_on_the_password_form_is_pointed_to_a_texted_code(
     page = response.content.decode()
     assert "This is a mobile number. To sign in with it, choose Text me a code." in page
     assert "Enter a full email address" not in page
+
+
+@pytest.mark.parametrize(
+    ("url_name", "link"),
+    [
+        ("account_email", "Email addresses"),
+        ("account_change_password", "Password"),
+        ("participation:preferences", "Messages we send you"),
+        ("access:mine", "Your access needs"),
+        ("consent:mine", "What you agree to"),
+    ],
+)
+def test_the_account_menu_marks_the_page_you_are_on(client: Client, expert, url_name, link):
+    client.force_login(expert)
+    html = client.get(reverse(url_name)).content.decode()
+    marked = re.findall(r'<a href="[^"]*" aria-current="page">([^<]*)</a>', html)
+    assert marked == [link]
