@@ -348,3 +348,15 @@ def test_the_payments_page_keeps_its_query_budget(
     with django_assert_max_num_queries(8):  # measured: 8 at both sizes
         response = client.get(url("list", project))
     assert response.content.decode().count("Save payment") == min(n, 30)
+
+
+def test_a_date_paid_on_a_payment_not_marked_paid_is_questioned_not_dropped(
+    client, project, practitioner, expert2
+):
+    payment = _one_payment(project, practitioner, expert2)
+    client.force_login(practitioner)
+    response = client.post(
+        url("record", project, pk=payment.pk), {"status": "due", "paid_on": "2026-06-01"}
+    )
+    assert_error_page(response, field_id=f"pay-{payment.pk}-paid_on")
+    assert "Choose Paid, or leave the date paid empty." in response.content.decode()

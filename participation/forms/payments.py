@@ -258,4 +258,7 @@ class PaymentRecordForm(ItemForm):
                 self.add_error("method", _("Choose how it was paid."))
             if not data.get("paid_on") and "paid_on" not in self.errors:
                 self.add_error("paid_on", PAID_ON_ERROR)
+        elif data.get("paid_on"):
+            # Rather than drop a typed date without a word.
+            self.add_error("paid_on", _("Choose Paid, or leave the date paid empty."))
         return data
