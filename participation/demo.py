@@ -1,7 +1,8 @@
 """Demo contributions and gates (an open vote in design, a sign-off waiting in commissioning),
 activities with attendance in every project that is not closed, one idea answered and one
 waiting, expert1's consent and access needs, and money in the design project: a payment policy
-with a rate change, and expenses claimed, approved and refused."""
+with a rate change, payments for taking part (paid, declined, due and overdue), and expenses
+claimed, approved and refused."""
 
 from __future__ import annotations
 
@@ -15,7 +16,18 @@ from coproduce.models import User
 from projects.models import Choice, Project, ResponseOutcome
 from projects.services import gates
 
-from .models import AccessNeeds, Activity, ActivityKind, Answer, Contribution, Presence, Purpose
+from .models import (
+    AccessNeeds,
+    Activity,
+    ActivityKind,
+    Answer,
+    Contribution,
+    InvolvementPayment,
+    PaymentMethod,
+    PaymentStatus,
+    Presence,
+    Purpose,
+)
 from .services import activities, contributions, payments
 from .services.access import save_access_needs
 from .services.consent import decide
@@ -128,7 +140,9 @@ def _activities(project: Project, people: dict[str, User]) -> None:
 def seed_money(project: Project, *, lead: User, claimants: list[User]) -> None:
     """A payment policy with a rate change today, and three expense claims: the first
     claimant's approved, the second's waiting, the third's refused with a reason. The
-    claimants must not include `lead`, who decides."""
+    claimants (experts by experience) took part in a review six weeks ago and a panel three
+    days ago: the first is paid for the review, the second declined it, a third (if any) is
+    still owed it (overdue); the panel is due to all. `lead`, who decides, is not a claimant."""
     today = timezone.localdate()
     for starts_on, rate in ((date(today.year - 1, 4, 1), "22.50"), (today, "25.00")):
         payments.set_policy(
@@ -166,4 +180,42 @@ def seed_money(project: Project, *, lead: User, claimants: list[User]) -> None:
     payments.decide_expense(expense=claims[0], actor=lead, approve=True)
     payments.decide_expense(
         expense=claims[2], actor=lead, approve=False, reason="Please send the nursery's bill."
+    )
+    _paid_sessions(project, lead=lead, people=list(dict.fromkeys(claimants)))
+
+
+def _paid_sessions(project: Project, *, lead: User, people: list[User]) -> None:
+    now = timezone.now().replace(hour=10, minute=0, second=0, microsecond=0)
+    for title, days_ago in (("Reading the draft plan", 42), ("Interview panel", 3)):
+        activity = activities.plan_activity(
+            project=project,
+            actor=lead,
+            kind=ActivityKind.DOCUMENT_REVIEW,
+            title=title,
+            starts_at=now - timedelta(days=days_ago),
+            duration_minutes=150,
+            place="Community room, 12 High Street",
+            preparation_minutes=60,
+        )
+        activities.record_attendance(
+            activity=activity, actor=lead, presence={p.pk: Presence.ATTENDED for p in people}
+        )
+    review = InvolvementPayment.objects.filter(
+        project=project, attendance__activity__title="Reading the draft plan"
+    )
+    payments.record_payment(
+        payment=review.get(member=people[0]),
+        actor=lead,
+        method=PaymentMethod.BANK_TRANSFER,
+        status=PaymentStatus.PAID,
+        paid_on=timezone.localdate(),
+        benefits_advice_offered=True,
+    )
+    payments.record_payment(
+        payment=review.get(member=people[1]),
+        actor=lead,
+        method=PaymentMethod.DECLINED,
+        status=PaymentStatus.DECLINED,
+        paid_on=None,
+        benefits_advice_offered=True,
     )

@@ -95,8 +95,12 @@ class Pay:
 
     @property
     def hours_paid(self) -> Decimal:
-        """The paid time in hours, to two places (for showing; the amount uses the minutes)."""
-        return (Decimal(self.minutes_paid) / MINUTES_IN_HOUR).quantize(PENNY, ROUND_HALF_UP)
+        return hours_of(self.minutes_paid)
+
+
+def hours_of(minutes: int) -> Decimal:
+    """`minutes` in hours, to two places (for showing; amounts are worked out from minutes)."""
+    return (Decimal(minutes) / MINUTES_IN_HOUR).quantize(PENNY, ROUND_HALF_UP)
 
 
 def to_pennies(amount: Decimal) -> Decimal:

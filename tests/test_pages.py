@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -60,16 +61,27 @@ def test_seed_demo_refuses_to_run_on_a_production_site(settings):
 
 
 def test_seed_demo_shows_the_participation_record():
-    from participation.models import Activity, Attendance, Contribution, Presence
+    from participation.models import (
+        Activity,
+        Attendance,
+        Contribution,
+        InvolvementPayment,
+        Presence,
+    )
     from projects.models import Project
 
     call_command("seed_demo", "--not-production", stdout=StringIO())
     call_command("seed_demo", "--not-production", stdout=StringIO())
     for project in Project.objects.exclude(stage="closed"):
-        assert Activity.objects.filter(project=project).count() == 2, project
+        # The design project also has the two paid sessions of the money demo.
+        paid_sessions = 2 if project.slug == "demo-night-shelter" else 0
+        assert Activity.objects.filter(project=project).count() == 2 + paid_sessions, project
         assert Attendance.objects.filter(
             activity__project=project, presence=Presence.ATTENDED
         ).exists()
+    money = InvolvementPayment.objects.filter(project__slug="demo-night-shelter")
+    assert set(money.values_list("status", flat=True)) == {"due", "paid", "declined"}
+    assert money.overdue(date.today()).exists()
     ideas = Contribution.objects.filter(project__slug="demo-night-shelter")
     assert ideas.filter(response__isnull=False).count() == 1
     assert ideas.filter(response__isnull=True).exists()

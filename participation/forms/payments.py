@@ -1,4 +1,5 @@
-"""Forms for the payment policy, expense claims and the co-leads' decisions on them."""
+"""Forms for the payment policy, expense claims, the co-leads' decisions on them, and the
+record of each involvement payment."""
 
 from __future__ import annotations
 
@@ -11,7 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from coproduce import limits
 from coproduce.item_forms import ItemForm
 
-from ..models import OFFERED_METHODS, Expense, ExpenseCategory, ExpenseStatus, PaymentPolicy
+from ..models import (
+    OFFERED_METHODS,
+    Expense,
+    ExpenseCategory,
+    ExpenseStatus,
+    InvolvementPayment,
+    PaymentMethod,
+    PaymentPolicy,
+    PaymentStatus,
+)
 
 # Besides the browser's date picker (which sends 2026-03-27), what people type by hand.
 DAY_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d %m %Y"]
@@ -197,3 +207,58 @@ class ExpenseDecisionForm(ItemForm):
     @property
     def approve(self) -> bool:
         return bool(self.cleaned_data["decision"] == APPROVE)
+
+
+NOT_CHOSEN = ""
+CHOOSE_A_STATUS = _("Choose due, paid or declined.")
+PAID_ON_ERROR = _("Enter the date it was paid, for example 27/3/2026.")
+
+
+class PaymentRecordForm(ItemForm):
+    """A co-lead's record of one involvement payment (`item`), under it on the list."""
+
+    id_prefix = "pay"
+    method = forms.ChoiceField(
+        label=_("How it is paid"),
+        choices=[(NOT_CHOSEN, _("Not chosen yet")), *PaymentMethod.choices],
+        required=False,
+        error_messages={"invalid_choice": _("Choose how it is paid from the list.")},
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=PaymentStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": CHOOSE_A_STATUS, "invalid_choice": CHOOSE_A_STATUS},
+    )
+    paid_on = day_field(
+        label=_("Date paid"),
+        required=False,
+        help_text=_("Only if it has been paid."),
+        error_messages={"invalid": PAID_ON_ERROR},
+    )
+    benefits_advice_offered = forms.BooleanField(
+        label=_("We offered benefits advice"), required=False
+    )
+
+    def __init__(self, *args: Any, item: InvolvementPayment | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, item=item, **kwargs)
+        if item is not None and not self.is_bound:
+            self.initial.update(
+                method=item.method,
+                status=item.status,
+                paid_on=item.paid_on,
+                benefits_advice_offered=item.benefits_advice_offered,
+            )
+
+    def clean(self) -> dict[str, Any]:
+        # Checked here too (the service refuses the same) so each message links to its box.
+        data = super().clean() or {}
+        if data.get("status") == PaymentStatus.PAID:
+            if not data.get("method"):
+                self.add_error("method", _("Choose how it was paid."))
+            if not data.get("paid_on") and "paid_on" not in self.errors:
+                self.add_error("paid_on", PAID_ON_ERROR)
+        elif data.get("paid_on"):
+            # Rather than drop a typed date without a word.
+            self.add_error("paid_on", _("Choose Paid, or leave the date paid empty."))
+        return data

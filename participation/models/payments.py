@@ -182,18 +182,28 @@ class PaymentStatus(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
+def _overdue(today: date) -> models.Q:
+    return models.Q(status=PaymentStatus.DUE, due_on__lt=today)
+
+
 class InvolvementPaymentQuerySet(models.QuerySet["InvolvementPayment"]):
     def overdue(self, today: date) -> InvolvementPaymentQuerySet:
         """Still due after the day they were due by (the row twin is `is_overdue`)."""
-        return self.filter(status=PaymentStatus.DUE, due_on__lt=today)
+        return self.filter(_overdue(today))
+
+    def with_overdue(self, today: date) -> InvolvementPaymentQuerySet:
+        """Each row with `late`: True when it is overdue on `today`."""
+        return self.annotate(
+            late=models.ExpressionWrapper(_overdue(today), output_field=models.BooleanField())
+        )
 
 
 class InvolvementPayment(models.Model):
     """What one member is owed for one session of involvement.
 
-    Built to point at an attendance row: `attendance` joins here as a nullable one-to-one once
-    attendance is recorded (one payment per attendance makes "payments due from attendance"
-    safe to run twice). Until then `session_on` and the minutes say what the payment is for.
+    Made from an attendance row (`services.payments.work_out_payments`): one payment per
+    attendance, so working it out twice makes one. `attendance` is empty only for a payment
+    entered by hand; `session_on` and the minutes say what it is for either way.
     """
 
     project = models.ForeignKey(
@@ -204,6 +214,14 @@ class InvolvementPayment(models.Model):
     )
     policy = models.ForeignKey(
         PaymentPolicy, on_delete=models.PROTECT, related_name="payments", verbose_name=_("policy")
+    )
+    attendance = models.OneToOneField(
+        "participation.Attendance",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payment",
+        verbose_name=_("attendance"),
     )
     session_on = models.DateField(_("day of the activity"))
     minutes_paid = models.PositiveIntegerField(_("minutes paid"))
@@ -241,6 +259,10 @@ class InvolvementPayment(models.Model):
 
     def is_overdue(self, today: date) -> bool:
         return self.status == PaymentStatus.DUE and self.due_on < today
+
+    @property
+    def hours_paid(self) -> Decimal:
+        return payment_rules.hours_of(self.minutes_paid)
 
 
 class ExpenseCategory(models.TextChoices):

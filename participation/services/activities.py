@@ -25,6 +25,7 @@ from projects.models import EventKind, Membership, Project
 from projects.services import ProjectError, log_event
 
 from ..models import Activity, ActivityKind, Adjustment, Answer, Attendance, Presence, Reply
+from . import payments
 
 
 def _open_project(project: Project) -> Project:
@@ -195,7 +196,9 @@ def record_attendance(
 ) -> list[Attendance]:
     """Record who took part (`presence`: user id → attended or absent), after the activity
     has started. Only members of the project can be recorded. Rows that already say the same
-    are left alone; when nothing changed, nothing is logged. Returns the changed rows.
+    are left alone; when nothing changed, nothing is logged. Experts by experience who took
+    part are then owed a payment, and one changed to absent loses a payment still due
+    (`payments.work_out_payments`). Returns the changed rows.
     Raises ProjectError before the activity starts, or for someone not in the project."""
     project = _open_project(activity.project)
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
@@ -235,4 +238,5 @@ def record_attendance(
             % {"name": actor, "title": activity.title, "n": took_part},
             data={"activity": activity.pk, "attended": [r.user_id for r in changed if r.attended]},
         )
+        payments.work_out_payments(project=project, activity_id=activity.pk)
     return changed

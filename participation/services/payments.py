@@ -21,17 +21,21 @@ from django.utils.translation import gettext as _
 
 from coproduce import limits
 from coproduce.models import User
-from projects.models import Project
+from projects.models import Project, Role
 from projects.services import ProjectError
 
 from .. import payment_rules
 from ..models import (
     OFFERED_METHODS,
+    Attendance,
     Expense,
     ExpenseCategory,
     ExpenseStatus,
     InvolvementPayment,
+    PaymentMethod,
     PaymentPolicy,
+    PaymentStatus,
+    Presence,
 )
 
 
@@ -72,6 +76,7 @@ def set_policy(*, project: Project, actor: User, starts_on: date, **terms: Any) 
     except Exception as error:  # ValidationError or the calculation's ValueError
         raise ProjectError(_("Check the policy: %(problem)s") % {"problem": error}) from error
     policy.save()
+    work_out_payments(project=project)
     return policy
 
 
@@ -89,11 +94,124 @@ def withdraw_policy(*, policy: PaymentPolicy) -> None:
 def payment_due(*, project: Project, session: payment_rules.Session) -> payment_rules.Pay | None:
     """What `session` pays under the project's policy in force on its day (one query).
 
-    None when no policy had started by then. This is the step from attendance to a payment:
-    for each attendance of an expert by experience, build the Session from the activity and
-    store the result as an InvolvementPayment pointing at the policy version used."""
+    None when no policy had started by then. `work_out_payments` makes the same step for
+    every attendance at once, reading the versions once."""
     policy = PaymentPolicy.objects.filter(project=project).in_force_on(session.on)
     return None if policy is None else payment_rules.pay(policy.as_rule(), session)
+
+
+def session_of(attendance: Attendance) -> payment_rules.Session:
+    """The paid-time facts of one attendance: its activity's day (local) and minutes."""
+    activity = attendance.activity
+    return payment_rules.Session(
+        on=timezone.localdate(activity.starts_at),
+        duration_minutes=activity.duration_minutes,
+        preparation_minutes=activity.preparation_minutes,
+        follow_up_minutes=activity.follow_up_minutes,
+    )
+
+
+@transaction.atomic
+def work_out_payments(*, project: Project, activity_id: int | None = None) -> int:
+    """Bring the project's payments in line with its attendance (or one activity's).
+
+    Every expert by experience recorded as taking part gets one payment, at the policy in
+    force on the activity's day; none when no policy covers that day (setting one later works
+    it out, as `set_policy` calls this). Someone changed to "did not take part" loses a
+    payment that is still due: it was made from a mistake, so it is deleted rather than
+    marked declined, which would say the person turned it down. A payment already paid or
+    declined is never touched. Safe to run twice: one payment per attendance (unique), and
+    rows that already have one are skipped. Returns how many payments were made.
+    Four queries, however many rows."""
+    rows = Attendance.objects.filter(activity__project=project)
+    if activity_id is not None:
+        rows = rows.filter(activity_id=activity_id)
+    InvolvementPayment.objects.filter(
+        attendance__in=rows.filter(presence=Presence.ABSENT), status=PaymentStatus.DUE
+    ).delete()
+    owed = (
+        rows.filter(
+            presence=Presence.ATTENDED,
+            payment__isnull=True,
+            user__memberships__project=project,
+            user__memberships__role=Role.EXPERT_BY_EXPERIENCE,
+        )
+        .select_related("activity")
+        .order_by("pk")
+    )
+    versions = {p.starts_on: p for p in PaymentPolicy.objects.filter(project=project)}
+    rules = [p.as_rule() for p in versions.values()]
+    made = []
+    for attendance in owed:
+        due = payment_rules.pay_under(rules, session_of(attendance))
+        if due is None:
+            continue
+        made.append(
+            InvolvementPayment(
+                project=project,
+                member_id=attendance.user_id,
+                policy=versions[due.policy_starts_on],
+                attendance=attendance,
+                session_on=timezone.localdate(attendance.activity.starts_at),
+                minutes_paid=due.minutes_paid,
+                amount=due.amount,
+                due_on=due.due_on,
+            )
+        )
+    InvolvementPayment.objects.bulk_create(made)
+    return len(made)
+
+
+@transaction.atomic
+def record_payment(
+    *,
+    payment: InvolvementPayment,
+    actor: User,
+    method: PaymentMethod | str,
+    status: PaymentStatus | str,
+    paid_on: date | None,
+    benefits_advice_offered: bool,
+) -> InvolvementPayment:
+    """A co-lead records how a payment is made and where it stands.
+
+    Rules, each refused with a plain ProjectError: "paid" needs how and the day (not in the
+    future); a payment the person declined has status "declined" and method "declined"
+    (choosing either sets the other when it is left open); a co-lead does not record their own
+    payment. A payment still due keeps no paid date. The same record again changes nothing."""
+    payment = InvolvementPayment.objects.select_for_update().get(pk=payment.pk)
+    if payment.member_id == actor.pk:
+        raise ProjectError(_("Another co-lead must record your own payment."))
+    method = PaymentMethod(method) if method else ""
+    status = PaymentStatus(status)
+    if method == PaymentMethod.DECLINED and status == PaymentStatus.DUE:
+        status = PaymentStatus.DECLINED
+    if status == PaymentStatus.DECLINED and not method:
+        method = PaymentMethod.DECLINED
+    if (status == PaymentStatus.DECLINED) != (method == PaymentMethod.DECLINED):
+        raise ProjectError(
+            _("If the person said no to the payment, choose Declined for both questions.")
+        )
+    if status == PaymentStatus.PAID:
+        if not method:
+            raise ProjectError(_("Choose how it was paid."))
+        if paid_on is None:
+            raise ProjectError(_("Enter the date it was paid, for example 27/3/2026."))
+        if paid_on > timezone.localdate():
+            raise ProjectError(_("The date it was paid cannot be in the future."))
+    else:
+        paid_on = None
+    values = {
+        "method": method,
+        "status": status,
+        "paid_on": paid_on,
+        "benefits_advice_offered": benefits_advice_offered,
+    }
+    changed = [name for name, value in values.items() if getattr(payment, name) != value]
+    if changed:
+        for name in changed:
+            setattr(payment, name, values[name])
+        payment.save(update_fields=changed)
+    return payment
 
 
 @transaction.atomic
@@ -168,6 +286,8 @@ FINANCE_COLUMNS = [
     "due by",
     "date paid",
     "decided by",
+    "activity",
+    "benefits advice offered",
 ]
 
 
@@ -194,10 +314,12 @@ def finance_rows(project: Project) -> Iterator[list[str]]:
             "",
             "",
             str(e.decided_by or ""),
+            "",
+            "",
         ]
     payments = (
         InvolvementPayment.objects.filter(project=project)
-        .select_related("member")
+        .select_related("member", "attendance__activity")
         .order_by("session_on", "pk")
     )
     for p in payments:
@@ -213,6 +335,8 @@ def finance_rows(project: Project) -> Iterator[list[str]]:
             p.due_on.isoformat(),
             p.paid_on.isoformat() if p.paid_on else "",
             "",
+            p.attendance.activity.title if p.attendance else "",
+            "yes" if p.benefits_advice_offered else "no",
         ]
 
 

@@ -13,6 +13,8 @@ urlpatterns: list[URLPattern] = [
         payments.policy_withdraw,
         name="policy_withdraw",
     ),
+    path("<slug:slug>/payments/", payments.payment_list, name="list"),
+    path("<slug:slug>/payments/<int:pk>/", payments.payment_record, name="record"),
     path("<slug:slug>/expenses/", payments.expenses, name="expenses"),
     path("<slug:slug>/expenses/<int:pk>/decide/", payments.expense_decide, name="decide"),
     path("<slug:slug>/payments/finance.csv", payments.finance_export, name="export"),

@@ -17,6 +17,7 @@ from coproduce.http import AuthenticatedHttpRequest as Request
 from coproduce.kept_forms import form_page, kept_fields, post_only
 from projects.permissions import (
     CONTRIBUTE,
+    MANAGE_PAYMENTS,
     RECORD_ACTIVITIES,
     VIEW_ACCESS_NEEDS,
     VIEW_PROJECT,
@@ -35,6 +36,7 @@ from ..forms.activities import (
 )
 from ..models import Activity, Adjustment, Attendance
 from ..selectors import activities as reading
+from ..selectors import payments as money
 from ..services import activities
 
 # How many past activities the project page lists; older ones are in the history.
@@ -246,7 +248,12 @@ def attendance(request: Request, slug: str, pk: int) -> HttpResponse:
     return render(
         request,
         "participation/activities/attendance.html",
-        access.page_context(nav="activities", activity=activity, form=form),
+        access.page_context(
+            nav="activities",
+            activity=activity,
+            form=form,
+            needs_policy=access.can(MANAGE_PAYMENTS) and not money.policy_covers(activity),
+        ),
     )
 
 

@@ -1,4 +1,5 @@
-"""Payment for involvement: the payment policy page, expenses and the finance export.
+"""Payment for involvement: the payment policy page, payments due, expenses and the finance
+export.
 
 Each view: access → form → one service call. Co-leads manage the policy and decide claims; a
 member sees only their own claims; commissioners see nobody's money.
@@ -27,8 +28,9 @@ from projects.permissions import (
 )
 from projects.services import ProjectError
 
-from ..forms.payments import ExpenseDecisionForm, ExpenseForm, PolicyForm
-from ..models import BENEFITS_NOTE, Expense, PaymentPolicy
+from ..forms.payments import ExpenseDecisionForm, ExpenseForm, PaymentRecordForm, PolicyForm
+from ..models import BENEFITS_NOTE, Expense, InvolvementPayment, PaymentPolicy
+from ..selectors import payments as reading
 from ..services import payments
 
 PAGE_SIZE = 30
@@ -129,6 +131,9 @@ def _expenses_page(
             form=form if access.can(CLAIM_EXPENSES) else None,
             error_form=error_form,
             mine=mine.select_related("decided_by")[:PAGE_SIZE],
+            my_payments=reading.my_payments(
+                project, access.membership.user_id, timezone.localdate(), PAGE_SIZE
+            ),
             page=page,
             items=items,
             in_force=PaymentPolicy.objects.filter(project=project).in_force_on(
@@ -177,6 +182,58 @@ def expense_decide(request: Request, slug: str, pk: int) -> HttpResponse:
             messages.success(request, _("Decision saved. The person can see it."))
             return redirect("payments:expenses", slug=slug)
     return _expenses_page(request, access, error_form=form)
+
+
+def _payments_page(
+    request: Request, access: ProjectAccess, *, error_form: PaymentRecordForm | None = None
+) -> HttpResponse:
+    """What is owed per member, then every payment (still due first) with a form under each.
+    `error_form` is one of those forms that failed, shown in its place."""
+    today = timezone.localdate()
+    page = Paginator(reading.payments_due_first(access.project, today), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    items = [
+        (p, error_form if error_form and error_form.is_for(p) else PaymentRecordForm(item=p))
+        for p in page.object_list
+    ]
+    owed = reading.owed_per_member(access.project, today)
+    return render(
+        request,
+        "participation/payments/payments.html",
+        access.page_context(
+            nav="payments_due",
+            error_form=error_form,
+            owed=owed,
+            page=page,
+            items=items,
+            overdue_count=sum(row["overdue_count"] for row in owed),
+            benefits_note=BENEFITS_NOTE,
+        ),
+    )
+
+
+@login_required
+def payment_list(request: Request, slug: str) -> HttpResponse:
+    return _payments_page(request, access_project(request.user, slug, MANAGE_PAYMENTS))
+
+
+@post_only("payments:list", "slug")
+def payment_record(request: Request, slug: str, pk: int) -> HttpResponse:
+    access = access_project(request.user, slug, MANAGE_PAYMENTS)
+    payment = get_object_or_404(
+        InvolvementPayment.objects.select_related("member"), pk=pk, project=access.project
+    )
+    form = PaymentRecordForm(request.POST, item=payment)
+    if form.is_valid():
+        try:
+            payments.record_payment(payment=payment, actor=request.user, **form.cleaned_data)
+        except ProjectError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Payment saved."))
+            return redirect("payments:list", slug=slug)
+    return _payments_page(request, access, error_form=form)
 
 
 @login_required

@@ -451,6 +451,14 @@ def seed(people: dict[str, Any]) -> Catalogue:
             ),
         ),
         Entry("Expenses, co-lead", project("payments:expenses", h), "practitioner"),
+        Entry("Expenses, my payments", project("payments:expenses", h), "expert"),
+        *_form(
+            "Payments",
+            project("payments:list", h),
+            "practitioner",
+            "Payments, a date paid but not paid",
+            ("paid_on", "2026-01-01"),
+        ),
         *_form(
             "Payment policy",
             project("payments:policy", h),
