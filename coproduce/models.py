@@ -13,6 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import limits
@@ -83,7 +84,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
 
     def __str__(self) -> str:
-        return self.display_name or self.email or self.phone
+        # An account deleted at its owner's request keeps its records but none of its names.
+        return self.display_name or self.email or self.phone or gettext("Former member")
 
     def clean(self) -> None:
         """Store one form of each address, however it was typed (the admin comes here).

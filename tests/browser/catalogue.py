@@ -398,6 +398,13 @@ def seed(people: dict[str, Any]) -> Catalogue:
             "expert2",
             "What I agree to, not all chosen",
         ),
+        Entry("My page", reverse("my:page"), "expert2"),
+        *_form(
+            "Delete my account",
+            reverse("my:delete"),
+            "expert2",
+            "Delete my account, box not ticked",
+        ),
         Entry("Not allowed", project("projects:settings", h), "expert2"),
         Entry("Sign out", reverse("account_logout"), "expert2"),
         Entry("Email addresses", reverse("account_email"), "expert2"),

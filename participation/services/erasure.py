@@ -1,0 +1,125 @@
+"""Delete my account: erase the person, keep the record.
+
+The account row stays, renamed "Former member" with no way to sign in, so every vote,
+attendance row and payment still points at someone and every tally and total is unchanged.
+What identifies the person goes: name, email, phone, sign-in addresses and two-step keys,
+access needs, invitations to their addresses, messages addressed to them, their name in the
+project history and the admin's log, and the free text they wrote (contributions, reasons given
+with a vote, adjustments asked for, expense descriptions), which reads "removed at the person's
+request". Their consent history stays, dated, as the record of what they had agreed to.
+
+Texts written as a project's voice (a proposal, a response, sign-off reasons, an activity's
+title) stay: they belong to the project's decisions, and their writer is shown as "Former
+member".
+"""
+
+from __future__ import annotations
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from coproduce.models import User
+from projects.models import Membership, Vote
+from projects.services import memberships
+from projects.services.errors import ProjectError
+from projects.services.history import redact_names
+
+from ..models import AccessNeeds, Adjustment, Contribution, Expense, OutboxMessage
+from .consent import lock_person
+from .my_data import invitations_to
+
+FORMER_MEMBER = _lazy("Former member")
+REMOVED = _lazy("Removed at the person's request.")
+
+
+class ErasureRefused(Exception):
+    """The account cannot be deleted yet; the message says why and what to do first."""
+
+
+def erasure_refusals(user: User) -> list[str]:
+    """Why `user` cannot delete their account now, in plain words (empty: they can).
+
+    The one reason is being the last co-lead who can act in a project: the project would be
+    left with nobody to run it, so they hand over first. An open vote is no reason: deleting
+    the account is leaving, which a voter may always do; their vote, if cast, still counts.
+    """
+    refusals = []
+    for membership in Membership.objects.active().filter(user=user).select_related("project"):
+        if memberships.last_co_lead_refusal(membership) is not None:
+            refusals.append(
+                _(
+                    "You are the only co-lead of %(project)s. Make another member a co-lead on "
+                    "its Members page first, then come back here."
+                )
+                % {"project": membership.project.title}
+            )
+    return refusals
+
+
+def _identifiers(user: User) -> list[str]:
+    """Everything by which a page or a text could name the person."""
+    found = [user.display_name, user.email or "", user.phone]
+    found += EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+    return [text for text in found if text]
+
+
+@transaction.atomic
+def erase_account(*, user: User) -> bool:
+    """Anonymise `user` as the module docstring says. Returns False if it was already done (a
+    second press changes nothing). Raises ErasureRefused with the first of
+    `erasure_refusals`."""
+    lock_person(user)
+    user.refresh_from_db()
+    if is_erased(user):
+        return False
+    refusals = erasure_refusals(user)
+    if refusals:
+        raise ErasureRefused(refusals[0])
+    names = _identifiers(user)
+
+    for membership in Membership.objects.active().filter(user=user):
+        try:
+            memberships.leave_project(membership=membership)
+        except ProjectError as error:  # a co-lead stepped down in another tab meanwhile
+            raise ErasureRefused(str(error)) from None
+
+    removed = str(REMOVED)
+    Contribution.objects.filter(author=user).update(body=removed)
+    Vote.objects.filter(voter=user).exclude(reason="").update(reason=removed)
+    Adjustment.objects.filter(user=user).update(need=removed)
+    Expense.objects.filter(member=user).exclude(description="").update(description=removed)
+    AccessNeeds.objects.filter(user=user).delete()
+    invitations_to(user).delete()
+    OutboxMessage.objects.filter(user=user).delete()
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+
+    former = str(FORMER_MEMBER)  # what `User.__str__` shows once nothing else is left
+    redact_names(names=names, replacement=former)
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)
+    ).update(object_repr=former)
+
+    user.display_name = ""
+    user.email = None
+    user.phone = ""
+    user.phone_verified = False
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    # A changed password hash ends every session the person has open, on every device.
+    user.set_unusable_password()
+    user.save()
+    user.groups.clear()
+    user.user_permissions.clear()
+    return True
+
+
+def is_erased(user: User) -> bool:
+    """Whether the account has been through `erase_account`."""
+    return not user.is_active and not (user.display_name or user.email or user.phone)
