@@ -168,3 +168,17 @@ def test_the_admin_is_closed_to_people_who_are_not_staff(client: Client, expert,
         response = client.get(reverse(f"admin:participation_accessneeds_{name}", args=args))
         assert response.status_code == 302
         assert SECRET not in response.content.decode()
+
+
+def test_co_leads_see_what_members_need_when_planning_an_activity_and_others_do_not(
+    client: Client, project, practitioner, practitioner2, expert2
+):
+    save_access_needs(user=expert2, consent_given=True, large_print=True, timing="Mornings only")
+    plan = reverse("activities:new", args=[project.slug])
+    client.force_login(practitioner)  # a co-lead
+    page = client.get(plan).content.decode()
+    assert "What members need to take part" in page
+    assert "Large print" in page and "Mornings only" in page
+    client.force_login(practitioner2)  # may plan activities, is not a co-lead
+    page = client.get(plan).content.decode()
+    assert "What members need to take part" not in page and "Mornings only" not in page

@@ -34,7 +34,7 @@ from ..forms.activities import (
     ProvidedForm,
     ReplyForm,
 )
-from ..models import Activity, Adjustment, Attendance
+from ..models import AccessNeeds, Activity, Adjustment, Attendance
 from ..selectors import activities as reading
 from ..selectors import payments as money
 from ..services import activities
@@ -59,6 +59,14 @@ def activity_list(request: Request, slug: str) -> HttpResponse:
     )
 
 
+def _needs_for_planning(access: ProjectAccess) -> list[AccessNeeds] | None:
+    """What members need to take part, beside the planning form, for those who may see it
+    (co-leads); None for anyone else, so the page shows nothing of it."""
+    if not access.can(VIEW_ACCESS_NEEDS):
+        return None
+    return list(AccessNeeds.objects.in_project(access.project.pk))
+
+
 @form_page
 def activity_new(request: Request, slug: str) -> HttpResponse:
     access = access_project(request.user, slug, RECORD_ACTIVITIES)
@@ -76,7 +84,9 @@ def activity_new(request: Request, slug: str) -> HttpResponse:
     return render(
         request,
         "participation/activities/form.html",
-        access.page_context(nav="activities", form=form, activity=None),
+        access.page_context(
+            nav="activities", form=form, activity=None, access_needs=_needs_for_planning(access)
+        ),
     )
 
 
@@ -96,7 +106,12 @@ def activity_edit(request: Request, slug: str, pk: int) -> HttpResponse:
     return render(
         request,
         "participation/activities/form.html",
-        access.page_context(nav="activities", form=form, activity=activity),
+        access.page_context(
+            nav="activities",
+            form=form,
+            activity=activity,
+            access_needs=_needs_for_planning(access),
+        ),
     )
 
 
