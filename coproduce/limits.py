@@ -38,6 +38,7 @@ INVITATION_MESSAGE = 1_000  # a few personal words, quoted in the invitation ema
 ACTIVITY_PLACE = 300  # an address with directions ("side door, ring the bell")
 ACTIVITY_LINK = 500  # a video call link, which can carry a long meeting code
 ADJUSTMENT = 2_000  # what someone needs to take part in one activity
+CANCEL_REASON = 1_000  # a few sentences on why an activity is called off, sent to members
 
 # The same form sent again this soon is a double tap or a retry on a slow connection, not a
 # second thing to record: starting a project, inviting someone, adding an idea.

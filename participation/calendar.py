@@ -26,7 +26,7 @@ def activity_calendar(activity: Activity) -> bytes:
     url = absolute_url(activity.get_absolute_url())
     changes = LogEvent.objects.filter(
         project_id=activity.project_id,
-        kind=EventKind.ACTIVITY_CHANGED,
+        kind__in=[EventKind.ACTIVITY_CHANGED, EventKind.ACTIVITY_CANCELLED],
         data__activity=activity.pk,
     ).count()
     calendar = Calendar()
@@ -40,6 +40,9 @@ def activity_calendar(activity: Activity) -> bytes:
     event.add("dtstart", activity.starts_at)
     event.add("dtend", activity.ends_at)
     event.add("summary", f"{activity.title} ({activity.project.title})")
+    if activity.is_cancelled:
+        # Calendar programs strike the entry through or remove it on seeing this.
+        event.add("status", "CANCELLED")
     event.add("location", activity.place or activity.video_link)
     description = [activity.get_kind_display(), url]
     if activity.video_link:

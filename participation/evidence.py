@@ -62,9 +62,13 @@ def stage_attendees(project: Project, stage: str, before: datetime) -> set[int]:
 
 
 def stage_attendance(project: Project, stage: str) -> list[AttendedActivity]:
-    """The stage's activities that have started and who took part in each (two queries)."""
+    """The stage's activities that have started and who took part in each (two queries).
+    A cancelled activity never took place, so it is left out."""
     activities = list(
-        Activity.objects.filter(project=project, stage=stage).past(timezone.now()).reverse()
+        Activity.objects.filter(project=project, stage=stage)
+        .going_ahead()
+        .past(timezone.now())
+        .reverse()
     )
     attended: dict[int, set[int]] = {activity.pk: set() for activity in activities}
     for activity_id, user_id in Attendance.objects.filter(

@@ -168,6 +168,20 @@ class AdjustmentForm(forms.Form):
     )
 
 
+class CancelForm(forms.Form):
+    """Calling an activity off: the reason is optional, and sent to members who may come."""
+
+    reason = limits.text_field(
+        limit=limits.CANCEL_REASON,
+        label=_("Why is it cancelled? (optional)"),
+        help_text=_(
+            "For example, the room is not free, or too few people can come. "
+            "We send this to everyone who said they are coming or not sure."
+        ),
+        required=False,
+    )
+
+
 class ProvidedForm(ItemForm):
     """A co-lead's record, under one member's adjustment, of whether it was provided."""
 

@@ -414,14 +414,32 @@ def _answered_item(
 # --- Activities ----------------------------------------------------------------------------
 
 
-def activity_tomorrow(message: OutboxMessage, now: datetime) -> Draft | None:
-    """Skipped when the activity moved or started, or the member has since said they will
-    not come."""
-    activity = (
+def _activity_of(message: OutboxMessage) -> Activity | None:
+    """The activity a message is about, with its project; None if it was deleted."""
+    return (
         Activity.objects.select_related("project").filter(pk=message.data.get("activity")).first()
     )
+
+
+def _activity_words(activity: Activity) -> tuple[str, dict[str, str]]:
+    """The activity's page address, and the words every message about it fills in."""
+    link = absolute(activity.get_absolute_url())
+    words = {
+        "title": activity.title,
+        "project": activity.project.title,
+        "when": moment(activity.starts_at),
+        "link": link,
+    }
+    return link, words
+
+
+def activity_tomorrow(message: OutboxMessage, now: datetime) -> Draft | None:
+    """Skipped when the activity moved, started or was cancelled, or the member has since
+    said they will not come."""
+    activity = _activity_of(message)
     if (
         activity is None
+        or activity.is_cancelled
         or activity.starts_at.isoformat() != message.data.get("starts")
         or activity.has_started(now)
         or Reply.objects.filter(
@@ -429,14 +447,8 @@ def activity_tomorrow(message: OutboxMessage, now: datetime) -> Draft | None:
         ).exists()
     ):
         return None
-    link = absolute(activity.get_absolute_url())
-    words = {
-        "title": activity.title,
-        "project": activity.project.title,
-        "when": moment(activity.starts_at),
-        "where": activity.place or _("online, by video call"),
-        "link": link,
-    }
+    link, words = _activity_words(activity)
+    words["where"] = activity.place or _("online, by video call")
     return Draft(
         subject=_("Reminder: %(title)s on %(when)s") % words,
         paragraphs=[
@@ -454,6 +466,26 @@ def activity_tomorrow(message: OutboxMessage, now: datetime) -> Draft | None:
     )
 
 
+def activity_cancelled(message: OutboxMessage, now: datetime) -> Draft | None:
+    """A member who said they are coming, or not sure, hears the activity is off, and why
+    if the co-lead said."""
+    activity = _activity_of(message)
+    if activity is None or not activity.is_cancelled:
+        return None
+    link, words = _activity_words(activity)
+    paragraphs = [_("%(title)s for %(project)s on %(when)s is cancelled. Do not go.") % words]
+    if activity.cancel_reason:
+        paragraphs.append(_("Why: %(reason)s") % {"reason": activity.cancel_reason})
+    return Draft(
+        subject=_("Cancelled: %(title)s on %(when)s") % words,
+        paragraphs=paragraphs,
+        action_label=_("See the activity"),
+        action_url=link,
+        sms=_("coproduce: %(title)s on %(when)s is cancelled. Do not go. %(link)s") % words,
+        reason=_("You get this because you said you might come to it."),
+    )
+
+
 BUILDERS: dict[str, Callable[[OutboxMessage, datetime], Draft | None]] = {
     MessageKind.INVITATION: invitation,
     MessageKind.INVITATION_REMINDER: invitation,
@@ -465,4 +497,5 @@ BUILDERS: dict[str, Callable[[OutboxMessage, datetime], Draft | None]] = {
     MessageKind.SIGNOFF_RECORDED: signoff_recorded,
     MessageKind.RESPONSE_RECORDED: response_recorded,
     MessageKind.ACTIVITY_TOMORROW: activity_tomorrow,
+    MessageKind.ACTIVITY_CANCELLED: activity_cancelled,
 }

@@ -43,6 +43,10 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
         """Started already, latest first."""
         return self.filter(starts_at__lt=now or timezone.now()).order_by("-starts_at", "-pk")
 
+    def going_ahead(self) -> ActivityQuerySet:
+        """Not cancelled."""
+        return self.filter(cancelled_at__isnull=True)
+
 
 MINUTES = [MinValueValidator(0), MaxValueValidator(MAX_MINUTES)]
 
@@ -81,6 +85,14 @@ class Activity(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Set once, when it is called off before it starts; the row stays so members see why.
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cancel_reason = models.TextField(
+        _("why it is cancelled"), blank=True, validators=[limits.MaxChars(limits.CANCEL_REASON)]
+    )
 
     objects: ClassVar[ActivityQuerySet] = ActivityQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -116,6 +128,10 @@ class Activity(models.Model):
 
     def has_started(self, now: datetime | None = None) -> bool:
         return self.starts_at <= (now or timezone.now())
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 class Answer(models.TextChoices):

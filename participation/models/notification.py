@@ -64,10 +64,12 @@ class MessageKind(models.TextChoices):
     SIGNOFF_RECORDED = "signoff_recorded", _("Sign-off recorded")
     RESPONSE_RECORDED = "response_recorded", _("Response to what you said")
     ACTIVITY_TOMORROW = "activity_tomorrow", _("Activity tomorrow")
+    ACTIVITY_CANCELLED = "activity_cancelled", _("Activity cancelled")
 
 
 # Which switch turns each kind off. Invitations have none: the invitee has no account yet,
-# and is reminded at most twice.
+# and is reminded at most twice. A cancelled activity has none: someone who said they would
+# come must hear it is off, or they travel for nothing.
 TOPIC_OF_KIND: dict[str, Topic] = {
     MessageKind.VOTING_OPENED: Topic.VOTING_OPENED,
     MessageKind.VOTING_CLOSING: Topic.VOTING_REMINDERS,

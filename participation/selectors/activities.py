@@ -91,9 +91,10 @@ def activity_page(access: ProjectAccess, activity: Activity, user: User) -> Acti
 
 def next_activities(user: User, limit: int = 5) -> list[Activity]:
     """The person's next activities across their current projects, soonest first, without
-    those they said they will not come to."""
+    those they said they will not come to and those cancelled."""
     return list(
         Activity.objects.upcoming()
+        .going_ahead()
         .filter(
             project__memberships__user=user,
             project__memberships__left_at__isnull=True,

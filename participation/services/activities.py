@@ -24,8 +24,18 @@ from coproduce.models import User
 from projects.models import EventKind, Membership, Project
 from projects.services import ProjectError, log_event
 
-from ..models import Activity, ActivityKind, Adjustment, Answer, Attendance, Presence, Reply
-from . import payments
+from ..models import (
+    Activity,
+    ActivityKind,
+    Adjustment,
+    Answer,
+    Attendance,
+    MessageKind,
+    Presence,
+    Reply,
+)
+from . import outbox, payments
+from .notify import notify_users
 
 
 def _open_project(project: Project) -> Project:
@@ -33,6 +43,14 @@ def _open_project(project: Project) -> Project:
     if project.is_closed:
         raise ProjectError(_("This project is closed, so it can no longer be changed."))
     return project
+
+
+def _going_ahead(activity: Activity) -> Activity:
+    """The activity read afresh and locked; refuses one that has been cancelled."""
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if activity.is_cancelled:
+        raise ProjectError(_("This activity is cancelled, so nothing about it can be changed."))
+    return activity
 
 
 class ActivityDetails(TypedDict):
@@ -85,7 +103,7 @@ def change_activity(
     """Change an activity's details (its stage stays the one it was planned in). Sending the
     same details again changes and logs nothing. Raises ProjectError as `plan_activity`."""
     _open_project(activity.project)
-    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    activity = _going_ahead(activity)
     fields = _checked(details)
     changed = [name for name, value in fields.items() if getattr(activity, name) != value]
     if not changed:
@@ -100,6 +118,51 @@ def change_activity(
         summary=_("%(name)s changed %(title)s.") % {"name": actor, "title": activity.title},
         data={"activity": activity.pk, "changed": changed},
     )
+    return activity
+
+
+@transaction.atomic
+def cancel_activity(*, activity: Activity, actor: User, reason: str = "") -> Activity:
+    """Call off an activity that has not started. Members who said they are coming or are
+    not sure are told, once each, by their chosen channel; the day-before reminder is not
+    sent. Cancelling again (a double tap) changes, logs and sends nothing. Raises
+    ProjectError once it has started (record who took part instead), when the project is
+    closed, or for a reason that is too long."""
+    limits.refuse_too_long(reason, limit=limits.CANCEL_REASON, error=ProjectError)
+    project = _open_project(activity.project)
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if activity.is_cancelled:
+        return activity
+    if activity.has_started():
+        raise ProjectError(
+            _(
+                "This activity has started, so it cannot be cancelled. "
+                "Record who took part instead. If nobody came, mark everyone as not taking part."
+            )
+        )
+    activity.cancelled_at, activity.cancelled_by = timezone.now(), actor
+    activity.cancel_reason = reason.strip()
+    activity.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
+    log_event(
+        project=project,
+        kind=EventKind.ACTIVITY_CANCELLED,
+        actor=actor,
+        summary=_("%(name)s cancelled %(title)s, planned for %(when)s.")
+        % {"name": actor, "title": activity.title, "when": moment(activity.starts_at)},
+        data={"activity": activity.pk},
+    )
+    told = notify_users(
+        kind=MessageKind.ACTIVITY_CANCELLED,
+        occasion=f"activity:{activity.pk}:cancelled",
+        project=project,
+        users=User.objects.filter(
+            activity_replies__activity=activity,
+            activity_replies__answer__in=[Answer.COMING, Answer.NOT_SURE],
+            memberships__in=Membership.objects.taking_part().filter(project=project),
+        ).distinct(),
+        data={"activity": activity.pk},
+    )
+    outbox.send_after_commit(told)
     return activity
 
 
@@ -129,8 +192,10 @@ def _checked(details: ActivityDetails) -> dict[str, Any]:
 
 @transaction.atomic
 def reply(*, activity: Activity, user: User, answer: Answer | str) -> Reply:
-    """Record (or change) whether `user` will come. Raises ProjectError once it has started."""
+    """Record (or change) whether `user` will come. Raises ProjectError once it has started
+    or when it is cancelled."""
     _open_project(activity.project)
+    activity = _going_ahead(activity)
     if activity.has_started():
         raise ProjectError(_("This activity has started, so replies are closed."))
     answer = Answer(answer)
@@ -152,6 +217,7 @@ def ask_for_adjustment(*, activity: Activity, user: User, need: str) -> Adjustme
     if not need:
         raise ProjectError(_("Write what you need."))
     _open_project(activity.project)
+    _going_ahead(activity)
     adjustment = Adjustment.objects.select_for_update().filter(activity=activity, user=user).first()
     if adjustment is None:
         return Adjustment.objects.create(activity=activity, user=user, need=need)
@@ -199,9 +265,10 @@ def record_attendance(
     are left alone; when nothing changed, nothing is logged. Experts by experience who took
     part are then owed a payment, and one changed to absent loses a payment still due
     (`payments.work_out_payments`). Returns the changed rows.
-    Raises ProjectError before the activity starts, or for someone not in the project."""
+    Raises ProjectError before the activity starts, when it is cancelled, or for someone not
+    in the project."""
     project = _open_project(activity.project)
-    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    activity = _going_ahead(activity)
     if not activity.has_started():
         raise ProjectError(_("You can record who took part once the activity has started."))
     members = set(

@@ -37,7 +37,7 @@ def user_messages(
     A caller building many occasions passes everyone's `choices` (from `preferences_for`)
     read once, rather than one query per occasion."""
     people = list(users)
-    topic = TOPIC_OF_KIND[kind]
+    topic = TOPIC_OF_KIND.get(kind)
     if choices is None:
         choices = preferences_for(user.pk for user in people)
     return [
@@ -51,7 +51,7 @@ def user_messages(
             data=data,
         )
         for user in people
-        if choices[user.pk].wants(topic)
+        if topic is None or choices[user.pk].wants(topic)
         for channel in channels_for(user, choices[user.pk])
     ]
 

@@ -136,13 +136,14 @@ def activity_occasion(activity: Activity) -> str:
 
 def _activities_soon(now: datetime) -> list[OutboxMessage]:
     """Every current member, by their chosen channel, except those who said they will not
-    come, once per activity (per start time), in the hours before it starts. Four queries
-    however many activities start soon."""
+    come, once per activity (per start time), in the hours before it starts; nobody for a
+    cancelled activity. Four queries however many activities start soon."""
     hours = settings.ACTIVITY_REMINDER_HOURS
     if hours <= 0:
         return []
     soon = list(
-        Activity.objects.filter(starts_at__gt=now, starts_at__lte=now + timedelta(hours=hours))
+        Activity.objects.going_ahead()
+        .filter(starts_at__gt=now, starts_at__lte=now + timedelta(hours=hours))
         .exclude(project__stage=Stage.CLOSED)
         .select_related("project")
     )

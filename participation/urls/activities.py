@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern] = [
     path("<slug:slug>/activities/new/", activities.activity_new, name="new"),
     path("<slug:slug>/activities/<int:pk>/", activities.activity_detail, name="detail"),
     path("<slug:slug>/activities/<int:pk>/edit/", activities.activity_edit, name="edit"),
+    path("<slug:slug>/activities/<int:pk>/cancel/", activities.activity_cancel, name="cancel"),
     path("<slug:slug>/activities/<int:pk>/reply/", activities.activity_reply, name="reply"),
     path(
         "<slug:slug>/activities/<int:pk>/adjustment/",

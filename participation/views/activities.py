@@ -31,6 +31,7 @@ from ..forms.activities import (
     ActivityForm,
     AdjustmentForm,
     AttendanceForm,
+    CancelForm,
     ProvidedForm,
     ReplyForm,
 )
@@ -115,6 +116,30 @@ def activity_edit(request: Request, slug: str, pk: int) -> HttpResponse:
     )
 
 
+@form_page
+def activity_cancel(request: Request, slug: str, pk: int) -> HttpResponse:
+    """Two steps: the button on the activity's page, then this page with an optional reason.
+    Sent again after cancelling, it goes back to the activity's page and changes nothing."""
+    access = access_project(request.user, slug, RECORD_ACTIVITIES)
+    activity = _activity(access, pk)
+    form = CancelForm(request.POST or None, initial=kept_fields(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            activities.cancel_activity(
+                activity=activity, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ProjectError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Activity cancelled. We are telling those who may come."))
+            return redirect(activity)
+    return render(
+        request,
+        "participation/activities/cancel.html",
+        access.page_context(nav="activities", form=form, activity=activity),
+    )
+
+
 def _detail_page(
     request: Request,
     access: ProjectAccess,
@@ -128,7 +153,7 @@ def _detail_page(
     reply_form = error_form if isinstance(error_form, ReplyForm) else None
     adjustment_form = error_form if isinstance(error_form, AdjustmentForm) else None
     failed = error_form if isinstance(error_form, ProvidedForm) else None
-    if access.can(CONTRIBUTE) and not activity.has_started():
+    if access.can(CONTRIBUTE) and not activity.has_started() and not activity.is_cancelled:
         reply_form = reply_form or ReplyForm(
             initial={"answer": page.my_reply.answer if page.my_reply else None}
         )

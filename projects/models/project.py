@@ -318,6 +318,7 @@ class EventKind(models.TextChoices):
     ACTIVITY_CREATED = "activity_created", _("Activity planned")
     ACTIVITY_CHANGED = "activity_changed", _("Activity changed")
     ATTENDANCE_RECORDED = "attendance_recorded", _("Attendance recorded")
+    ACTIVITY_CANCELLED = "activity_cancelled", _("Activity cancelled")
 
 
 class AppendOnlyError(Exception):

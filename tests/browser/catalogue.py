@@ -292,6 +292,19 @@ def seed(people: dict[str, Any]) -> Catalogue:
         presence={people["expert2"].pk: "attended", lead.pk: "attended"},
     )
 
+    called_off = activities.plan_activity(
+        project=housing,
+        actor=lead,
+        kind="meeting",
+        title="Visit to the day centre",
+        starts_at=timezone.now() + timedelta(days=9),
+        duration_minutes=60,
+        place="Lambeth day centre",
+    )
+    activities.cancel_activity(
+        activity=called_off, actor=lead, reason="The day centre is closed for repairs that week."
+    )
+
     h, c, s, m = housing.slug, cafe.slug, shelter.slug, mentoring.slug
     invitation = f"/invitations/{invitation_token(waiting_invite)}/"
     pages = [
@@ -375,6 +388,14 @@ def seed(people: dict[str, Any]) -> Catalogue:
             "Plan an activity, nothing typed",
         ),
         Entry("Who took part", project("activities:attendance", h, held.pk), "practitioner"),
+        Entry("A cancelled activity", called_off.get_absolute_url(), "expert2"),
+        *_form(
+            "Cancel an activity",
+            project("activities:cancel", h, workshop.pk),
+            "practitioner",
+            "Cancel an activity, reason too long",
+            ("reason", "x" * 1001),
+        ),
         *_form("Expenses", project("payments:expenses", h), "expert2", "Expenses, nothing typed"),
         Entry("History", project("projects:history", h), "expert2"),
         Entry("Leave the project", project("projects:leave", h), "expert2"),
