@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from coproduce import limits
 from coproduce.item_forms import ItemForm
 
+from .. import receipts
 from ..models import (
     OFFERED_METHODS,
     Expense,
@@ -165,6 +166,27 @@ class ExpenseForm(forms.Form):
         help_text=_("For example: bus from home and back."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    receipt = forms.FileField(
+        label=_("Receipt (if you have one)"),
+        required=False,
+        help_text=_("A photo or a PDF, smaller than 5 MB. On a phone you can take a photo."),
+        widget=forms.FileInput(attrs={"accept": receipts.ACCEPT}),
+        error_messages={
+            "empty": _("The file you chose is empty. Choose another file."),
+            "invalid": receipts.WRONG_TYPE,
+            "missing": _("Choose the receipt again. It did not arrive."),
+        },
+    )
+
+    def clean_receipt(self) -> Any:
+        """The uploaded file, or None; refused here, by its size and bytes, in plain words."""
+        upload = self.cleaned_data.get("receipt")
+        if upload:
+            try:
+                receipts.content_type(upload)
+            except receipts.ReceiptRefused as refused:
+                raise forms.ValidationError(str(refused), code="receipt") from None
+        return upload or None
 
 
 APPROVE, REFUSE = "approve", "refuse"

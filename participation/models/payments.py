@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from coproduce import limits
 from projects.models import Project
 
-from .. import payment_rules
+from .. import payment_rules, receipts
 
 MONEY = {"max_digits": 9, "decimal_places": 2, "validators": [MinValueValidator(Decimal(0))]}
 
@@ -305,6 +305,13 @@ class Expense(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Kept under MEDIA_ROOT, never served from it: only `views.payments.receipt` hands it out.
+    receipt = models.FileField(
+        _("receipt"), upload_to=receipts.upload_to, blank=True, max_length=200
+    )
+    receipt_type = models.CharField(
+        _("receipt file type"), max_length=40, blank=True, help_text=_("Read from its bytes.")
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

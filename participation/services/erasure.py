@@ -6,7 +6,8 @@ What identifies the person goes: name, email, phone, sign-in addresses and two-s
 access needs, invitations to their addresses, messages addressed to them, their name in the
 project history and the admin's log, and the free text they wrote (contributions, reasons given
 with a vote, adjustments asked for, expense descriptions), which reads "removed at the person's
-request". Their consent history stays, dated, as the record of what they had agreed to.
+request". The receipts they attached to expense claims are deleted, files and all (the claim
+and its amount stay). Their consent history stays, dated, as the record of what they had agreed to.
 
 Texts written as a project's voice (a proposal, a response, sign-off reasons, an activity's
 title) stay: they belong to the project's decisions, and their writer is shown as "Former
@@ -93,6 +94,7 @@ def erase_account(*, user: User) -> bool:
     Vote.objects.filter(voter=user).exclude(reason="").update(reason=removed)
     Adjustment.objects.filter(user=user).update(need=removed)
     Expense.objects.filter(member=user).exclude(description="").update(description=removed)
+    _delete_receipts(user)
     AccessNeeds.objects.filter(user=user).delete()
     invitations_to(user).delete()
     OutboxMessage.objects.filter(user=user).delete()
@@ -118,6 +120,21 @@ def erase_account(*, user: User) -> bool:
     user.groups.clear()
     user.user_permissions.clear()
     return True
+
+
+def _delete_receipts(user: User) -> None:
+    """Forget the person's receipts now, and delete their files once that is committed (a
+    rolled-back erasure keeps them)."""
+    claims = Expense.objects.filter(member=user).exclude(receipt="")
+    names = list(claims.values_list("receipt", flat=True))
+    claims.update(receipt="", receipt_type="")
+    storage = Expense._meta.get_field("receipt").storage
+
+    def delete_files() -> None:
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
 
 
 def is_erased(user: User) -> bool:

@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from allauth.account.models import EmailAddress
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
 from coproduce.models import User
 from projects.models import Membership, ObjectionResponse, Vote
@@ -174,7 +174,9 @@ def _tables(user: User) -> dict[str, Table]:
             },
         ),
         "expenses": (
-            Expense.objects.filter(member=user).order_by("spent_on", "pk"),
+            Expense.objects.filter(member=user)
+            .annotate(has_receipt=ExpressionWrapper(~Q(receipt=""), output_field=BooleanField()))
+            .order_by("spent_on", "pk"),
             {
                 "project": "project__title",
                 "spent_on": "spent_on",
@@ -184,6 +186,8 @@ def _tables(user: User) -> dict[str, Table]:
                 "status": "status",
                 "reason_refused": "refusal_reason",
                 "decided": "decided_at",
+                # That a receipt is held, not the file: it is on the project's Expenses page.
+                "receipt_held": "has_receipt",
             },
         ),
         "payments": (

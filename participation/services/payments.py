@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +25,7 @@ from coproduce.models import User
 from projects.models import Project, Role
 from projects.services import ProjectError
 
-from .. import payment_rules
+from .. import payment_rules, receipts
 from ..models import (
     OFFERED_METHODS,
     Attendance,
@@ -223,11 +224,18 @@ def claim_expense(
     category: ExpenseCategory | str,
     amount: Decimal,
     description: str = "",
+    receipt: UploadedFile | None = None,
 ) -> Expense:
-    """Record a member's claim. The same claim sent again within a minute returns the first.
+    """Record a member's claim, with its receipt if given. The same claim sent again within a
+    minute returns the first (and keeps no second copy of the receipt).
 
-    Raises ProjectError for an amount of zero or less or a day in the future."""
+    Raises ProjectError for an amount of zero or less, a day in the future, or a receipt that
+    is too big or not a JPEG, PNG, HEIC/HEIF or PDF (see `participation.receipts`)."""
     limits.refuse_too_long(description, limit=limits.RESPONSE, error=ProjectError)
+    try:
+        receipt_type = receipts.content_type(receipt) if receipt else ""
+    except receipts.ReceiptRefused as refused:
+        raise ProjectError(str(refused)) from None
     if amount <= 0:
         raise ProjectError(_("Enter how much you spent, for example 4.50."))
     if spent_on > timezone.localdate():
@@ -248,7 +256,18 @@ def claim_expense(
     ).first()
     if same is not None:
         return same
-    return Expense.objects.create(**fields)
+    # The type first: the random stored name takes its extension from it.
+    expense = Expense(**fields, receipt_type=receipt_type)
+    if receipt:
+        expense.receipt.save(receipt.name or "receipt", receipt, save=False)
+    try:
+        expense.save()
+    except Exception:
+        # A claim that is not recorded must not leave its file behind.
+        if receipt:
+            expense.receipt.delete(save=False)
+        raise
+    return expense
 
 
 @transaction.atomic

@@ -17,5 +17,6 @@ urlpatterns: list[URLPattern] = [
     path("<slug:slug>/payments/<int:pk>/", payments.payment_record, name="record"),
     path("<slug:slug>/expenses/", payments.expenses, name="expenses"),
     path("<slug:slug>/expenses/<int:pk>/decide/", payments.expense_decide, name="decide"),
+    path("<slug:slug>/expenses/<int:pk>/receipt/", payments.receipt, name="receipt"),
     path("<slug:slug>/payments/finance.csv", payments.finance_export, name="export"),
 ]

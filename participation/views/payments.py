@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.forms import BaseForm
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +28,7 @@ from projects.permissions import (
 )
 from projects.services import ProjectError
 
+from .. import receipts
 from ..forms.payments import ExpenseDecisionForm, ExpenseForm, PaymentRecordForm, PolicyForm
 from ..models import BENEFITS_NOTE, Expense, InvolvementPayment, PaymentPolicy
 from ..selectors import payments as reading
@@ -149,7 +150,7 @@ def expenses(request: Request, slug: str) -> HttpResponse:
     if request.method != "POST":
         return _expenses_page(request, _money_access(request, slug))
     access = access_project(request.user, slug, CLAIM_EXPENSES)
-    form = ExpenseForm(request.POST)
+    form = ExpenseForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             payments.claim_expense(project=access.project, member=request.user, **form.cleaned_data)
@@ -159,6 +160,27 @@ def expenses(request: Request, slug: str) -> HttpResponse:
             messages.success(request, _("Claim sent. A co-lead will look at it."))
             return redirect("payments:expenses", slug=slug)
     return _expenses_page(request, access, form=form, error_form=form)
+
+
+@login_required
+def receipt(request: Request, slug: str, pk: int) -> FileResponse:
+    """A claim's receipt, as a download: for the person who claimed and for co-leads only
+    (another member: 403; anyone outside the project: 404). Never shown in the browser, so a
+    file cannot run as a page of this site."""
+    access = access_project(request.user, slug, VIEW_PROJECT)
+    expense = get_object_or_404(Expense.objects.exclude(receipt=""), pk=pk, project=access.project)
+    if expense.member_id != request.user.pk and not access.can(MANAGE_PAYMENTS):
+        raise PermissionDenied
+    extension = receipts.EXTENSIONS.get(expense.receipt_type, "")
+    response = FileResponse(
+        expense.receipt.open("rb"),
+        as_attachment=True,
+        filename=f"receipt-{expense.pk}{extension}",
+        content_type=expense.receipt_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @post_only("payments:expenses", "slug")
