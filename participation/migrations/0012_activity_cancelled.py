@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participation', '0010_payments_from_attendance'),
+        ('participation', '0011_expense_receipt'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
