@@ -400,6 +400,15 @@ def test_a_cell_a_spreadsheet_would_run_is_written_as_text(project, join):
     assert "'=HYPERLINK(1)" in payments.finance_csv(project)
 
 
+def test_an_empty_cell_in_the_finance_record_stays_empty(project, join):
+    member = join(project, "expert_by_experience", display_name="Eli")
+    Expense.objects.create(
+        project=project, member=member, spent_on=TODAY, category="travel", amount=D(1)
+    )
+    row = next(csv.DictReader(io.StringIO(payments.finance_csv(project))))
+    assert (row["due by"], row["date paid"], row["decided by"], row["activity"]) == ("", "", "", "")
+
+
 def _claims(project, members, n: int) -> None:
     policy = payments.set_policy(
         project=project, actor=members[0], starts_on=date(2026, 1, 1), **TERMS
