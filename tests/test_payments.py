@@ -293,10 +293,10 @@ def test_a_claim_with_mistakes_comes_back_with_plain_messages(client, project, e
     assert not Expense.objects.exists()
 
 
-def test_a_claim_dated_in_the_future_is_refused(client, project, expert2):
+def test_a_claim_dated_in_the_future_is_refused_at_its_date_box(client, project, expert2):
     client.force_login(expert2)
     response = client.post(url("expenses", project), expense_post(spent_on="2026-06-16"))
-    assert "cannot be in the future" in assert_error_page(response)
+    assert "cannot be in the future" in assert_error_page(response, field_id="id_spent_on")
     assert not Expense.objects.exists()
 
 
