@@ -38,7 +38,7 @@ from participation.models import (
 from participation.services.erasure import ErasureRefused, erase_account
 from participation.services.my_data import person_record
 from projects import services
-from projects.models import Gate, Membership, Role
+from projects.models import Gate, Membership, Project, Role, Stage
 from projects.services import gates
 from tests.error_pattern import assert_error_page
 from tests.gate_helpers import objection_after_close, open_gate
@@ -194,6 +194,19 @@ def test_the_only_co_lead_of_a_project_is_asked_to_hand_over_first(client, pract
         erase_account(user=practitioner2)
     practitioner2.refresh_from_db()
     assert practitioner2.is_active
+
+
+def test_someone_in_a_closed_project_can_still_delete_their_account(client, practitioner2):
+    project = services.create_project(
+        creator=practitioner2, title="Winter outreach", summary="s", creator_role=Role.PRACTITIONER
+    )
+    Project.objects.filter(pk=project.pk).update(stage=Stage.CLOSED)
+    client.force_login(practitioner2)
+    assert "only co-lead" not in client.get(reverse("my:delete")).content.decode()
+    response = client.post(reverse("my:delete"), {"confirm": "on"})
+    assert response.status_code == 302
+    practitioner2.refresh_from_db()
+    assert not practitioner2.is_active and practitioner2.display_name == ""
 
 
 def test_my_data_holds_every_kind_of_record_and_nobody_elses_details(

@@ -20,11 +20,12 @@ from allauth.mfa.models import Authenticator
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from coproduce.models import User
-from projects.models import Membership, Vote
+from projects.models import Membership, Stage, Vote
 from projects.services import memberships
 from projects.services.errors import ProjectError
 from projects.services.history import redact_names
@@ -34,6 +35,15 @@ from .consent import lock_person
 from .my_data import invitations_to
 
 FORMER_MEMBER = _lazy("Former member")
+
+
+def _memberships_to_end(user: User) -> QuerySet[Membership]:
+    """The person's memberships that deleting the account ends. A closed project can no longer
+    change (nobody can join, leave or hand over in it): its membership stays as part of its
+    record, under "Former member" like every other trace of the person."""
+    return Membership.objects.active().filter(user=user).exclude(project__stage=Stage.CLOSED)
+
+
 REMOVED = _lazy("Removed at the person's request.")
 
 
@@ -49,7 +59,7 @@ def erasure_refusals(user: User) -> list[str]:
     the account is leaving, which a voter may always do; their vote, if cast, still counts.
     """
     refusals = []
-    for membership in Membership.objects.active().filter(user=user).select_related("project"):
+    for membership in _memberships_to_end(user).select_related("project"):
         if memberships.last_co_lead_refusal(membership) is not None:
             refusals.append(
                 _(
@@ -82,7 +92,7 @@ def erase_account(*, user: User) -> bool:
         raise ErasureRefused(refusals[0])
     names = _identifiers(user)
 
-    for membership in Membership.objects.active().filter(user=user):
+    for membership in _memberships_to_end(user):
         try:
             memberships.leave_project(membership=membership)
         except ProjectError as error:  # a co-lead stepped down in another tab meanwhile
