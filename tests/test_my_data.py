@@ -239,6 +239,21 @@ def test_my_data_as_tables_is_a_zip_with_one_csv_per_kind(client, eli):
     assert set(names) == {f"{kind}.csv" for kind in person_record(eli)}
 
 
+def test_a_note_a_spreadsheet_would_run_is_written_as_text_in_my_tables(client, project, eli):
+    Expense.objects.create(
+        project=project,
+        member=eli,
+        spent_on=date(2026, 6, 1),
+        category="travel",
+        amount=Decimal(2),
+        description="=HYPERLINK(1)",
+    )
+    client.force_login(eli)
+    archive = zipfile.ZipFile(io.BytesIO(client.get(reverse("my:csv")).content))
+    expenses = archive.read("expenses.csv").decode()
+    assert "'=HYPERLINK(1)" in expenses and ",=HYPERLINK" not in expenses
+
+
 def test_my_pages_are_only_for_the_signed_in_person(client):
     for name in ("my:page", "my:json", "my:csv", "my:delete"):
         response = client.get(reverse(name))

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from coproduce import limits
 from coproduce.models import User
+from coproduce.spreadsheets import as_text
 from projects.models import Project, Role
 from projects.services import ProjectError
 
@@ -340,20 +341,11 @@ def finance_rows(project: Project) -> Iterator[list[str]]:
         ]
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _as_text(cell: str) -> str:
-    # A cell a spreadsheet would run as a formula is written as text. An empty cell stays
-    # empty: "" starts with nothing, though `"" in "=+-@"` would say it does.
-    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
-
-
 def finance_csv(project: Project) -> str:
     """The finance export as CSV text, a header row first."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(FINANCE_COLUMNS)
     for row in finance_rows(project):
-        writer.writerow([_as_text(cell) for cell in row])
+        writer.writerow([as_text(cell) for cell in row])
     return out.getvalue()
