@@ -142,6 +142,23 @@ def test_a_policy_that_has_started_never_changes(project, expert):
     assert policy.hourly_rate == D("20.00")
 
 
+def test_a_version_started_today_points_to_tomorrow_for_a_change(project, expert):
+    payments.set_policy(project=project, actor=expert, starts_on=TODAY, **TERMS)
+    with pytest.raises(ProjectError, match="from tomorrow"):
+        payments.set_policy(
+            project=project, actor=expert, starts_on=TODAY, **{**TERMS, "hourly_rate": D(30)}
+        )
+
+
+def test_an_amount_of_a_million_pounds_or_more_is_refused(client, project, expert):
+    client.force_login(expert)
+    response = client.post(url("policy", project), policy_post(hourly_rate="1000000"))
+    html = assert_error_page(response, field_id="id_hourly_rate")
+    assert "Enter an amount below one million pounds." in html
+    response = client.post(url("policy", project), policy_post(hourly_rate="999999.99"))
+    assert response.status_code == 302
+
+
 def test_a_new_version_cannot_start_in_the_past_but_the_first_may(project, expert):
     payments.set_policy(project=project, actor=expert, starts_on=date(2026, 1, 1), **TERMS)
     with pytest.raises(ProjectError, match="past"):

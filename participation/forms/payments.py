@@ -35,7 +35,8 @@ class MoneyField(forms.DecimalField):
     """Pounds and pence. Takes "£4.50" and "1,250" as people write them; never a float."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_digits", 9)
+        # Eight digits, two of them pence: below one million pounds, as the message says.
+        kwargs.setdefault("max_digits", 8)
         kwargs.setdefault("decimal_places", 2)
         # A text box, not type=number: phones show a decimal keypad, and nothing is silently
         # rounded or changed by scrolling (GOV.UK's advice for money).

@@ -61,6 +61,14 @@ def set_policy(*, project: Project, actor: User, starts_on: date, **terms: Any) 
     if policy is not None and all(getattr(policy, k) == v for k, v in terms.items()):
         return policy
     if policy is not None and policy.has_started(today):
+        # Today's date is taken when a version started today: point to the first free day.
+        if versions.filter(starts_on=today).exists():
+            raise ProjectError(
+                _(
+                    "This policy has already started, so it cannot change. Add a new one "
+                    "from tomorrow."
+                )
+            )
         raise ProjectError(
             _("This policy has already started, so it cannot change. Add a new one from today.")
         )
