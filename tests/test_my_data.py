@@ -183,13 +183,15 @@ def test_deleting_needs_the_box_ticked_and_says_so_in_the_error_pattern(client, 
     assert eli.is_active and eli.display_name == "Eli"
 
 
-def test_the_only_co_lead_of_a_project_is_asked_to_hand_over_first(client, practitioner2):
+def test_the_only_co_lead_is_asked_to_hand_over_first_on_its_members_page(client, practitioner2):
     services.create_project(
         creator=practitioner2, title="Night shelter", summary="s", creator_role=Role.PRACTITIONER
     )
     client.force_login(practitioner2)
     page = client.get(reverse("my:delete")).content.decode()
     assert "only co-lead of Night shelter" in page and 'name="confirm"' not in page
+    project = Membership.objects.get(user=practitioner2).project
+    assert f'href="{reverse("projects:members", args=[project.slug])}"' in page
     with pytest.raises(ErasureRefused):
         erase_account(user=practitioner2)
     practitioner2.refresh_from_db()

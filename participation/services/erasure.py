@@ -15,6 +15,8 @@ member".
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.admin.models import LogEntry
@@ -25,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from coproduce.models import User
-from projects.models import Membership, Stage, Vote
+from projects.models import Membership, Project, Stage, Vote
 from projects.services import memberships
 from projects.services.errors import ProjectError
 from projects.services.history import redact_names
@@ -51,8 +53,16 @@ class ErasureRefused(Exception):
     """The account cannot be deleted yet; the message says why and what to do first."""
 
 
-def erasure_refusals(user: User) -> list[str]:
-    """Why `user` cannot delete their account now, in plain words (empty: they can).
+class Handover(NamedTuple):
+    """A project the person must hand over before their account can go, and why."""
+
+    project: Project
+    reason: str
+
+
+def erasure_refusals(user: User) -> list[Handover]:
+    """Why `user` cannot delete their account now, in plain words, one per project (empty: they
+    can).
 
     The one reason is being the last co-lead who can act in a project: the project would be
     left with nobody to run it, so they hand over first. An open vote is no reason: deleting
@@ -61,13 +71,11 @@ def erasure_refusals(user: User) -> list[str]:
     refusals = []
     for membership in _memberships_to_end(user).select_related("project"):
         if memberships.last_co_lead_refusal(membership) is not None:
-            refusals.append(
-                _(
-                    "You are the only co-lead of %(project)s. Make another member a co-lead on "
-                    "its Members page first, then come back here."
-                )
-                % {"project": membership.project.title}
-            )
+            reason = _(
+                "You are the only co-lead of %(project)s. Make another member a co-lead on "
+                "its Members page first, then come back here."
+            ) % {"project": membership.project.title}
+            refusals.append(Handover(membership.project, reason))
     return refusals
 
 
@@ -89,7 +97,7 @@ def erase_account(*, user: User) -> bool:
         return False
     refusals = erasure_refusals(user)
     if refusals:
-        raise ErasureRefused(refusals[0])
+        raise ErasureRefused(refusals[0].reason)
     names = _identifiers(user)
 
     for membership in _memberships_to_end(user):
