@@ -224,6 +224,19 @@ def test_saving_attendance_with_nobody_marked_is_refused_with_a_plain_message(
     assert not Event.objects.filter(kind=EventKind.ATTENDANCE_RECORDED).exists()
 
 
+def test_an_answer_not_on_the_attendance_form_gets_a_plain_message(
+    client: Client, project, practitioner, expert2
+):
+    activity = plan(project, practitioner)
+    Activity.objects.filter(pk=activity.pk).update(starts_at=timezone.now() - timedelta(hours=2))
+    client.force_login(practitioner)
+    response = client.post(url("attendance", activity), {f"member_{expert2.pk}": "maybe"})
+    page = response.content.decode()
+    assert f"Choose took part or did not take part for {expert2}." in page
+    assert "Select a valid choice" not in page
+    assert not Attendance.objects.exists()
+
+
 def test_the_attendance_page_title_names_the_project(client: Client, project, practitioner):
     activity = plan(project, practitioner)
     client.force_login(practitioner)

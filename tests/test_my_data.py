@@ -38,7 +38,7 @@ from participation.models import (
 from participation.services.erasure import ErasureRefused, erase_account
 from participation.services.my_data import person_record
 from projects import services
-from projects.models import Gate, Membership, Role
+from projects.models import Gate, Membership, Project, Role, Stage
 from projects.services import gates
 from tests.error_pattern import assert_error_page
 from tests.gate_helpers import objection_after_close, open_gate
@@ -183,17 +183,32 @@ def test_deleting_needs_the_box_ticked_and_says_so_in_the_error_pattern(client, 
     assert eli.is_active and eli.display_name == "Eli"
 
 
-def test_the_only_co_lead_of_a_project_is_asked_to_hand_over_first(client, practitioner2):
+def test_the_only_co_lead_is_asked_to_hand_over_first_on_its_members_page(client, practitioner2):
     services.create_project(
         creator=practitioner2, title="Night shelter", summary="s", creator_role=Role.PRACTITIONER
     )
     client.force_login(practitioner2)
     page = client.get(reverse("my:delete")).content.decode()
     assert "only co-lead of Night shelter" in page and 'name="confirm"' not in page
+    project = Membership.objects.get(user=practitioner2).project
+    assert f'href="{reverse("projects:members", args=[project.slug])}"' in page
     with pytest.raises(ErasureRefused):
         erase_account(user=practitioner2)
     practitioner2.refresh_from_db()
     assert practitioner2.is_active
+
+
+def test_someone_in_a_closed_project_can_still_delete_their_account(client, practitioner2):
+    project = services.create_project(
+        creator=practitioner2, title="Winter outreach", summary="s", creator_role=Role.PRACTITIONER
+    )
+    Project.objects.filter(pk=project.pk).update(stage=Stage.CLOSED)
+    client.force_login(practitioner2)
+    assert "only co-lead" not in client.get(reverse("my:delete")).content.decode()
+    response = client.post(reverse("my:delete"), {"confirm": "on"})
+    assert response.status_code == 302
+    practitioner2.refresh_from_db()
+    assert not practitioner2.is_active and practitioner2.display_name == ""
 
 
 def test_my_data_holds_every_kind_of_record_and_nobody_elses_details(
@@ -224,6 +239,21 @@ def test_my_data_as_tables_is_a_zip_with_one_csv_per_kind(client, eli):
     assert response["Content-Type"] == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
     assert set(names) == {f"{kind}.csv" for kind in person_record(eli)}
+
+
+def test_a_note_a_spreadsheet_would_run_is_written_as_text_in_my_tables(client, project, eli):
+    Expense.objects.create(
+        project=project,
+        member=eli,
+        spent_on=date(2026, 6, 1),
+        category="travel",
+        amount=Decimal(2),
+        description="=HYPERLINK(1)",
+    )
+    client.force_login(eli)
+    archive = zipfile.ZipFile(io.BytesIO(client.get(reverse("my:csv")).content))
+    expenses = archive.read("expenses.csv").decode()
+    assert "'=HYPERLINK(1)" in expenses and ",=HYPERLINK" not in expenses
 
 
 def test_my_pages_are_only_for_the_signed_in_person(client):

@@ -142,6 +142,23 @@ def test_a_policy_that_has_started_never_changes(project, expert):
     assert policy.hourly_rate == D("20.00")
 
 
+def test_a_version_started_today_points_to_tomorrow_for_a_change(project, expert):
+    payments.set_policy(project=project, actor=expert, starts_on=TODAY, **TERMS)
+    with pytest.raises(ProjectError, match="from tomorrow"):
+        payments.set_policy(
+            project=project, actor=expert, starts_on=TODAY, **{**TERMS, "hourly_rate": D(30)}
+        )
+
+
+def test_an_amount_of_a_million_pounds_or_more_is_refused(client, project, expert):
+    client.force_login(expert)
+    response = client.post(url("policy", project), policy_post(hourly_rate="1000000"))
+    html = assert_error_page(response, field_id="id_hourly_rate")
+    assert "Enter an amount below one million pounds." in html
+    response = client.post(url("policy", project), policy_post(hourly_rate="999999.99"))
+    assert response.status_code == 302
+
+
 def test_a_new_version_cannot_start_in_the_past_but_the_first_may(project, expert):
     payments.set_policy(project=project, actor=expert, starts_on=date(2026, 1, 1), **TERMS)
     with pytest.raises(ProjectError, match="past"):
@@ -293,10 +310,10 @@ def test_a_claim_with_mistakes_comes_back_with_plain_messages(client, project, e
     assert not Expense.objects.exists()
 
 
-def test_a_claim_dated_in_the_future_is_refused(client, project, expert2):
+def test_a_claim_dated_in_the_future_is_refused_at_its_date_box(client, project, expert2):
     client.force_login(expert2)
     response = client.post(url("expenses", project), expense_post(spent_on="2026-06-16"))
-    assert "cannot be in the future" in assert_error_page(response)
+    assert "cannot be in the future" in assert_error_page(response, field_id="id_spent_on")
     assert not Expense.objects.exists()
 
 
@@ -398,6 +415,15 @@ def test_a_cell_a_spreadsheet_would_run_is_written_as_text(project, join):
         project=project, member=sneaky, spent_on=TODAY, category="travel", amount=D(1)
     )
     assert "'=HYPERLINK(1)" in payments.finance_csv(project)
+
+
+def test_an_empty_cell_in_the_finance_record_stays_empty(project, join):
+    member = join(project, "expert_by_experience", display_name="Eli")
+    Expense.objects.create(
+        project=project, member=member, spent_on=TODAY, category="travel", amount=D(1)
+    )
+    row = next(csv.DictReader(io.StringIO(payments.finance_csv(project))))
+    assert (row["due by"], row["date paid"], row["decided by"], row["activity"]) == ("", "", "", "")
 
 
 def _claims(project, members, n: int) -> None:

@@ -350,6 +350,21 @@ def test_the_payments_page_keeps_its_query_budget(
     assert response.content.decode().count("Save payment") == min(n, 30)
 
 
+def test_a_date_paid_in_the_future_is_refused_at_its_date_box(
+    client, project, practitioner, expert2
+):
+    payment = _one_payment(project, practitioner, expert2)
+    client.force_login(practitioner)
+    response = client.post(
+        url("record", project, pk=payment.pk),
+        {"method": "cash", "status": "paid", "paid_on": "2026-12-01"},
+    )
+    html = assert_error_page(response, field_id=f"pay-{payment.pk}-paid_on")
+    assert "The date it was paid cannot be in the future." in html
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.DUE
+
+
 def test_a_date_paid_on_a_payment_not_marked_paid_is_questioned_not_dropped(
     client, project, practitioner, expert2
 ):

@@ -210,6 +210,10 @@ class AttendanceForm(forms.Form):
                 required=False,
                 initial=recorded.get(membership.user_id),
                 help_text=membership.get_role_display(),
+                error_messages={
+                    "invalid_choice": _("Choose took part or did not take part for %(name)s.")
+                    % {"name": membership.user}
+                },
             )
 
     def clean(self) -> dict[str, Any]:

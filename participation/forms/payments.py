@@ -3,10 +3,14 @@ record of each involvement payment."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coproduce import limits
@@ -32,7 +36,8 @@ class MoneyField(forms.DecimalField):
     """Pounds and pence. Takes "£4.50" and "1,250" as people write them; never a float."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_digits", 9)
+        # Eight digits, two of them pence: below one million pounds, as the message says.
+        kwargs.setdefault("max_digits", 8)
         kwargs.setdefault("decimal_places", 2)
         # A text box, not type=number: phones show a decimal keypad, and nothing is silently
         # rounded or changed by scrolling (GOV.UK's advice for money).
@@ -47,6 +52,17 @@ class MoneyField(forms.DecimalField):
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         # Django adds step/min/max for number inputs only; a text box needs none of them.
         return {k: v for k, v in super().widget_attrs(widget).items() if k == "inputmode"}
+
+
+def not_in_the_future(message: str | Any) -> Callable[[date], None]:
+    """A validator refusing a day after today with `message`, so that the message is linked to
+    its box (the service refuses the same day again)."""
+
+    def validate(day: date) -> None:
+        if day > timezone.localdate():
+            raise ValidationError(message, code="future")
+
+    return validate
 
 
 def day_field(**kwargs: Any) -> forms.DateField:
@@ -141,6 +157,7 @@ class ExpenseForm(forms.Form):
             "required": _("Enter the date you spent the money, for example 27/3/2026."),
             "invalid": _("Enter the date you spent the money, for example 27/3/2026."),
         },
+        validators=[not_in_the_future(_("The date you spent it cannot be in the future."))],
     )
     category = forms.ChoiceField(
         label=_("What was it for?"),
@@ -257,6 +274,7 @@ class PaymentRecordForm(ItemForm):
         required=False,
         help_text=_("Only if it has been paid."),
         error_messages={"invalid": PAID_ON_ERROR},
+        validators=[not_in_the_future(_("The date it was paid cannot be in the future."))],
     )
     benefits_advice_offered = forms.BooleanField(
         label=_("We offered benefits advice"), required=False

@@ -16,16 +16,19 @@ member".
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from coproduce.models import User
-from projects.models import Membership, Vote
+from projects.models import Membership, Project, Stage, Vote
 from projects.services import memberships
 from projects.services.errors import ProjectError
 from projects.services.history import redact_names
@@ -35,6 +38,15 @@ from .consent import lock_person
 from .my_data import invitations_to
 
 FORMER_MEMBER = _lazy("Former member")
+
+
+def _memberships_to_end(user: User) -> QuerySet[Membership]:
+    """The person's memberships that deleting the account ends. A closed project can no longer
+    change (nobody can join, leave or hand over in it): its membership stays as part of its
+    record, under "Former member" like every other trace of the person."""
+    return Membership.objects.active().filter(user=user).exclude(project__stage=Stage.CLOSED)
+
+
 REMOVED = _lazy("Removed at the person's request.")
 
 
@@ -42,23 +54,29 @@ class ErasureRefused(Exception):
     """The account cannot be deleted yet; the message says why and what to do first."""
 
 
-def erasure_refusals(user: User) -> list[str]:
-    """Why `user` cannot delete their account now, in plain words (empty: they can).
+class Handover(NamedTuple):
+    """A project the person must hand over before their account can go, and why."""
+
+    project: Project
+    reason: str
+
+
+def erasure_refusals(user: User) -> list[Handover]:
+    """Why `user` cannot delete their account now, in plain words, one per project (empty: they
+    can).
 
     The one reason is being the last co-lead who can act in a project: the project would be
     left with nobody to run it, so they hand over first. An open vote is no reason: deleting
     the account is leaving, which a voter may always do; their vote, if cast, still counts.
     """
     refusals = []
-    for membership in Membership.objects.active().filter(user=user).select_related("project"):
+    for membership in _memberships_to_end(user).select_related("project"):
         if memberships.last_co_lead_refusal(membership) is not None:
-            refusals.append(
-                _(
-                    "You are the only co-lead of %(project)s. Make another member a co-lead on "
-                    "its Members page first, then come back here."
-                )
-                % {"project": membership.project.title}
-            )
+            reason = _(
+                "You are the only co-lead of %(project)s. Make another member a co-lead on "
+                "its Members page first, then come back here."
+            ) % {"project": membership.project.title}
+            refusals.append(Handover(membership.project, reason))
     return refusals
 
 
@@ -80,10 +98,10 @@ def erase_account(*, user: User) -> bool:
         return False
     refusals = erasure_refusals(user)
     if refusals:
-        raise ErasureRefused(refusals[0])
+        raise ErasureRefused(refusals[0].reason)
     names = _identifiers(user)
 
-    for membership in Membership.objects.active().filter(user=user):
+    for membership in _memberships_to_end(user):
         try:
             memberships.leave_project(membership=membership)
         except ProjectError as error:  # a co-lead stepped down in another tab meanwhile

@@ -24,6 +24,7 @@ from allauth.account.models import EmailAddress
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
 from coproduce.models import User
+from coproduce.spreadsheets import as_text
 from projects.models import Membership, ObjectionResponse, Vote
 
 from ..models import (
@@ -252,7 +253,7 @@ def _csv(rows: Iterable[Row], columns: list[str]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns)
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({name: as_text(value) for name, value in row.items()} for row in rows)
     return out.getvalue()
 
 

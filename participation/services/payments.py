@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from coproduce import limits
 from coproduce.models import User
+from coproduce.spreadsheets import as_text
 from projects.models import Project, Role
 from projects.services import ProjectError
 
@@ -61,6 +62,14 @@ def set_policy(*, project: Project, actor: User, starts_on: date, **terms: Any) 
     if policy is not None and all(getattr(policy, k) == v for k, v in terms.items()):
         return policy
     if policy is not None and policy.has_started(today):
+        # Today's date is taken when a version started today: point to the first free day.
+        if versions.filter(starts_on=today).exists():
+            raise ProjectError(
+                _(
+                    "This policy has already started, so it cannot change. Add a new one "
+                    "from tomorrow."
+                )
+            )
         raise ProjectError(
             _("This policy has already started, so it cannot change. Add a new one from today.")
         )
@@ -365,6 +374,5 @@ def finance_csv(project: Project) -> str:
     writer = csv.writer(out)
     writer.writerow(FINANCE_COLUMNS)
     for row in finance_rows(project):
-        # A cell a spreadsheet would run as a formula (=, +, -, @) is written as text.
-        writer.writerow([f"'{cell}" if cell[:1] in "=+-@" else cell for cell in row])
+        writer.writerow([as_text(cell) for cell in row])
     return out.getvalue()
