@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
@@ -60,10 +61,24 @@ def assert_accessible(page: Page) -> None:
     with JavaScript switched off.
     """
     assert page.locator("script").count() == 0, f"{page.url} includes a script"
-    results = Axe().run(page)
+    results = _axe_once_loaded(page)
     assert results.violations_count == 0, results.generate_report()
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
+
+
+def _axe_once_loaded(page: Page) -> Any:
+    """axe-core's results for the page a click has just led to. A test often checks straight
+    after a click; if the next page is still replacing the last one, axe finds no document
+    ("Cannot read properties of null"), so it waits for the new page and runs once more."""
+    page.wait_for_load_state("load")
+    try:
+        return Axe().run(page)
+    except PlaywrightError as error:
+        if "documentElement" not in str(error) and "context was destroyed" not in str(error):
+            raise
+    page.wait_for_load_state("load")
+    return Axe().run(page)
 
 
 def sign_in(page: Page, live_server: Any, user: Any) -> None:

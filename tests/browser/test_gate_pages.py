@@ -22,6 +22,7 @@ def test_a_co_lead_proposes_and_opens_a_decision_on_a_phone(
     page.goto(f"{live_server.url}/projects/{project.slug}/gates/")
     assert_accessible(page)
     page.get_by_role("link", name="Propose moving to the next stage").click()
+    expect(page.get_by_role("button", name="Save proposal")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("The proposal").fill("Start delivering the service.")
     page.get_by_label("What changes if it passes").fill("The doors open in March.")
