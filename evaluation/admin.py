@@ -1,0 +1,56 @@
+"""Questionnaires are data: staff load or edit an organisation's own in the admin.
+
+Answers are listed read-only and never with who gave them: people answered on the promise
+that their answers are shown as a group's figures. Staff can delete a set of answers that a
+person asks to have removed.
+"""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import Instrument, Item, ItemAnswer, SurveyResponse
+
+
+class ItemInline(admin.StackedInline[Item, Instrument]):
+    model = Item
+    extra = 0
+    fields = ["position", "key", "question", "help_text", "scale", "points"]
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(admin.ModelAdmin[Instrument]):
+    list_display = ["name", "key", "asking", "in_use"]
+    list_filter = ["asking", "in_use"]
+    inlines = [ItemInline]
+
+
+@admin.register(Item)
+class ItemAdmin(admin.ModelAdmin[Item]):
+    list_display = ["question", "instrument", "position", "scale"]
+    list_filter = ["instrument"]
+
+
+class ReadOnly:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(SurveyResponse)
+class SurveyResponseAdmin(ReadOnly, admin.ModelAdmin[SurveyResponse]):
+    list_display = ["instrument", "project", "moment", "stage", "group", "submitted_at"]
+    list_filter = ["instrument", "moment", "group"]
+    fields = ["instrument", "project", "moment", "stage", "group", "submitted_at", "changed_at"]
+    list_select_related = ["instrument", "project"]
+
+
+@admin.register(ItemAnswer)
+class ItemAnswerAdmin(ReadOnly, admin.ModelAdmin[ItemAnswer]):
+    list_display = ["item", "value"]
+    list_filter = ["item__instrument"]
+    fields = ["item", "value", "text"]
+    list_select_related = ["item"]

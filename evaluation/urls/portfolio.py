@@ -1,0 +1,7 @@
+"""Routes for evaluation's portfolio (see `evaluation.urls`)."""
+
+from django.urls import URLPattern
+
+app_name = "portfolio"
+
+urlpatterns: list[URLPattern] = []
