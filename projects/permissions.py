@@ -34,6 +34,8 @@ VIEW_ACCESS_NEEDS = "view_access_needs"
 VIEW_EVALUATION = "view_evaluation"
 MANAGE_PAYMENTS = "manage_payments"
 CLAIM_EXPENSES = "claim_expenses"
+ANSWER_SURVEYS = "answer_surveys"
+WRITE_EVALUATION = "write_evaluation"
 
 EVERY_MEMBER = frozenset({VIEW_PROJECT, CONTRIBUTE, VIEW_EVALUATION})
 
@@ -41,8 +43,12 @@ EVERY_MEMBER = frozenset({VIEW_PROJECT, CONTRIBUTE, VIEW_EVALUATION})
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # Commissioners and other members see nobody's money: a member claims and sees their own
     # expenses; co-leads see everyone's, set the payment policy and decide claims.
-    Role.EXPERT_BY_EXPERIENCE: EVERY_MEMBER | {VOTE, CLAIM_EXPENSES},
-    Role.PRACTITIONER: EVERY_MEMBER | {VOTE, RECORD_ACTIVITIES, CLAIM_EXPENSES},
+    # The two groups that do the work evaluate it: they answer the surveys and write the
+    # team's summary and findings. Commissioners read the evaluation and sign off.
+    Role.EXPERT_BY_EXPERIENCE: EVERY_MEMBER
+    | {VOTE, CLAIM_EXPENSES, ANSWER_SURVEYS, WRITE_EVALUATION},
+    Role.PRACTITIONER: EVERY_MEMBER
+    | {VOTE, RECORD_ACTIVITIES, CLAIM_EXPENSES, ANSWER_SURVEYS, WRITE_EVALUATION},
     # Commissioners give assurance; they never vote on gates.
     Role.COMMISSIONER: EVERY_MEMBER | {SIGN_OFF},
     ProjectRoleGroup.CO_LEAD: frozenset(
@@ -60,8 +66,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 # What still works once a project is closed: reading, nothing else.
 READ_ONLY = frozenset({VIEW_PROJECT, VIEW_EVALUATION, VIEW_ACCESS_NEEDS})
 # ...and money: what a project owes is still claimed, decided and paid after it closes, so
-# nobody waits for a payment that no one can make.
-AFTER_CLOSING = READ_ONLY | {MANAGE_PAYMENTS, CLAIM_EXPENSES}
+# nobody waits for a payment that no one can make. The impact survey is asked when the project
+# closes, so it is answered after.
+AFTER_CLOSING = READ_ONLY | {MANAGE_PAYMENTS, CLAIM_EXPENSES, ANSWER_SURVEYS}
 
 ALL_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values())
 

@@ -13,5 +13,6 @@ gate_closed = Signal()  # gate=
 signoff_requested = Signal()  # gate=
 signoff_recorded = Signal()  # gate=, signoff= (signoff.commissioner is who signed off)
 stopped_voting = Signal()  # membership=: left, was removed, or moved to a role that does not vote
+stage_changed = Signal()  # project=, from_stage=, to_stage= (Stage values): a stage ended
 member_joined = Signal()  # membership=: joined, or came back after leaving
 objection_answered = Signal()  # objection= (a Vote), response=: recorded or changed

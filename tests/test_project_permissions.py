@@ -30,6 +30,8 @@ EVERY_PERMISSION = {
     "view_evaluation",
     "manage_payments",
     "claim_expenses",
+    "answer_surveys",
+    "write_evaluation",
 }
 
 # What each role may do while the project is open (any stage but closed). Co-leads come from
@@ -41,6 +43,8 @@ WHILE_OPEN: dict[tuple[str, bool], set[str]] = {
         "view_evaluation",
         "vote",
         "claim_expenses",
+        "answer_surveys",
+        "write_evaluation",
     },
     ("practitioner", False): {
         "view_project",
@@ -49,6 +53,8 @@ WHILE_OPEN: dict[tuple[str, bool], set[str]] = {
         "vote",
         "record_activities",
         "claim_expenses",
+        "answer_surveys",
+        "write_evaluation",
     },
     ("commissioner", False): {"view_project", "contribute", "view_evaluation", "sign_off"},
     ("expert_by_experience", True): {
@@ -63,6 +69,8 @@ WHILE_OPEN: dict[tuple[str, bool], set[str]] = {
         "view_access_needs",
         "claim_expenses",
         "manage_payments",
+        "answer_surveys",
+        "write_evaluation",
     },
     ("practitioner", True): {
         "view_project",
@@ -76,16 +84,20 @@ WHILE_OPEN: dict[tuple[str, bool], set[str]] = {
         "view_access_needs",
         "claim_expenses",
         "manage_payments",
+        "answer_surveys",
+        "write_evaluation",
     },
 }
 
-# A closed project is a read-only record, except for money still owed.
+# A closed project is a read-only record, except for money still owed and the impact survey
+# asked at the close.
 AFTER_CLOSING = {
     "view_project",
     "view_evaluation",
     "view_access_needs",
     "manage_payments",
     "claim_expenses",
+    "answer_surveys",
 }
 
 

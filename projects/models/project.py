@@ -136,6 +136,8 @@ class Project(models.Model):
             ("view_evaluation", _("See evaluation reports")),
             ("manage_payments", _("Set the payment policy and decide expenses")),
             ("claim_expenses", _("Claim expenses")),
+            ("answer_surveys", _("Answer evaluation surveys")),
+            ("write_evaluation", _("Write the evaluation summary and peer research findings")),
         ]
         constraints = [
             models.CheckConstraint(

@@ -19,6 +19,7 @@ from guardian.shortcuts import assign_perm
 from coproduce import limits
 from coproduce.models import User
 
+from .. import signals
 from ..models import EventKind, Project, ProjectRoleGroup, Role, Stage
 from ..permissions import ROLE_PERMISSIONS
 from .errors import ProjectError, refuse_if_closed
@@ -140,8 +141,12 @@ def update_settings(*, project: Project, actor: User, changes: dict[str, Any]) -
 
 
 def change_stage(*, project: Project, to: Stage, actor: User | None, reason: str) -> None:
-    """Move a locked project to `to`; callers (the gate services) hold the transaction."""
+    """Move a locked project to `to`; callers (the gate services) hold the transaction.
+
+    Sends `signals.stage_changed` inside that transaction, so what later apps queue because a
+    stage ended (the evaluation survey requests) commits with the change or not at all."""
     old = project.get_stage_display()
+    from_stage = project.stage
     project.stage = to
     project.save(update_fields=["stage"])
     log_event(
@@ -152,3 +157,4 @@ def change_stage(*, project: Project, to: Stage, actor: User | None, reason: str
         % {"old": old, "new": to.label, "reason": reason},
         data={"from": str(old), "to": to.value},
     )
+    signals.stage_changed.send(sender=Project, project=project, from_stage=from_stage, to_stage=to)
