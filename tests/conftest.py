@@ -48,6 +48,15 @@ def _fresh_cache() -> Iterator[None]:
 
 
 @pytest.fixture
+def instruments(db: None) -> None:
+    """The built-in questionnaires, loaded again when a test that empties every table (a
+    browser test on a live server) ran before this one."""
+    from evaluation.instruments import ensure_built_in
+
+    ensure_built_in()
+
+
+@pytest.fixture
 def expert(user_factory: Any) -> Any:
     return user_factory(email="expert@example.org", display_name="Erin")
 

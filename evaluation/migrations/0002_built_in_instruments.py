@@ -166,10 +166,13 @@ INSTRUMENTS = [
 ]
 
 
-def load(apps, schema_editor):
+def load(apps, schema_editor, only=None):
+    """Load the instruments (those whose keys are in `only`, when given)."""
     Instrument = apps.get_model("evaluation", "Instrument")
     Item = apps.get_model("evaluation", "Item")
     for spec in INSTRUMENTS:
+        if only is not None and spec["key"] not in only:
+            continue
         fields = {k: v for k, v in spec.items() if k not in ("key", "items")}
         instrument, _created = Instrument.objects.update_or_create(key=spec["key"], defaults=fields)
         for position, item in enumerate(spec["items"], start=1):
