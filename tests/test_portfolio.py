@@ -67,9 +67,18 @@ def fake_flags(projects: Sequence[Project]) -> dict[int, list[Flag]]:
     }
 
 
+def table_only(projects: Sequence[Project]) -> dict[int, Indicator]:
+    """An indicator without a headline: it has no column in the portfolio."""
+    table = Table(columns=("Stage",), rows=())
+    return {
+        p.pk: Indicator(key="table", title="Only a table", summary="", table=table)
+        for p in projects
+    }
+
+
 @pytest.fixture
 def fake_sources(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(indicators, "SOURCES", [fake_share])
+    monkeypatch.setattr(indicators, "SOURCES", [fake_share, table_only])
     monkeypatch.setattr(flags, "SOURCES", [fake_flags])
 
 
@@ -163,6 +172,7 @@ def test_each_row_shows_stage_signoffs_headlines_and_flags(
     assert "0 signed off, 1 to go" in html
     assert "80%" in html and "30%" in html and "None yet" in html
     assert "Flag number 0</li><li>Flag number 1</li>" in html
+    assert "Only a table" not in html
 
 
 def test_signoffs_to_go_count_every_stage_when_every_gate_needs_one(

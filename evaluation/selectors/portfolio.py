@@ -160,10 +160,12 @@ def portfolio(user: User, *, sort: str | None = None, order: str | None = None) 
     indicators = indicator_sources.for_projects(projects)
     raised = flag_sources.for_projects(projects)
 
+    # A column for each indicator that sums itself up in a headline (a table-only one has none).
     columns: dict[str, IndicatorColumn] = {}
     for found in indicators.values():
         for indicator in found:
-            columns.setdefault(indicator.key, IndicatorColumn(indicator.key, indicator.title))
+            if indicator.headline is not None:
+                columns.setdefault(indicator.key, IndicatorColumn(indicator.key, indicator.title))
     rows = []
     for project in projects:
         by_key = {indicator.key: indicator.headline for indicator in indicators[project.pk]}
