@@ -15,6 +15,7 @@ DEMO_PEOPLE: list[tuple[str, str, bool]] = [
     ("expert3@example.org", "Ali (expert by experience)", False),
     ("practitioner1@example.org", "Priya (practitioner)", False),
     ("practitioner2@example.org", "Tom (practitioner)", False),
+    ("practitioner3@example.org", "Dee (practitioner)", False),
     ("commissioner1@example.org", "Chris (commissioner)", False),
     ("outsider@example.org", "Olu (not in any project)", False),
     ("admin@example.org", "Site admin", True),

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class EvaluationConfig(AppConfig):
     name = "evaluation"
     verbose_name = _("Evaluation")
+
+    def ready(self) -> None:
+        from projects import dashboard
+
+        from .selectors import portfolio
+
+        dashboard.register(portfolio.dashboard_section)

@@ -64,7 +64,15 @@ def seed(people: dict[str, User], *, projects: dict[str, Project], **_others: An
             what_changes="The café is funded until 2029 and evaluated every year.",
         )
         gate = gates.open_gate(gate=gate, actor=lead)
-        for name in ("expert1", "expert2", "expert3", "practitioner1", "practitioner2"):
+        voters = (
+            "expert1",
+            "expert2",
+            "expert3",
+            "practitioner1",
+            "practitioner2",
+            "practitioner3",
+        )
+        for name in voters:
             gates.cast_vote(gate=gate, voter=people[name], choice=Choice.APPROVE)
 
     expert1 = people["expert1"]

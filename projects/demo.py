@@ -34,6 +34,9 @@ def _members(people: dict[str, User]) -> list[tuple[User, Role, bool]]:
         (people["expert2"], Role.EXPERT_BY_EXPERIENCE, False),
         (people["expert3"], Role.EXPERT_BY_EXPERIENCE, False),
         (people["practitioner2"], Role.PRACTITIONER, False),
+        # A third practitioner, so that both groups reach the 3 survey answers whose figures
+        # are shown (evaluation.demo).
+        (people["practitioner3"], Role.PRACTITIONER, False),
         (people["commissioner1"], Role.COMMISSIONER, False),
     ]
 

@@ -125,6 +125,8 @@ def pages(
             reverse("payments:policy", args=[slug]),
             {},
         ),
+        ("portfolio", commissioner, reverse("portfolio:portfolio"), None),
+        ("portfolio, not a commissioner", expert, reverse("portfolio:portfolio"), None),
         ("not found", outsider, project_url("detail"), None),
     ]
 

@@ -522,6 +522,8 @@ def seed(people: dict[str, Any]) -> Catalogue:
             "Sign-off, nothing chosen",
         ),
         Entry("Night shelter, signed off", project("projects:detail", s), "commissioner"),
+        Entry("The portfolio", reverse("portfolio:portfolio"), "commissioner"),
+        Entry("The portfolio, not a commissioner", reverse("portfolio:portfolio"), "expert2"),
         # Site staff, who must use two-factor sign-in
         Entry(
             "Two-factor sign-in",
