@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class EvaluationConfig(AppConfig):
     name = "evaluation"
     verbose_name = _("Evaluation")
+
+    def ready(self) -> None:
+        from projects import panels
+
+        from .panels import flags_in_evidence, flags_on_overview
+
+        panels.register_overview(flags_on_overview)
+        panels.register_evidence(flags_in_evidence)
