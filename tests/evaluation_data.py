@@ -25,7 +25,7 @@ from participation.models import (
     PaymentStatus,
     Presence,
 )
-from projects.models import Membership, Project, Stage
+from projects.models import Gate, GateStatus, Membership, Project, Role, Stage
 
 
 def answer(
@@ -185,4 +185,38 @@ def payment(
         due_on=due_on or session_on + timedelta(days=30),
         status=PaymentStatus.PAID if paid_on else PaymentStatus.DUE,
         paid_on=paid_on,
+    )
+
+
+def members(join: Any, project: Project, role: Role | str, count: int) -> list[Any]:
+    """`count` new members of `project` with `role` (`join` is the conftest fixture)."""
+    return [join(project, role) for _ in range(count)]
+
+
+def closed(
+    project: Project,
+    *,
+    lived: tuple[int, int, int],
+    learned: tuple[int, int, int],
+    passed: bool = True,
+) -> Gate:
+    """A decision to leave Design whose vote closed now, with the results stored as the gate
+    services store them; each group's figures are (votes cast, could vote, quorum needed)."""
+    now = timezone.now()
+    return Gate.objects.create(
+        project=project,
+        from_stage=Stage.DESIGN,
+        to_stage=Stage.DELIVERY,
+        proposal="Move on.",
+        what_changes="More hours.",
+        status=GateStatus.CLOSED,
+        opened_at=now - timedelta(days=3),
+        closes_at=now,
+        closed_at=now,
+        passed=passed,
+        reason="passed" if passed else "rejected_by_lived",
+        results={
+            bloc: {"votes_cast": cast, "electorate": could, "quorum_needed": needed}
+            for bloc, (cast, could, needed) in (("lived", lived), ("learned", learned))
+        },
     )
