@@ -121,7 +121,7 @@ def test_a_payment_due_today_is_not_overdue_and_one_due_yesterday_is(project, ex
     assert raised(project, "overdue-payments") == []
     payment(project, expert, session_on=today - timedelta(days=31), due_on=today - timedelta(1))
     [flag] = raised(project, "overdue-payments")
-    assert flag.explanation.startswith("1 payment for taking part is overdue (1 people waiting)")
+    assert flag.explanation.startswith("1 payment for taking part is overdue, owed to 1 person;")
     payment(project, expert, session_on=today - timedelta(days=9), paid_on=today - timedelta(1))
     assert len(raised(project, "overdue-payments")) == 1
 
@@ -205,6 +205,19 @@ def test_a_co_lead_with_no_flags_is_told_none_were_found(client: Client, project
     client.force_login(expert)
     html = client.get(project.get_absolute_url()).content.decode()
     assert "None found: nothing in the records points to tokenism now." in html
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_project_page_costs_a_member_who_is_not_a_co_lead_nothing_for_flags(
+    client: Client, django_assert_max_num_queries, project, expert2, join, size
+):
+    experts = members(join, project, Role.EXPERT_BY_EXPERIENCE, size)
+    attended(activity(project), *experts)
+    closed(project, lived=(2, 2, 2), learned=(2, 2, 2))
+    client.force_login(expert2)
+    # The budget the page had before the flags (tests/test_dashboard.py, DETAIL_BUDGET - 6).
+    with django_assert_max_num_queries(10):
+        assert "Signs of tokenism" not in client.get(project.get_absolute_url()).content.decode()
 
 
 def _awaiting_signoff(project):

@@ -39,6 +39,17 @@ def row(found: Indicator, label: str) -> tuple:
     return next(r for r in found.table.rows if r[0] == label)
 
 
+def test_share_of_attendance_by_experts_by_experience(project, expert, expert2, practitioner):
+    first, second = activity(project, Stage.DESIGN), activity(project, Stage.DELIVERY)
+    attended(first, expert, expert2, practitioner)
+    attended(second, expert, practitioner)
+    found = indicator(project, "attendance")
+    # Design: 2 of 3 = 66.7% -> 67; Delivery: 1 of 2 = 50%; overall 3 of 5 = 60%.
+    assert row(found, "Design")[1:] == (2, 3, 67)
+    assert row(found, "Delivery")[1:] == (1, 2, 50)
+    assert found.headline is not None and found.headline.value == 60
+
+
 def test_turnout_per_group_at_each_decision(project):
     closed(project, lived=(2, 3, 2), learned=(4, 4, 2))
     closed(project, lived=(3, 4, 2), learned=(1, 4, 2), passed=False)

@@ -32,13 +32,20 @@ def overdue_payments(projects: Sequence[Project]) -> dict[int, list[Flag]]:
                 key="overdue-payments",
                 title=_("Payments for taking part are overdue"),
                 explanation=ngettext(
-                    "%(count)d payment for taking part is overdue (%(people)d people waiting); "
-                    "it was due by %(day)s.",
-                    "%(count)d payments for taking part are overdue (%(people)d people "
-                    "waiting); the oldest was due by %(day)s.",
+                    "%(count)d payment for taking part is overdue, %(owed)s; it was due by "
+                    "%(day)s.",
+                    "%(count)d payments for taking part are overdue, %(owed)s; the oldest was "
+                    "due by %(day)s.",
                     count,
                 )
-                % {"count": count, "people": people, "day": dates.day(oldest)},
+                % {
+                    "count": count,
+                    "owed": ngettext(
+                        "owed to %(people)d person", "owed to %(people)d people", people
+                    )
+                    % {"people": people},
+                    "day": dates.day(oldest),
+                },
             )
         ]
         for project_id, count, people, oldest in rows
