@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evaluation import flags
+from evaluation.models import ItemAnswer
 from participation.models import ContributionResponse
 from projects.models import Gate, Membership, Role, Stage
 from tests.evaluation_data import (
@@ -140,8 +141,6 @@ def test_groups_0_9_rungs_apart_are_not_flagged_and_1_0_apart_are(project, join)
     _rungs(project, join, Role.PRACTITIONER, [4] * 9 + [3])
     assert raised(project, "rung-gap") == []
     # One practitioner's 3 becomes a 4: 40 / 10 = 4.0, a full rung apart.
-    from evaluation.models import ItemAnswer
-
     ItemAnswer.objects.filter(response__group=Role.PRACTITIONER, item__key="rung", value=3).update(
         value=4
     )
