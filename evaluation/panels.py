@@ -54,7 +54,7 @@ def flags_in_evidence(access: ProjectAccess, gate: Gate) -> Panel:
     return _panel(
         access,
         _(
-            "Signs from the records that experts by experience may not be shaping the work, "
-            "in this stage and across the project."
+            "Signs from the records, as they stand today, that experts by experience may not "
+            "be shaping the work, in this stage and across the project."
         ),
     )

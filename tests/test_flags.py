@@ -26,6 +26,7 @@ from tests.evaluation_data import (
     payment,
     said,
 )
+from tests.reading import PLAIN_ENGLISH, reading_of
 
 pytestmark = pytest.mark.django_db
 
@@ -254,3 +255,38 @@ def test_the_evidence_pack_runs_a_fixed_number_of_queries(
     url = reverse("projects:gate_signoff", kwargs={"slug": project.slug, "pk": gate.pk})
     with django_assert_max_num_queries(EVIDENCE_BUDGET):
         assert client.get(url).status_code == 200
+
+
+def test_every_flag_reads_as_plain_english_on_the_project_page(
+    client: Client, project, practitioner, expert, join
+):
+    """All six flags raised at once, read where a co-lead reads them."""
+    Membership.objects.filter(project=project).update(joined_at=timezone.now() - timedelta(10))
+    Gate.objects.create(
+        project=project,
+        from_stage=Stage.DELIVERY,
+        to_stage=Stage.COMMISSIONING,
+        proposal="Move on.",
+        what_changes="More hours.",
+        created_at=timezone.now() - timedelta(days=1),
+    )
+    experts = members(join, project, Role.EXPERT_BY_EXPERIENCE, 3)  # joined after it
+    practitioners = members(join, project, Role.PRACTITIONER, 3)
+    attended(activity(project), expert, *practitioners)
+    said(project, expert, at=timezone.now() - timedelta(days=40))
+    closed(project, lived=(2, 4, 2), learned=(2, 2, 2))
+    today = timezone.localdate()
+    payment(project, expert, session_on=today - timedelta(days=40), due_on=today - timedelta(9))
+    for member in experts:
+        answer_stage_check(project, member, rung=2)
+    for member in practitioners:
+        answer_stage_check(project, member, rung=6)
+    assert len(set(keys(project))) == len(flags.SOURCES)
+
+    client.force_login(practitioner)
+    html = client.get(project.get_absolute_url()).content.decode()
+    panel = html[html.index('<section class="card flags"') :]
+    panel = panel[: panel.index("</section>") + len("</section>")]
+    reading = reading_of(f"<main>{panel}</main>")
+    assert len(reading.sentences) == 1 + len(flags.SOURCES)
+    assert reading.ease >= PLAIN_ENGLISH, reading.hardest()

@@ -49,9 +49,9 @@ def late_joiners(projects: Sequence[Project]) -> dict[int, list[Flag]]:
                 title=_("Experts by experience joined after the proposal"),
                 explanation=ngettext(
                     "%(count)d expert by experience joined after the proposal to move from "
-                    "%(from)s to %(to)s was written on %(day)s, so could not shape it.",
+                    "%(from)s to %(to)s was written on %(day)s, so they had no say in it.",
                     "%(count)d experts by experience joined after the proposal to move from "
-                    "%(from)s to %(to)s was written on %(day)s, so could not shape it.",
+                    "%(from)s to %(to)s was written on %(day)s, so they had no say in it.",
                     late,
                 )
                 % {

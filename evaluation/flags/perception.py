@@ -32,8 +32,8 @@ def rung_gap(projects: Sequence[Project]) -> dict[int, list[Flag]]:
                     key="rung-gap",
                     title=_("The two groups saw a stage very differently"),
                     explanation=_(
-                        "Experts by experience placed %(stage)s at rung %(lived)s of the ladder "
-                        "of co-production on average and practitioners at rung %(learned)s: "
+                        "Experts by experience put %(stage)s at rung %(lived)s of the ladder of "
+                        "co-production on average, and practitioners at rung %(learned)s: "
                         "%(gap)s rungs apart."
                     )
                     % {

@@ -32,11 +32,11 @@ def bare_quorum(projects: Sequence[Project]) -> dict[int, list[Flag]]:
                     title=_("A decision passed with the fewest votes from experts by experience"),
                     explanation=ngettext(
                         "The decision to move from %(from)s to %(to)s passed with %(cast)d vote "
-                        "from experts by experience out of %(could)d who could vote, exactly "
-                        "the quorum needed.",
+                        "from experts by experience out of %(could)d who could vote: just "
+                        "enough for the vote to count.",
                         "The decision to move from %(from)s to %(to)s passed with %(cast)d votes "
-                        "from experts by experience out of %(could)d who could vote, exactly "
-                        "the quorum needed.",
+                        "from experts by experience out of %(could)d who could vote: just "
+                        "enough for the vote to count.",
                         cast,
                     )
                     % {
