@@ -4,7 +4,7 @@ many contributions have a response."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.db.models import Count
@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from projects.evidence import AttendedActivity
 from projects.models import Project
-from projects.responses import member_role
+from projects.responses import Tally, member_role
 
 from .models import Activity, Attendance, Contribution, ContributionKind, Presence
 
@@ -26,14 +26,15 @@ def stage_contributors(project: Project, stage: str, before: datetime) -> set[in
     )
 
 
-def contribution_tallies(project: Project) -> Iterable[tuple[str, str | None, int, int]]:
-    """Ideas, comments and concerns by stage and by the writer's role, with how many have a
-    response (one aggregate query; registered with `projects.responses`)."""
+def contribution_tallies(project_ids: Sequence[int]) -> Iterable[Tally]:
+    """Ideas, comments and concerns by project, stage and the writer's role, with how many
+    have a response (one aggregate query for any number of projects; registered with
+    `projects.responses`)."""
     return (
-        Contribution.objects.filter(project=project)
+        Contribution.objects.filter(project__in=project_ids)
         .annotate(role=member_role("project", "author"))
         .order_by()
-        .values_list("stage", "role")
+        .values_list("project_id", "stage", "role")
         .annotate(total=Count("pk"), answered=Count("response"))
     )
 

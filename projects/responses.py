@@ -3,12 +3,13 @@
 Gate objections are counted here. Ideas, comments and concerns live in `participation`, and
 dependencies point one way, so that app registers its sources from its AppConfig.ready() (as
 `projects.evidence` does): one for these counts, one for the guard "objections answered".
-Each source counts with one aggregate query: never row by row.
+Each source counts with one aggregate query for any number of projects: never row by row, so
+the evaluation's indicators count a portfolio of projects as cheaply as one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Subquery
@@ -16,8 +17,12 @@ from django.utils.translation import gettext as _
 
 from .models import BLOC_OF_ROLE, Bloc, Choice, GateStatus, Membership, Project, Stage, Vote
 
-# project -> rows of (stage, the writer's role in the project, how many, how many answered)
-TallySource = Callable[[Project], Iterable[tuple[str, str | None, int, int]]]
+# A row of counts: (project id, stage, the writer's role in the project, how many, how many
+# answered). The role is None for someone with no membership row.
+Tally = tuple[int, str, str | None, int, int]
+
+# project ids -> rows of counts for those projects
+TallySource = Callable[[Sequence[int]], Iterable[Tally]]
 
 # (project, stage) -> how many concerns or objections raised in that stage have no response
 UnansweredSource = Callable[[Project, str], int]
@@ -53,17 +58,30 @@ def member_role(project_field: str, user_field: str) -> Subquery:
     )
 
 
-def objection_tallies(project: Project) -> Iterable[tuple[str, str | None, int, int]]:
+def objection_tallies(project_ids: Sequence[int]) -> Iterable[Tally]:
     """Objections to closed decisions, by the stage the decision was to leave. Objections to
     an open vote are left out: they can still change, and cannot be answered yet."""
     return (
-        Vote.objects.filter(gate__project=project, gate__status=GateStatus.CLOSED)
+        Vote.objects.filter(gate__project__in=project_ids, gate__status=GateStatus.CLOSED)
         .filter(choice=Choice.OBJECT)
         .annotate(role=member_role("gate__project", "voter"))
         .order_by()
-        .values_list("gate__from_stage", "role")
+        .values_list("gate__project_id", "gate__from_stage", "role")
         .annotate(total=Count("pk"), answered=Count("response"))
     )
+
+
+def tallies(project_ids: Sequence[int]) -> list[Tally]:
+    """Everything said in these projects that can get a response (objections to decisions,
+    and every registered source's ideas, comments and concerns), counted by project, stage
+    and the writer's role, with how many were answered: one query per source. A (project,
+    stage, role) may appear once per source."""
+    if not project_ids:
+        return []
+    rows: list[Tally] = []
+    for source in (objection_tallies, *_sources):
+        rows.extend(source(project_ids))
+    return rows
 
 
 @dataclass(frozen=True)
@@ -93,11 +111,10 @@ def answered_by_stage(project: Project) -> list[StageAnswered]:
     even at 0 of 0, so a silent group is visible), then commissioners' if they said anything.
     One query per source."""
     counts: dict[tuple[str, Bloc], tuple[int, int]] = {}
-    for source in (objection_tallies, *_sources):
-        for stage, role, total, answered in source(project):
-            key = (stage, BLOC_OF_ROLE.get(role or "", Bloc.NON_VOTING))
-            before = counts.get(key, (0, 0))
-            counts[key] = (before[0] + answered, before[1] + total)
+    for _project_id, stage, role, total, answered in tallies([project.pk]):
+        key = (stage, BLOC_OF_ROLE.get(role or "", Bloc.NON_VOTING))
+        before = counts.get(key, (0, 0))
+        counts[key] = (before[0] + answered, before[1] + total)
     said_in = {stage for stage, _bloc in counts}
     return [
         StageAnswered(

@@ -23,8 +23,9 @@ pytestmark = pytest.mark.django_db
 
 DASHBOARD_BUDGET = 8  # session, user, memberships, votes, sign-offs, drafts, next activities,
 # whether the person commissions a project (the link to their portfolio)
-DETAIL_BUDGET = 10  # session, user, membership, 2 x guardian perms, gates, my vote, members,
-# and the two counts of responses per stage and group (objections, contributions)
+DETAIL_BUDGET = 16  # session, user, membership, 2 x guardian perms, gates, my vote, members,
+# the two counts of responses per stage and group (objections, contributions), and for a
+# co-lead the tokenism flags: one query per flag source (6, evaluation.flags.SOURCES)
 MEMBERS_BUDGET = 7  # session, user, membership, 2 x guardian perms, members
 HISTORY_BUDGET = 7  # session, user, membership, 2 x guardian perms, count, one page
 

@@ -1,31 +1,33 @@
 """Tokenism flags: signs, read from the records, that lived experience may not be shaping the
 work, each said in a sentence with the figures behind it so a co-lead can act on it.
 
-Each source takes a list of projects and returns the flags raised in each, with a fixed
-number of aggregate queries whatever the number of projects (as indicators do). Add a flag by
-writing its function and listing it in `SOURCES`.
+Each source takes a list of projects and returns the flags raised in each, with one
+aggregate query whatever the number of projects (as indicators do). Add a flag by writing
+its function and listing it in `SOURCES`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 from projects.models import Project
 
+from .attendance import low_attendance_share
+from .base import Flag, FlagSource
+from .joining import late_joiners
+from .payments import overdue_payments
+from .perception import rung_gap
+from .quorum import bare_quorum
+from .unanswered import UNANSWERED_DAYS, unanswered_contributions
 
-@dataclass(frozen=True)
-class Flag:
-    key: str  # a slug naming the kind of flag, e.g. "late-joiners"
-    title: str  # what the flag is, e.g. "Experts by experience joined after the proposal"
-    explanation: str  # one sentence with the figures: who, how many, since when
-    stage: str = ""  # the stage it is about, when it is about one (a Stage value)
-
-
-# projects -> {project id: flags raised in that project}; projects with none may be left out.
-FlagSource = Callable[[Sequence[Project]], dict[int, list[Flag]]]
-
-SOURCES: list[FlagSource] = []
+SOURCES: list[FlagSource] = [
+    late_joiners,
+    low_attendance_share,
+    bare_quorum,
+    unanswered_contributions,
+    overdue_payments,
+    rung_gap,
+]
 
 
 def for_projects(projects: Sequence[Project]) -> dict[int, list[Flag]]:
@@ -38,3 +40,6 @@ def for_projects(projects: Sequence[Project]) -> dict[int, list[Flag]]:
         for project_id, flags in source(projects).items():
             found[project_id].extend(flags)
     return found
+
+
+__all__ = ["SOURCES", "UNANSWERED_DAYS", "Flag", "FlagSource", "for_projects"]

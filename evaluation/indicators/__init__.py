@@ -11,11 +11,28 @@ from collections.abc import Sequence
 
 from projects.models import Project
 
+from .adjustments import adjustments
 from .attendance import attendance_share
 from .base import Cell, Chart, Headline, Indicator, IndicatorSource, Table, Unit
+from .contributions import contributions
+from .impact import impact
+from .involvement import involvement
+from .ladder import ladder, principles
+from .objections import objections
+from .payments import payment_days
+from .turnout import turnout
 
 SOURCES: list[IndicatorSource] = [
     attendance_share,
+    turnout,
+    involvement,
+    contributions,
+    objections,
+    payment_days,
+    adjustments,
+    ladder,
+    principles,
+    impact,
 ]
 
 

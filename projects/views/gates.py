@@ -18,6 +18,7 @@ from coproduce.http import AuthenticatedHttpRequest as Request
 from coproduce.kept_forms import form_page, kept_fields, post_only
 from coproduce.refusals import Refusal
 
+from .. import panels
 from ..forms.gates import ObjectionResponseForm, OpenGateForm, ProposalForm, SignOffForm, VoteForm
 from ..models import Gate, Vote
 from ..permissions import MANAGE_GATES, SIGN_OFF, VIEW_PROJECT, VOTE, ProjectAccess, access_project
@@ -270,6 +271,7 @@ def gate_signoff(request: Request, slug: str, pk: int) -> HttpResponse:
             outcome=gate_reading.describe_outcome(gate),
             objections=[(objection, None) for objection in pack.objections],
             unquoted=pack.unquoted,
+            panels=panels.evidence(access, gate),
             form=form if gate_reading.awaits_signoff(gate) else None,
             error_form=form,
         ),

@@ -25,7 +25,7 @@ from coproduce.http import AuthenticatedHttpRequest as Request
 from coproduce.kept_forms import form_page, kept_fields, post_only
 from coproduce.refusals import Refusal
 
-from .. import services
+from .. import panels, services
 from ..dashboard import sections as dashboard_sections
 from ..forms.projects import CoLeadForm, ConfirmForm, NewProjectForm, ProjectSettingsForm, RoleForm
 from ..models import Membership, Role
@@ -102,6 +102,7 @@ def project_detail(request: Request, slug: str) -> HttpResponse:
             blocking=selectors.blocking_in(timeline),
             vote_call=selectors.vote_call(access, timeline),
             blocs=selectors.members_by_bloc(access.project),
+            panels=panels.overview(access),
             nav="detail",
         ),
     )

@@ -1,0 +1,79 @@
+"""What taking part changed for people: each group's average impact scores (compassion,
+understanding, confidence, drive and energy, 1 to 5) on joining and at the close, and the
+change. Each average obeys the small-numbers rule (`survey`), so a change shows only when
+both of the group's averages do."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.utils.translation import gettext as _
+
+from evaluation.models import Moment
+from projects.models import Project, Role
+
+from .base import Cell, Chart, Headline, Indicator, Table, Unit
+from .survey import IMPACT, IMPACT_ITEMS, NOBODY, Mean, averages, fewer_than
+
+
+def change(joining: Mean, closing: Mean) -> float | None:
+    """The closing average less the joining one, to one decimal place, or None."""
+    if joining.value is None or closing.value is None:
+        return None
+    return round(closing.value - joining.value, 1)
+
+
+def impact(projects: Sequence[Project]) -> dict[int, Indicator]:
+    """Per question, each group's average on joining, at the close, and the change.
+    Headline: experts by experience's average change over the four questions, when every
+    one of them can be shown."""
+    means = averages(projects, IMPACT, (Moment.JOINING, Moment.CLOSING), by_stage=False)
+    groups = (Role.EXPERT_BY_EXPERIENCE, Role.PRACTITIONER)
+    found: dict[int, Indicator] = {}
+    for project in projects:
+        rows: list[tuple[Cell, ...]] = []
+        lived_changes: list[float | None] = []
+        for key, label in IMPACT_ITEMS:
+            row: list[Cell] = [str(label)]
+            for role in groups:
+                joining = means.get((project.pk, Moment.JOINING, "", role, key), NOBODY)
+                closing = means.get((project.pk, Moment.CLOSING, "", role, key), NOBODY)
+                difference = change(joining, closing)
+                row += [joining.cell, closing.cell, difference]
+                if role == Role.EXPERT_BY_EXPERIENCE:
+                    lived_changes.append(difference)
+            rows.append(tuple(row))
+        if all(value is not None for value in lived_changes):
+            average = round(sum(v for v in lived_changes if v is not None) / len(lived_changes), 1)
+            summary = _(
+                "From joining to the close, experts by experience's scores changed by "
+                "%(change)+.1f points on average (on a scale of 1 to 5)."
+            ) % {"change": average}
+            headline = Headline(value=average, text=_("%(change)+.1f points") % {"change": average})
+        else:
+            summary = _(
+                "Not enough answers yet to show the change for experts by experience: it shows "
+                "once 3 of them have answered both on joining and at the close."
+            )
+            headline = Headline(value=None, text=_("Not enough answers"))
+        found[project.pk] = Indicator(
+            key="impact",
+            title=_("What taking part changed for people"),
+            summary=summary,
+            table=Table(
+                columns=(
+                    _("Question"),
+                    _("Experts by experience on joining"),
+                    _("Experts by experience at the close"),
+                    _("Change for experts by experience"),
+                    _("Practitioners on joining"),
+                    _("Practitioners at the close"),
+                    _("Change for practitioners"),
+                ),
+                rows=tuple(rows),
+                blank=fewer_than(),
+            ),
+            chart=Chart(series=(3, 6), unit=Unit.SCORE),
+            headline=headline,
+        )
+    return found
