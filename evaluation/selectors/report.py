@@ -146,19 +146,29 @@ def find_indicator(project: Project, key: str) -> Indicator | None:
     return next((i for i in indicators(project) if i.key == key), None)
 
 
-def _csv(header: Sequence[str], rows: Iterable[Sequence[str | None]]) -> str:
+def _csv_cell(cell: Cell) -> str:
+    """A cell for a spreadsheet: a figure as a figure (-3 stays a number), a figure not shown
+    as an empty cell, and text a spreadsheet would run as a formula written as text."""
+    if cell is None:
+        return ""
+    if isinstance(cell, str):
+        return str(as_text(cell))
+    return cell_text(cell) or ""
+
+
+def _csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([as_text(name) for name in header])
+    writer.writerow([_csv_cell(name) for name in header])
     for row in rows:
-        writer.writerow([as_text(cell) if cell is not None else "" for cell in row])
+        writer.writerow([_csv_cell(cell) for cell in row])
     return out.getvalue()
 
 
 def table_csv(indicator: Indicator) -> str:
     """The indicator's table as CSV text: its column names, then its rows. A figure not
     shown is an empty cell, never a 0."""
-    return _csv(indicator.table.columns, shown(indicator).rows)
+    return _csv(indicator.table.columns, indicator.table.rows)
 
 
 FLAG_COLUMNS = (gettext_lazy("Flag"), gettext_lazy("Stage"), gettext_lazy("What it means"))
