@@ -578,7 +578,7 @@ def test_a_group_with_fewer_than_three_answers_shows_no_figures_in_page_csv_or_p
     client.force_login(practitioner)
 
     html = client.get(report_url(project)).content.decode()
-    figure = html.split('id="indicator-rung"')[1].split("</section>")[0]
+    figure = html.split('id="indicator-rung"')[1].split("</article>")[0]
     assert '<td data-label="Average rung">3</td>' in figure
     assert '<td data-label="Average rung">Not shown</td>' in figure
     assert "Not shown: Fewer than 3 people in that group answered." in figure
