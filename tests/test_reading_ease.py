@@ -125,6 +125,13 @@ def pages(
             reverse("payments:policy", args=[slug]),
             {},
         ),
+        ("evaluation report", expert2, reverse("reports:report", args=[slug]), None),
+        (
+            "evaluation report, finding with nothing typed",
+            expert2,
+            reverse("reports:add_finding", args=[slug]),
+            {},
+        ),
         ("not found", outsider, project_url("detail"), None),
     ]
 
