@@ -115,7 +115,7 @@ def summary_versions(project: Project) -> list[SummaryVersion]:
 def findings(project: Project) -> list[ShownFinding]:
     """The project's findings, newest first. The author's name is shown only when they asked
     for it and their latest decision about being quoted is "given" (withdrawing it hides the
-    name from that moment)."""
+    name from that moment), and never for a deleted account."""
     quoting = Consent.objects.latest_for(Purpose.QUOTING, OuterRef("author")).values("given")[:1]
     rows = (
         Finding.objects.filter(project=project)
@@ -125,7 +125,9 @@ def findings(project: Project) -> list[ShownFinding]:
     return [
         ShownFinding(
             finding=row,
-            name=str(row.author) if row.named and row.author and row.quoting else "",
+            name=str(row.author)
+            if row.named and row.quoting and row.author and row.author.is_active
+            else "",
         )
         for row in rows
     ]
