@@ -14,6 +14,7 @@ that threads serving pages at the same time cannot mix their charts up.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import threading
@@ -22,6 +23,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 import matplotlib
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 matplotlib.use("Agg")
@@ -42,6 +44,7 @@ FONT = "sans-serif"
 WIDTH_INCHES = 4.8
 ROW_INCHES = 0.45
 PNG_DPI = 150
+CACHED = 256  # charts kept drawn: a few hundred kilobytes
 
 SETTINGS: Any = {
     "svg.fonttype": "none",  # text stays text: found, read out and enlarged with the page
@@ -114,6 +117,32 @@ def _written(value: float, unit: Unit) -> str:
 def svg(indicator: Indicator) -> str:
     """The indicator's chart as an inline `<svg>` element (text), or "" when it has no chart
     or nothing to draw."""
+    if not _hashable(indicator):
+        return _svg.__wrapped__(indicator, get_language())
+    return _svg(indicator, get_language())
+
+
+def png(indicator: Indicator) -> bytes:
+    """The indicator's chart as PNG bytes for the PDF, or b"" when there is nothing to draw."""
+    if not _hashable(indicator):
+        return _png.__wrapped__(indicator, get_language())
+    return _png(indicator, get_language())
+
+
+def _hashable(indicator: Indicator) -> bool:
+    """Whether the indicator can key the cache (a source that put a list in it cannot)."""
+    try:
+        hash(indicator)
+    except TypeError:
+        return False
+    return True
+
+
+# Drawing takes a good part of a second, and the same figures make the same chart: the latest
+# charts are kept, keyed by the whole indicator (a frozen dataclass: its title, figures and
+# sentences) and the language its words are in.
+@functools.lru_cache(maxsize=CACHED)
+def _svg(indicator: Indicator, language: str | None) -> str:
     with _lock, matplotlib.rc_context(SETTINGS):
         figure = _figure(indicator)
         if figure is None:
@@ -123,8 +152,8 @@ def svg(indicator: Indicator) -> str:
     return _for_the_page(out.getvalue(), indicator)
 
 
-def png(indicator: Indicator) -> bytes:
-    """The indicator's chart as PNG bytes for the PDF, or b"" when there is nothing to draw."""
+@functools.lru_cache(maxsize=CACHED)
+def _png(indicator: Indicator, language: str | None) -> bytes:
     with _lock, matplotlib.rc_context(SETTINGS):
         figure = _figure(indicator)
         if figure is None:
