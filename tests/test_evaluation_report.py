@@ -443,7 +443,7 @@ def test_the_pdf_opens_and_holds_every_table_the_summary_and_the_findings(
     services.add_finding(
         project=project,
         author=expert2,
-        title="Evenings suit",
+        title="Evenings suit Łucja and Nguyễn",
         found="Later is better.",
         method="A group talk",
     )
@@ -462,7 +462,7 @@ def test_the_pdf_opens_and_holds_every_table_the_summary_and_the_findings(
         "Design 2 3 67",
         "Evaluation 0 0 Not shown",
         "Drop-in hours moved to the evening.",
-        "Evenings suit",
+        "Evenings suit Łucja and Nguyễn",
         "Later is better.",
     ):
         assert words in text, words
