@@ -13,10 +13,9 @@ from collections.abc import Mapping
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from coproduce import limits
+from coproduce import dates, limits
 from coproduce.models import User
 from participation.models import Activity, Purpose, has_consent
 from participation.services.consent import decide
@@ -42,7 +41,7 @@ class SummaryChanged(ProjectError):
             % {
                 "name": latest.author or _("Someone"),
                 "number": latest.number,
-                "when": date_format(timezone.localtime(latest.saved_at), "j F Y, H:i"),
+                "when": dates.moment(latest.saved_at),
             }
         )
 
