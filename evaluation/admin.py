@@ -10,7 +10,15 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import Instrument, Item, ItemAnswer, SurveyResponse
+from .models import (
+    Finding,
+    Instrument,
+    Item,
+    ItemAnswer,
+    SummaryVersion,
+    SurveyResponse,
+    TeamSummary,
+)
 
 
 class ItemInline(admin.StackedInline[Item, Instrument]):
@@ -54,3 +62,38 @@ class ItemAnswerAdmin(ReadOnly, admin.ModelAdmin[ItemAnswer]):
     list_filter = ["item__instrument"]
     fields = ["item", "value", "text"]
     list_select_related = ["item"]
+
+
+# The team's summary and findings are written on the report page, by the team. Staff read
+# them here and can delete one a person asks to have removed; they never rewrite them.
+class SummaryVersionInline(admin.TabularInline[SummaryVersion, TeamSummary]):
+    model = SummaryVersion
+    extra = 0
+    fields = ["number", "author", "saved_at", *SummaryVersion.PARTS]
+    readonly_fields = ["number", "author", "saved_at", *SummaryVersion.PARTS]
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(TeamSummary)
+class TeamSummaryAdmin(ReadOnly, admin.ModelAdmin[TeamSummary]):
+    list_display = ["project", "version"]
+    fields = ["project", "version"]
+    list_select_related = ["project"]
+    inlines = [SummaryVersionInline]
+
+
+@admin.register(SummaryVersion)
+class SummaryVersionAdmin(ReadOnly, admin.ModelAdmin[SummaryVersion]):
+    list_display = ["summary", "number", "author", "saved_at"]
+    fields = ["summary", "number", "author", "saved_at", *SummaryVersion.PARTS]
+    list_select_related = ["summary__project", "author"]
+
+
+@admin.register(Finding)
+class FindingAdmin(ReadOnly, admin.ModelAdmin[Finding]):
+    list_display = ["title", "project", "author", "named", "created_at"]
+    fields = ["project", "author", "title", "found", "method", "activity", "named", "created_at"]
+    list_select_related = ["project", "author"]

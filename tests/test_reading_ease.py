@@ -127,6 +127,13 @@ def pages(
         ),
         ("portfolio", commissioner, reverse("portfolio:portfolio"), None),
         ("portfolio, not a commissioner", expert, reverse("portfolio:portfolio"), None),
+        ("evaluation report", expert2, reverse("reports:report", args=[slug]), None),
+        (
+            "evaluation report, finding with nothing typed",
+            expert2,
+            reverse("reports:add_finding", args=[slug]),
+            {},
+        ),
         ("not found", outsider, project_url("detail"), None),
     ]
 

@@ -9,6 +9,7 @@ from .instrument import (
     Moment,
     Scale,
 )
+from .report import Finding, SummaryVersion, TeamSummary
 
 __all__ = [
     "COMMENT",
@@ -16,11 +17,14 @@ __all__ = [
     "MOMENTS_OF",
     "SCALE_POINTS",
     "Asking",
+    "Finding",
     "Instrument",
     "InstrumentQuerySet",
     "Item",
     "ItemAnswer",
     "Moment",
     "Scale",
+    "SummaryVersion",
     "SurveyResponse",
+    "TeamSummary",
 ]

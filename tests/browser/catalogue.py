@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page
 
+from evaluation.services.report import add_finding, save_summary
 from participation.demo import seed_money
 from participation.models import Contribution
 from participation.services import activities, contributions
@@ -305,6 +306,28 @@ def seed(people: dict[str, Any]) -> Catalogue:
         activity=called_off, actor=lead, reason="The day centre is closed for repairs that week."
     )
 
+    # The evaluation report: a summary saved twice (so an earlier version is kept) and a
+    # finding from the meeting held last week.
+    summary = {
+        "aim": "Design an evening drop-in with the people who will use it.",
+        "taking_part": "Experts by experience chaired the planning meetings.",
+    }
+    save_summary(project=housing, author=people["expert"], based_on=0, parts=summary)
+    save_summary(
+        project=housing,
+        author=lead,
+        based_on=1,
+        parts={**summary, "results": "Drop-in hours now run until 9 in the evening."},
+    )
+    add_finding(
+        project=housing,
+        author=people["expert2"],
+        title="Evening sessions suit people in work",
+        found="Four of the six people we spoke to could not come during the day.",
+        method="Six interviews at the day centre",
+        activity=held,
+    )
+
     h, c, s, m = housing.slug, cafe.slug, shelter.slug, mentoring.slug
     invitation = f"/invitations/{invitation_token(waiting_invite)}/"
     pages = [
@@ -397,6 +420,14 @@ def seed(people: dict[str, Any]) -> Catalogue:
             ("reason", "x" * 1001),
         ),
         *_form("Expenses", project("payments:expenses", h), "expert2", "Expenses, nothing typed"),
+        *_form(
+            "Evaluation report",
+            project("reports:report", h),
+            "expert2",
+            "Evaluation report, summary emptied",
+            *[(f"summary-{part}", "") for part in summary],
+        ),
+        Entry("Evaluation report, commissioner", project("reports:report", h), "commissioner"),
         Entry("History", project("projects:history", h), "expert2"),
         Entry("Leave the project", project("projects:leave", h), "expert2"),
         Entry("Messages I get", reverse("participation:preferences"), "expert2"),

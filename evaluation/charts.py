@@ -1,0 +1,204 @@
+"""Charts of an indicator's table, drawn with matplotlib: SVG for the page, PNG for the PDF.
+
+The SVG goes into the page itself, so it must live with the site's content security policy,
+which allows no inline style: matplotlib's `style="..."` attributes and `<style>` element are
+rewritten as SVG presentation attributes (`fill="..."`), which the policy does not touch. It
+gets a `<title>` and a `<desc>` (read out by screen readers; the same figures are in the table
+beside it) and ids of its own, so that several charts can share a page. Nothing needs
+JavaScript.
+
+matplotlib keeps global state (its settings, its font cache): charts are drawn one at a time,
+under a lock, with the object-oriented API and the Agg backend (no pyplot, no display), so
+that threads serving pages at the same time cannot mix their charts up.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import threading
+from decimal import Decimal
+from typing import Any
+from xml.etree import ElementTree as ET
+
+import matplotlib
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+matplotlib.use("Agg")
+
+from matplotlib.figure import Figure
+
+from .indicators import Cell, Indicator, Unit
+
+SVG = "http://www.w3.org/2000/svg"
+XLINK = "http://www.w3.org/1999/xlink"
+ET.register_namespace("", SVG)
+ET.register_namespace("xlink", XLINK)
+
+# Dark enough on white for text and bars alike (contrast 4.5:1 or more), told apart by shade
+# and by the labels at the ends of the bars, never by colour alone.
+COLOURS = ("#1d4f91", "#8a4b00", "#00703c", "#6f2c91")
+FONT = "sans-serif"
+WIDTH_INCHES = 4.8
+ROW_INCHES = 0.45
+PNG_DPI = 150
+CACHED = 256  # charts kept drawn: a few hundred kilobytes
+
+SETTINGS: Any = {
+    "svg.fonttype": "none",  # text stays text: found, read out and enlarged with the page
+    "svg.hashsalt": "coproduce",  # the same chart makes the same SVG
+    "font.family": "DejaVu Sans",
+    "font.size": 11,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+
+_lock = threading.Lock()
+
+
+def _number(cell: Cell) -> float | None:
+    if isinstance(cell, bool) or cell is None or isinstance(cell, str):
+        return None
+    if isinstance(cell, int | float | Decimal):
+        return float(cell)
+    return None
+
+
+def description(indicator: Indicator) -> str:
+    """What the chart shows, in words, for its `<desc>`: the summary and where the figures
+    are."""
+    return f"{indicator.summary} {_('The figures are in the table with the chart.')}"
+
+
+def _figure(indicator: Indicator) -> Figure | None:
+    chart = indicator.chart
+    table = indicator.table
+    if chart is None or not table.rows:
+        return None
+    rows = table.rows
+    labels = [str(row[0]) for row in rows]
+    series = [(table.columns[i], [_number(row[i]) for row in rows]) for i in chart.series]
+    if not any(value is not None for _name, values in series for value in values):
+        return None
+    height = max(1.6, 0.9 + ROW_INCHES * len(rows) * max(1, len(series)))
+    figure = Figure(figsize=(WIDTH_INCHES, height), layout="constrained")
+    axes = figure.add_subplot()
+    bar = 0.8 / len(series)
+    positions = range(len(rows))
+    for index, (name, values) in enumerate(series):
+        offsets = [p - 0.4 + bar * (index + 0.5) for p in positions]
+        drawn = [(o, v) for o, v in zip(offsets, values, strict=True) if v is not None]
+        if not drawn:
+            continue
+        bars = axes.barh(
+            [o for o, _v in drawn],
+            [v for _o, v in drawn],
+            height=bar * 0.9,
+            color=COLOURS[index % len(COLOURS)],
+            label=name,
+        )
+        axes.bar_label(bars, labels=[_written(v, chart.unit) for _o, v in drawn], padding=3)
+    axes.set_yticks(list(positions), labels=labels)
+    axes.invert_yaxis()  # the first row at the top, as in the table
+    top = chart.maximum or max(v for _n, values in series for v in values if v is not None)
+    axes.set_xlim(0, (top or 1) * 1.12)
+    if len(series) > 1:
+        axes.legend(loc="lower right", frameon=False)
+    return figure
+
+
+def _written(value: float, unit: Unit) -> str:
+    shown = f"{value:.0f}" if value == int(value) else f"{value:.1f}"
+    return f"{shown}%" if unit == Unit.PERCENT else shown
+
+
+def svg(indicator: Indicator) -> str:
+    """The indicator's chart as an inline `<svg>` element (text), or "" when it has no chart
+    or nothing to draw."""
+    if not _hashable(indicator):
+        return _svg.__wrapped__(indicator, get_language())
+    return _svg(indicator, get_language())
+
+
+def png(indicator: Indicator) -> bytes:
+    """The indicator's chart as PNG bytes for the PDF, or b"" when there is nothing to draw."""
+    if not _hashable(indicator):
+        return _png.__wrapped__(indicator, get_language())
+    return _png(indicator, get_language())
+
+
+def _hashable(indicator: Indicator) -> bool:
+    """Whether the indicator can key the cache (a source that put a list in it cannot)."""
+    try:
+        hash(indicator)
+    except TypeError:
+        return False
+    return True
+
+
+# Drawing takes a good part of a second, and the same figures make the same chart: the latest
+# charts are kept, keyed by the whole indicator (a frozen dataclass: its title, figures and
+# sentences) and the language its words are in.
+@functools.lru_cache(maxsize=CACHED)
+def _svg(indicator: Indicator, language: str | None) -> str:
+    with _lock, matplotlib.rc_context(SETTINGS):
+        figure = _figure(indicator)
+        if figure is None:
+            return ""
+        out = io.StringIO()
+        figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
+    return _for_the_page(out.getvalue(), indicator)
+
+
+@functools.lru_cache(maxsize=CACHED)
+def _png(indicator: Indicator, language: str | None) -> bytes:
+    with _lock, matplotlib.rc_context(SETTINGS):
+        figure = _figure(indicator)
+        if figure is None:
+            return b""
+        out = io.BytesIO()
+        figure.savefig(out, format="png", dpi=PNG_DPI, metadata={"Software": None})
+    return out.getvalue()
+
+
+_STYLE_PAIR = re.compile(r"\s*([\w-]+)\s*:\s*([^;]+)")
+
+
+def _for_the_page(text: str, indicator: Indicator) -> str:
+    """matplotlib's SVG made fit to sit inside the page (see the module docstring)."""
+    root = ET.fromstring(text)  # noqa: S314  (matplotlib wrote it, from our own figures)
+    prefix = f"chart-{indicator.key}-"
+    for parent in root.iter():
+        for child in list(parent):
+            if child.tag in (f"{{{SVG}}}metadata", f"{{{SVG}}}style"):
+                parent.remove(child)
+    for element in root.iter():
+        style = element.attrib.pop("style", None)
+        if style:
+            for name, value in _STYLE_PAIR.findall(style):
+                element.set(name, FONT if name == "font-family" else value.strip())
+        if "id" in element.attrib:
+            element.set("id", prefix + element.attrib["id"])
+        for name, value in list(element.attrib.items()):
+            if "url(#" in value:
+                element.set(name, value.replace("url(#", f"url(#{prefix}"))
+            elif name == f"{{{XLINK}}}href" and value.startswith("#"):
+                element.set(name, f"#{prefix}{value[1:]}")
+    # What the removed <style> said, as attributes every shape inherits.
+    root.set("stroke-linejoin", "round")
+    root.set("stroke-linecap", "butt")
+    for size in ("width", "height"):
+        root.attrib.pop(size, None)  # the viewBox keeps the shape; the page sets the width
+    title = ET.Element(f"{{{SVG}}}title", id=f"{prefix}title")
+    title.text = indicator.title
+    desc = ET.Element(f"{{{SVG}}}desc", id=f"{prefix}desc")
+    desc.text = description(indicator)
+    root.insert(0, desc)
+    root.insert(0, title)
+    root.set("role", "img")
+    root.set("aria-labelledby", f"{prefix}title")
+    root.set("aria-describedby", f"{prefix}desc")
+    root.set("class", "chart")
+    return ET.tostring(root, encoding="unicode")
