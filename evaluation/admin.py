@@ -9,8 +9,9 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from .models import Instrument, Item, ItemAnswer, SurveyResponse
+from .models import Instrument, Item, ItemAnswer, SurveyRequest, SurveyResponse
 
 
 class ItemInline(admin.StackedInline[Item, Instrument]):
@@ -54,3 +55,18 @@ class ItemAnswerAdmin(ReadOnly, admin.ModelAdmin[ItemAnswer]):
     list_filter = ["item__instrument"]
     fields = ["item", "value", "text"]
     list_select_related = ["item"]
+
+
+@admin.register(SurveyRequest)
+class SurveyRequestAdmin(ReadOnly, admin.ModelAdmin[SurveyRequest]):
+    """Who was asked, and whether they answered; never when, which could be matched with the
+    time a set of answers was saved."""
+
+    list_display = ["user", "instrument", "project", "moment", "stage", "asked_at", "answered"]
+    list_filter = ["instrument", "moment"]
+    fields = ["user", "instrument", "project", "moment", "stage", "asked_at", "reminded_at"]
+    list_select_related = ["user", "instrument", "project"]
+
+    @admin.display(boolean=True, description=_("answered"))
+    def answered(self, request: SurveyRequest) -> bool:
+        return request.is_answered

@@ -21,7 +21,8 @@ from tests.gate_helpers import made_open_gate as open_gate
 
 pytestmark = pytest.mark.django_db
 
-DASHBOARD_BUDGET = 7  # session, user, memberships, votes, sign-offs, drafts, next activities
+DASHBOARD_BUDGET = 8  # session, user, memberships, votes, sign-offs, drafts, next activities,
+# surveys waiting
 DETAIL_BUDGET = 10  # session, user, membership, 2 x guardian perms, gates, my vote, members,
 # and the two counts of responses per stage and group (objections, contributions)
 MEMBERS_BUDGET = 7  # session, user, membership, 2 x guardian perms, members

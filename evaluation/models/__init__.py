@@ -9,6 +9,7 @@ from .instrument import (
     Moment,
     Scale,
 )
+from .requests import SurveyRequest, SurveyRequestQuerySet, survey_url
 
 __all__ = [
     "COMMENT",
@@ -22,5 +23,8 @@ __all__ = [
     "ItemAnswer",
     "Moment",
     "Scale",
+    "SurveyRequest",
+    "SurveyRequestQuerySet",
     "SurveyResponse",
+    "survey_url",
 ]
