@@ -73,6 +73,12 @@ def pages(
     def other_url(name: str, **kwargs: Any) -> str:
         return reverse(f"projects:{name}", kwargs={"slug": other.slug, **kwargs})
 
+    # Joining the second project asked each of them the impact survey.
+    survey = reverse(
+        "surveys:answer",
+        kwargs={"slug": other.slug, "key": "impact", "moment": "joining", "stage": "design"},
+    )
+
     return [
         ("home", None, reverse("home"), None),
         ("sign in", None, reverse("account_login"), None),
@@ -125,6 +131,9 @@ def pages(
             reverse("payments:policy", args=[slug]),
             {},
         ),
+        ("survey", expert, survey, None),
+        ("survey, nothing chosen", expert, survey, {}),
+        ("survey answers saved", expert2, survey, {"confidence": "4"}),
         ("not found", outsider, project_url("detail"), None),
     ]
 

@@ -246,9 +246,10 @@ def test_the_saved_page_needs_answers_first(client, ended, expert2):
 # --- Errors -------------------------------------------------------------------------------------
 
 
-def test_nothing_answered_comes_back_with_the_error_pattern(client, ended, expert2):
+@pytest.mark.parametrize("sent", [{}, {"named": "on"}, {"comment": "   "}])
+def test_nothing_answered_comes_back_with_the_error_pattern(client, ended, expert2, sent):
     client.force_login(expert2)
-    response = client.post(url(ended), {"named": "on"})
+    response = client.post(url(ended), sent)
     html = assert_error_page(response, field_id="id_rung_0")
     assert "Answer at least one question, or write a comment, then save." in summary_of(html)
     assert not SurveyResponse.objects.exists()

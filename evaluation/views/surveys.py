@@ -25,7 +25,10 @@ def answer(request: Request, slug: str, key: str, moment: str, stage: str) -> Ht
     access = access_project(request.user, slug, ANSWER_SURVEYS)
     page = survey_page(access, key=key, moment=moment, stage=stage)
     form = SurveyForm(
-        request.POST or None, items=page.items, initial=kept_fields(request) or page.initial
+        # Bound on every POST: a form sent with nothing chosen is a mistake to point out.
+        request.POST if request.method == "POST" else None,
+        items=page.items,
+        initial=kept_fields(request) or page.initial,
     )
     if request.method == "POST" and not page.said_no and form.is_valid():
         save_answers(
