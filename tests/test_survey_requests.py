@@ -302,3 +302,23 @@ def test_the_reminder_says_it_is_the_only_one(instruments, project, expert2, mai
     assert "Reminder: a few questions about Housing First in Lambeth" in subjects
     body = next(m.body for m in mailoutbox if m.subject.startswith("Reminder: a few"))
     assert "This is the only reminder we send." in body
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_survey_reminders_take_the_same_number_of_queries_at_any_size(
+    instruments, project_factory, join, size, django_assert_max_num_queries
+):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        started = project_factory(title="Budget")
+        for n in range(size):
+            join(started, Role.EXPERT_BY_EXPERIENCE if n % 2 else Role.PRACTITIONER)
+        end_stage(started)
+    due = SurveyRequest.objects.count()
+    # Measured: 13 at both sizes, the other reminder sweeps included.
+    with (
+        time_machine.travel(start + timedelta(days=8), tick=False),
+        django_assert_max_num_queries(13),
+    ):
+        queued = queue_due_reminders()
+    assert len([m for m in queued if m.kind == MessageKind.SURVEY_REMINDER]) == due
