@@ -238,7 +238,7 @@ def _survey_answered(project: Any, person: Any) -> None:
 
 
 def test_my_data_holds_every_kind_of_record_and_nobody_elses_details(
-    client, project, eli, expert, practitioner, practitioner2
+    client, instruments, project, eli, expert, practitioner, practitioner2
 ):
     gate = open_gate(project, practitioner, expert)
     objection = objection_after_close(gate, [expert, practitioner, practitioner2], eli)

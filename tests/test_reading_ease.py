@@ -35,6 +35,7 @@ def pages(
     outsider: Any,
     superuser: Any,
     django_capture_on_commit_callbacks: Any,
+    instruments: None,
 ) -> list[Page]:
     """Every kind of page a person meets, in normal and error states, with who sees it."""
     slug = project.slug
