@@ -405,6 +405,8 @@ GATE_REMINDER_HOURS: list[int] = env.list("GATE_REMINDER_HOURS", cast=int, defau
 # "Activity tomorrow": sent once, this many hours or less before an activity starts (0: never).
 ACTIVITY_REMINDER_HOURS: int = env.int("ACTIVITY_REMINDER_HOURS", default=24)
 SIGNOFF_REMINDER_DAYS: list[int] = env.list("SIGNOFF_REMINDER_DAYS", cast=int, default=[2, 7])
+# An evaluation survey still unanswered this many days after it was asked gets one reminder.
+SURVEY_REMINDER_DAYS: int = env.int("SURVEY_REMINDER_DAYS", default=7)
 # A message that keeps failing is retried with growing, jittered waits (1, 2, 4 ... minutes,
 # at most OUTBOX_MAX_DELAY_MINUTES apart), then marked failed after OUTBOX_MAX_ATTEMPTS.
 OUTBOX_MAX_ATTEMPTS: int = env.int("OUTBOX_MAX_ATTEMPTS", default=10)

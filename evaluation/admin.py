@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Finding,
@@ -16,6 +17,7 @@ from .models import (
     Item,
     ItemAnswer,
     SummaryVersion,
+    SurveyRequest,
     SurveyResponse,
     TeamSummary,
 )
@@ -97,3 +99,18 @@ class FindingAdmin(ReadOnly, admin.ModelAdmin[Finding]):
     list_display = ["title", "project", "author", "named", "created_at"]
     fields = ["project", "author", "title", "found", "method", "activity", "named", "created_at"]
     list_select_related = ["project", "author"]
+
+
+@admin.register(SurveyRequest)
+class SurveyRequestAdmin(ReadOnly, admin.ModelAdmin[SurveyRequest]):
+    """Who was asked, and whether they answered; never when, which could be matched with the
+    time a set of answers was saved."""
+
+    list_display = ["user", "instrument", "project", "moment", "stage", "asked_at", "answered"]
+    list_filter = ["instrument", "moment"]
+    fields = ["user", "instrument", "project", "moment", "stage", "asked_at", "reminded_at"]
+    list_select_related = ["user", "instrument", "project"]
+
+    @admin.display(boolean=True, description=_("answered"))
+    def answered(self, request: SurveyRequest) -> bool:
+        return request.is_answered

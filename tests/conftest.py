@@ -16,9 +16,13 @@ from django.core.cache import cache
 from django.test import Client
 from pytest_factoryboy import register
 
+from evaluation.models import SurveyRequest
+from participation.models import MessageKind, OutboxMessage
 from projects import services
 from projects.models import Project, Role
 from tests.factories import ProjectFactory, UserFactory
+
+SURVEY_KINDS = [MessageKind.SURVEY_REQUEST, MessageKind.SURVEY_REMINDER]
 
 register(UserFactory)
 # `project_factory(...)` starts more projects; the model fixture is named `started_project`
@@ -127,6 +131,12 @@ def project(practitioner, expert, expert2, practitioner2, commissioner) -> Proje
     services.add_member(project=p, user=expert2, role=Role.EXPERT_BY_EXPERIENCE, actor=practitioner)
     services.add_member(project=p, user=practitioner2, role=Role.PRACTITIONER, actor=practitioner)
     services.add_member(project=p, user=commissioner, role=Role.COMMISSIONER, actor=practitioner)
+    # Joining asks each new expert by experience and practitioner the impact survey (issue 11).
+    # Tests start from a project where nobody has been asked anything yet, so that tests of
+    # other messages and reminders see only theirs; tests/test_survey_requests.py checks the
+    # requests that joining makes.
+    SurveyRequest.objects.all().delete()
+    OutboxMessage.objects.filter(kind__in=SURVEY_KINDS).delete()
     return p
 
 

@@ -46,8 +46,24 @@ def test_the_same_choices_sent_twice_record_nothing_new(client: Client, expert2)
     assert Consent.objects.filter(user=expert2).count() == len(Purpose)
 
 
-def test_saying_no_to_something_never_agreed_records_nothing(expert2):
-    assert decide(user=expert2, choices={Purpose.QUOTING: False}) == []
+def test_a_first_no_is_recorded_and_counts(project, expert2):
+    """The reported fault: a "no" to something never answered before left no row, so a person
+    who said no to being quoted (or to surveys) at once was still quoted (or asked)."""
+    Contribution.objects.create(project=project, author=expert2, stage="design", body="x")
+    written = decide(user=expert2, choices={Purpose.QUOTING: False, Purpose.SURVEYS: False})
+    assert [(row.purpose, row.given) for row in written] == [
+        (Purpose.QUOTING, False),
+        (Purpose.SURVEYS, False),
+    ]
+    assert Consent.objects.current(expert2.pk) == {"quoting": False, "surveys": False}
+    assert not quotable(Contribution.objects.all()).exists()
+
+
+def test_a_first_no_sent_twice_is_recorded_once(client: Client, expert2):
+    client.force_login(expert2)
+    client.post(MINE, {"quoting": "no"})
+    client.post(MINE, {"quoting": "no"})
+    assert Consent.objects.filter(user=expert2).count() == 1
 
 
 def test_the_page_shows_each_purpose_in_plain_words_and_the_history(client: Client, expert2):

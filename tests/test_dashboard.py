@@ -21,8 +21,8 @@ from tests.gate_helpers import made_open_gate as open_gate
 
 pytestmark = pytest.mark.django_db
 
-DASHBOARD_BUDGET = 8  # session, user, memberships, votes, sign-offs, drafts, next activities,
-# whether the person commissions a project (the link to their portfolio)
+DASHBOARD_BUDGET = 9  # session, user, memberships, votes, sign-offs, drafts, next activities,
+# surveys waiting, and whether the person commissions a project (the link to their portfolio)
 DETAIL_BUDGET = 16  # session, user, membership, 2 x guardian perms, gates, my vote, members,
 # the two counts of responses per stage and group (objections, contributions), and for a
 # co-lead the tokenism flags: one query per flag source (6, evaluation.flags.SOURCES)

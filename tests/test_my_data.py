@@ -211,14 +211,41 @@ def test_someone_in_a_closed_project_can_still_delete_their_account(client, prac
     assert not practitioner2.is_active and practitioner2.display_name == ""
 
 
+def _survey_answered(project: Any, person: Any) -> None:
+    """The person was asked how the design stage went, and answered."""
+    from django.db import transaction
+
+    from coproduce.models import User
+    from evaluation.models import Instrument, Moment
+    from evaluation.services.answers import save_answers
+    from evaluation.services.requests import ask
+
+    with transaction.atomic():
+        ask(
+            project=project,
+            moment=Moment.STAGE_END,
+            stage="design",
+            people=User.objects.filter(pk=person.pk),
+        )
+    save_answers(
+        membership=project.memberships.get(user=person),
+        instrument=Instrument.objects.get(key="stage-check"),
+        moment=Moment.STAGE_END,
+        stage="design",
+        answers={"rung": 5, "comment": "Good stage."},
+        named=False,
+    )
+
+
 def test_my_data_holds_every_kind_of_record_and_nobody_elses_details(
-    client, project, eli, expert, practitioner, practitioner2
+    client, instruments, project, eli, expert, practitioner, practitioner2
 ):
     gate = open_gate(project, practitioner, expert)
     objection = objection_after_close(gate, [expert, practitioner, practitioner2], eli)
     gates.respond_to_objection(
         objection=objection, actor=practitioner, body="We costed it again.", outcome="done"
     )
+    _survey_answered(project, eli)
     client.force_login(eli)
     response = client.get(reverse("my:json"))
 

@@ -35,6 +35,7 @@ def pages(
     outsider: Any,
     superuser: Any,
     django_capture_on_commit_callbacks: Any,
+    instruments: None,
 ) -> list[Page]:
     """Every kind of page a person meets, in normal and error states, with who sees it."""
     slug = project.slug
@@ -72,6 +73,12 @@ def pages(
 
     def other_url(name: str, **kwargs: Any) -> str:
         return reverse(f"projects:{name}", kwargs={"slug": other.slug, **kwargs})
+
+    # Joining the second project asked each of them the impact survey.
+    survey = reverse(
+        "surveys:answer",
+        kwargs={"slug": other.slug, "key": "impact", "moment": "joining", "stage": "design"},
+    )
 
     return [
         ("home", None, reverse("home"), None),
@@ -134,6 +141,9 @@ def pages(
             reverse("reports:add_finding", args=[slug]),
             {},
         ),
+        ("survey", expert, survey, None),
+        ("survey, nothing chosen", expert, survey, {}),
+        ("survey answers saved", expert2, survey, {"confidence": "4"}),
         ("not found", outsider, project_url("detail"), None),
     ]
 

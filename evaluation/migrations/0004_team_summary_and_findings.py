@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluation', '0002_built_in_instruments'),
+        ('evaluation', '0003_survey_requests'),
         ('participation', '0012_activity_cancelled'),
         ('projects', '0012_evaluation_permissions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

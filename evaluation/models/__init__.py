@@ -10,6 +10,7 @@ from .instrument import (
     Scale,
 )
 from .report import Finding, SummaryVersion, TeamSummary
+from .requests import SurveyRequest, SurveyRequestQuerySet, survey_url
 
 __all__ = [
     "COMMENT",
@@ -25,6 +26,9 @@ __all__ = [
     "Moment",
     "Scale",
     "SummaryVersion",
+    "SurveyRequest",
+    "SurveyRequestQuerySet",
     "SurveyResponse",
     "TeamSummary",
+    "survey_url",
 ]

@@ -1,7 +1,14 @@
-"""Routes for evaluation's surveys (see `evaluation.urls`)."""
+"""Routes for evaluation's surveys (see `evaluation.urls`), under /projects/."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from ..views import surveys
 
 app_name = "surveys"
 
-urlpatterns: list[URLPattern] = []
+SURVEY = "<slug:slug>/surveys/<slug:key>/<slug:moment>/<slug:stage>/"
+
+urlpatterns: list[URLPattern] = [
+    path(SURVEY, surveys.answer, name="answer"),
+    path(f"{SURVEY}saved/", surveys.saved, name="saved"),
+]

@@ -499,3 +499,13 @@ BUILDERS: dict[str, Callable[[OutboxMessage, datetime], Draft | None]] = {
     MessageKind.ACTIVITY_TOMORROW: activity_tomorrow,
     MessageKind.ACTIVITY_CANCELLED: activity_cancelled,
 }
+
+Builder = Callable[[OutboxMessage, datetime], Draft | None]
+
+
+def register(kind: MessageKind, builder: Builder) -> None:
+    """Let a later app (evaluation's survey requests) say what its kinds of message say,
+    without this app importing it. Registering the same builder again changes nothing."""
+    if BUILDERS.get(kind, builder) is not builder:
+        raise ValueError(f"{kind} already has a builder.")
+    BUILDERS[kind] = builder

@@ -9,7 +9,15 @@ from .activity import (
     Presence,
     Reply,
 )
-from .consent import Consent, Purpose, has_consent, quotable, unquotable_ids
+from .consent import (
+    Consent,
+    Purpose,
+    has_consent,
+    not_refused,
+    quotable,
+    surveyable,
+    unquotable_ids,
+)
 from .contribution import Contribution, ContributionKind, ContributionResponse
 from .invitation import Invitation, InvitationQuerySet, InvitationState
 from .notification import (
@@ -74,6 +82,8 @@ __all__ = [
     "StorySharing",
     "Topic",
     "has_consent",
+    "not_refused",
     "quotable",
+    "surveyable",
     "unquotable_ids",
 ]

@@ -75,6 +75,16 @@ def has_consent(user_id: int, purpose: Purpose) -> bool:
     return bool(latest)
 
 
+def not_refused(rows: QuerySet[Any], purpose: Purpose, person: str) -> QuerySet[Any]:
+    """`rows` without those whose `person` (a field naming the user, "pk" for users) said no
+    to `purpose` in their latest decision. Someone never asked is kept (one subquery)."""
+    latest = Consent.objects.latest_for(purpose, OuterRef(person)).values("given")[:1]
+    kept: QuerySet[Any] = rows.annotate(_consent=Subquery(latest)).exclude(
+        Q(_consent=False) & Q(_consent__isnull=False)
+    )
+    return kept
+
+
 def quotable(rows: QuerySet[Any], person: str = "author") -> QuerySet[Any]:
     """`rows` without those whose `person` (a field naming the user) withdrew "being quoted".
 
@@ -82,11 +92,14 @@ def quotable(rows: QuerySet[Any], person: str = "author") -> QuerySet[Any]:
     `quotable(votes, person="voter")`. Someone never asked is quoted, as before consent was
     recorded; someone who said no is not, from the moment they said it.
     """
-    latest = Consent.objects.latest_for(Purpose.QUOTING, OuterRef(person)).values("given")[:1]
-    kept: QuerySet[Any] = rows.annotate(_quoting=Subquery(latest)).exclude(
-        Q(_quoting=False) & Q(_quoting__isnull=False)
-    )
-    return kept
+    return not_refused(rows, Purpose.QUOTING, person)
+
+
+def surveyable(rows: QuerySet[Any], person: str = "pk") -> QuerySet[Any]:
+    """`rows` without those whose `person` said no to evaluation surveys. Someone never asked
+    is sent surveys (answering stays their choice); someone who said no is not asked, not
+    reminded, and offered no survey, from the moment they said it."""
+    return not_refused(rows, Purpose.SURVEYS, person)
 
 
 def unquotable_ids(user_ids: set[int]) -> set[int]:

@@ -65,11 +65,14 @@ class MessageKind(models.TextChoices):
     RESPONSE_RECORDED = "response_recorded", _("Response to what you said")
     ACTIVITY_TOMORROW = "activity_tomorrow", _("Activity tomorrow")
     ACTIVITY_CANCELLED = "activity_cancelled", _("Activity cancelled")
+    SURVEY_REQUEST = "survey_request", _("Survey to answer")
+    SURVEY_REMINDER = "survey_reminder", _("Survey reminder")
 
 
 # Which switch turns each kind off. Invitations have none: the invitee has no account yet,
 # and is reminded at most twice. A cancelled activity has none: someone who said they would
-# come must hear it is off, or they travel for nothing.
+# come must hear it is off, or they travel for nothing. Surveys have none either: saying no
+# to "evaluation surveys" on the consent page is their switch, so there is one place to say it.
 TOPIC_OF_KIND: dict[str, Topic] = {
     MessageKind.VOTING_OPENED: Topic.VOTING_OPENED,
     MessageKind.VOTING_CLOSING: Topic.VOTING_REMINDERS,

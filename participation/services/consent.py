@@ -28,16 +28,19 @@ def lock_person(user: User) -> None:
 
 @transaction.atomic
 def decide(*, user: User, choices: Mapping[Purpose, bool] | Mapping[str, bool]) -> list[Consent]:
-    """Record the person's choices ({purpose: given?}); only those that change anything are
-    written, each as a new dated row. Returns the rows written (empty when nothing changed).
-    Withdrawing `Purpose.ACCESS_NEEDS` deletes their access needs."""
+    """Record the person's choices ({purpose: given?}); only those that change anything (a
+    first answer, yes or no, or a change of mind) are written, each as a new dated row.
+    Returns the rows written (empty when nothing changed). Withdrawing
+    `Purpose.ACCESS_NEEDS` deletes their access needs."""
     lock_person(user)
     current = Consent.objects.current(user.pk)
     now = timezone.now()
     written = []
     for purpose, given in choices.items():
         purpose = Purpose(purpose)
-        if current.get(purpose) == given or (purpose not in current and not given):
+        # A first "no" is recorded too: where someone never asked counts as agreeing (being
+        # quoted, being sent surveys), a "no" that left no row would change nothing.
+        if current.get(purpose) == given:
             continue
         erased = False
         if purpose == Purpose.ACCESS_NEEDS and not given:

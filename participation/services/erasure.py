@@ -8,6 +8,9 @@ project history and the admin's log, and the free text they wrote (contributions
 with a vote, adjustments asked for, expense descriptions), which reads "removed at the person's
 request". The receipts they attached to expense claims are deleted, files and all (the claim
 and its amount stay). Their consent history stays, dated, as the record of what they had agreed to.
+Later apps add their part through `register`: evaluation keeps the person's survey answers
+as figures, with no link to them and no name beside a comment, and deletes their requests to
+answer.
 
 Texts written as a project's voice (a proposal, a response, sign-off reasons, an activity's
 title) stay: they belong to the project's decisions, and their writer is shown as "Former
@@ -16,6 +19,7 @@ member".
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 from allauth.account.models import EmailAddress
@@ -38,6 +42,17 @@ from .consent import lock_person
 from .my_data import invitations_to
 
 FORMER_MEMBER = _lazy("Former member")
+
+# user -> None: what a later app (evaluation's survey answers) removes or unnames when an
+# account is erased, run inside the erasure's transaction.
+Eraser = Callable[[User], None]
+_erasers: list[Eraser] = []
+
+
+def register(eraser: Eraser) -> None:
+    """Add a later app's part of erasing a person (once, however often it is registered)."""
+    if eraser not in _erasers:
+        _erasers.append(eraser)
 
 
 def _memberships_to_end(user: User) -> QuerySet[Membership]:
@@ -118,6 +133,8 @@ def erase_account(*, user: User) -> bool:
     OutboxMessage.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
+    for eraser in _erasers:
+        eraser(user)
 
     former = str(FORMER_MEMBER)  # what `User.__str__` shows once nothing else is left
     redact_names(names=names, replacement=former)

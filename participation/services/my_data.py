@@ -15,7 +15,7 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -72,9 +72,26 @@ def invitations_to(user: User) -> QuerySet[Invitation]:
 
 Table = tuple[QuerySet[Any], dict[str, str]]
 
+# user -> {kind: table}: what later apps (evaluation's survey answers) hold about a person.
+TableSource = Callable[[User], dict[str, Table]]
+_sources: list[TableSource] = []
+
+
+def register(source: TableSource) -> None:
+    """Add a later app's tables to the person's record (once, however often registered)."""
+    if source not in _sources:
+        _sources.append(source)
+
 
 def _tables(user: User) -> dict[str, Table]:
     """Each kind of record: its rows, and its columns mapped to the lookups that fill them."""
+    tables = _own_tables(user)
+    for source in _sources:
+        tables.update(source(user))
+    return tables
+
+
+def _own_tables(user: User) -> dict[str, Table]:
     access_fields = [
         f.name
         for f in AccessNeeds._meta.concrete_fields

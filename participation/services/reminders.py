@@ -11,11 +11,16 @@ inside its last 24 hours, only the 24-hour reminder goes, never a stale 48-hour 
 
 An activity's reminder is tied to its start time: if the activity moves, the members are
 reminded again for the new time, once.
+
+Later apps add their own reminders with `register(source)` from their AppConfig.ready():
+a source takes the sweep's `now` and returns the unsaved messages due, inside the sweep's
+transaction (evaluation's survey reminders).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -30,6 +35,17 @@ from . import outbox
 from .notify import invitee_messages, user_messages
 from .preferences import preferences_for
 
+# now -> the unsaved reminder messages due then; called inside the sweep's transaction.
+ReminderSource = Callable[[datetime], list[OutboxMessage]]
+
+_sources: list[ReminderSource] = []
+
+
+def register(source: ReminderSource) -> None:
+    """Add a later app's reminders to the sweep (once, however often it is registered)."""
+    if source not in _sources:
+        _sources.append(source)
+
 
 def queue_due_reminders(*, now: datetime | None = None) -> list[OutboxMessage]:
     """Queue every reminder that is due and not yet queued; return the new messages."""
@@ -41,6 +57,7 @@ def queue_due_reminders(*, now: datetime | None = None) -> list[OutboxMessage]:
                 *_invitations_unanswered(now),
                 *_signoffs_waiting(now),
                 *_activities_soon(now),
+                *(message for source in _sources for message in source(now)),
             ]
         )
 

@@ -24,6 +24,9 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page
 
+from evaluation.instruments import ensure_built_in
+from evaluation.models import Instrument, Moment, survey_url
+from evaluation.services.answers import save_answers
 from evaluation.services.report import add_finding, save_summary
 from participation.demo import seed_money
 from participation.models import Contribution
@@ -137,6 +140,7 @@ def seed(people: dict[str, Any]) -> Catalogue:
     """Build the catalogue's projects for `people` (the personas of tests/conftest.py plus
     `practitioner3`) and list its pages. `people["practitioner"]` leads every project."""
     lead = people["practitioner"]
+    ensure_built_in()  # the survey pages need the questionnaires a live-server test emptied
     housing = Project.objects.get(pk=people["project"].pk)
     services.add_member(
         project=housing, user=people["practitioner3"], role=Role.PRACTITIONER, actor=lead
@@ -161,6 +165,15 @@ def seed(people: dict[str, Any]) -> Catalogue:
         actor=lead,
         body="We will add a late shift from the second month.",
         outcome="done",
+    )
+    # The design stage ended: Erin has answered how it went, Eli has not yet.
+    save_answers(
+        membership=housing.memberships.get(user=people["expert"]),
+        instrument=Instrument.objects.get(key="stage-check"),
+        moment=Moment.STAGE_END,
+        stage=Stage.DESIGN,
+        answers={"rung": 6, "equality": 4, "comment": "Evening meetings meant I could come."},
+        named=True,
     )
     open_vote = _open(housing, people, "Ask the council to commission the service for two years.")
     _vote(open_vote, people, ("expert",))
@@ -451,6 +464,20 @@ def seed(people: dict[str, Any]) -> Catalogue:
             "What I agree to, not all chosen",
         ),
         Entry("My page", reverse("my:page"), "expert2"),
+        *_form(
+            "A survey to answer",
+            survey_url(h, "stage-check", Moment.STAGE_END, Stage.DESIGN),
+            "expert2",
+            "A survey, nothing answered",
+        ),
+        Entry(
+            "Survey answers saved",
+            reverse(
+                "surveys:saved",
+                kwargs={"slug": h, "key": "stage-check", "moment": "stage_end", "stage": "design"},
+            ),
+            "expert",
+        ),
         *_form(
             "Delete my account",
             reverse("my:delete"),

@@ -1,0 +1,54 @@
+"""The survey page and its confirmation: a member answers one questionnaire for one moment.
+
+Only experts by experience and practitioners answer (ANSWER_SURVEYS): commissioners get 403
+and outsiders 404 through the one project door; a survey that does not apply to the member
+is 404 too.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+
+from coproduce.http import AuthenticatedHttpRequest as Request
+from coproduce.kept_forms import form_page, kept_fields
+from projects.permissions import ANSWER_SURVEYS, access_project
+
+from ..forms.surveys import SurveyForm
+from ..selectors.surveys import survey_page
+from ..services.answers import save_answers
+
+
+@form_page
+def answer(request: Request, slug: str, key: str, moment: str, stage: str) -> HttpResponse:
+    access = access_project(request.user, slug, ANSWER_SURVEYS)
+    page = survey_page(access, key=key, moment=moment, stage=stage)
+    form = SurveyForm(
+        # Bound on every POST: a form sent with nothing chosen is a mistake to point out.
+        request.POST if request.method == "POST" else None,
+        items=page.items,
+        initial=kept_fields(request) or page.initial,
+    )
+    if request.method == "POST" and not page.said_no and form.is_valid():
+        save_answers(
+            membership=access.membership,
+            instrument=page.instrument,
+            moment=page.moment,
+            stage=page.stage,
+            answers=form.answers(),
+            named=form.named,
+        )
+        return redirect("surveys:saved", slug=slug, key=key, moment=moment, stage=stage)
+    return render(
+        request, "evaluation/surveys/answer.html", access.page_context(page=page, form=form)
+    )
+
+
+@login_required
+def saved(request: Request, slug: str, key: str, moment: str, stage: str) -> HttpResponse:
+    access = access_project(request.user, slug, ANSWER_SURVEYS)
+    page = survey_page(access, key=key, moment=moment, stage=stage)
+    if page.response is None:
+        raise Http404
+    return render(request, "evaluation/surveys/saved.html", access.page_context(page=page))
