@@ -211,8 +211,9 @@ def test_someone_in_a_closed_project_can_still_delete_their_account(client, prac
     assert not practitioner2.is_active and practitioner2.display_name == ""
 
 
-def _survey_answered(project: Any, person: Any) -> None:
-    """The person was asked how the design stage went, and answered."""
+def _evaluated(project: Any, person: Any) -> None:
+    """The person was asked how the design stage went, and answered; they recorded a finding
+    and saved a version of the team's summary."""
     from django.db import transaction
 
     from coproduce.models import User
@@ -235,6 +236,10 @@ def _survey_answered(project: Any, person: Any) -> None:
         answers={"rung": 5, "comment": "Good stage."},
         named=False,
     )
+    from evaluation.services.report import add_finding, save_summary
+
+    add_finding(project=project, author=person, title="Evenings", found="Asked.", method="Talks")
+    save_summary(project=project, author=person, based_on=0, parts={"aim": "A housing service."})
 
 
 def test_my_data_holds_every_kind_of_record_and_nobody_elses_details(
@@ -245,7 +250,7 @@ def test_my_data_holds_every_kind_of_record_and_nobody_elses_details(
     gates.respond_to_objection(
         objection=objection, actor=practitioner, body="We costed it again.", outcome="done"
     )
-    _survey_answered(project, eli)
+    _evaluated(project, eli)
     client.force_login(eli)
     response = client.get(reverse("my:json"))
 

@@ -3,16 +3,24 @@
 The person's answers stay as figures, so a group's totals do not change: the set of answers
 loses its link to the person, and a comment they had let the team see with their name is no
 longer named. Their requests to answer are deleted: they say who was asked, and when.
+
+A finding they recorded is their own words, like an idea: its title and text read "Removed at
+the person's request" and it is no longer named, so the report still shows that a finding was
+recorded. The team's summary is the project's voice and stays, saved by "Former member".
 """
 
 from __future__ import annotations
 
 from coproduce.models import User
+from participation.services.erasure import REMOVED
 
-from ..models import SurveyRequest, SurveyResponse
+from ..models import Finding, SurveyRequest, SurveyResponse
 
 
 def erase_person(user: User) -> None:
-    """Unlink and unname `user`'s survey answers and delete their requests (two queries)."""
+    """Unlink and unname `user`'s survey answers, delete their requests to answer and remove
+    the words of their findings (three queries)."""
     SurveyResponse.objects.filter(respondent=user).update(respondent=None, named=False)
     SurveyRequest.objects.filter(user=user).delete()
+    removed = str(REMOVED)
+    Finding.objects.filter(author=user).update(title=removed, found=removed, method="", named=False)

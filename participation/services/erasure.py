@@ -9,8 +9,8 @@ with a vote, adjustments asked for, expense descriptions), which reads "removed 
 request". The receipts they attached to expense claims are deleted, files and all (the claim
 and its amount stay). Their consent history stays, dated, as the record of what they had agreed to.
 Later apps add their part through `register`: evaluation keeps the person's survey answers
-as figures, with no link to them and no name beside a comment, and deletes their requests to
-answer.
+as figures, with no link to them and no name beside a comment, deletes their requests to
+answer, and removes the words of the findings they recorded.
 
 Texts written as a project's voice (a proposal, a response, sign-off reasons, an activity's
 title) stay: they belong to the project's decisions, and their writer is shown as "Former
