@@ -205,6 +205,23 @@ def test_change_in_impact_from_joining_to_close(project, expert, expert2, join):
     assert found.headline is not None and found.headline.value == 1.2
 
 
+def test_the_impact_headline_says_the_change_comes_at_the_close_until_the_project_closes(
+    project, expert, expert2, join
+):
+    for member in (expert, expert2, join(project, Role.EXPERT_BY_EXPERIENCE)):
+        answer_impact(
+            project, member, Moment.JOINING, compassion=3, understanding=3, confidence=3, drive=3
+        )
+    found = indicator(project, "impact")
+    assert found.headline is not None and found.headline.text == "At the close"
+    assert "shows when the project closes" in found.summary
+
+    project.stage = Stage.CLOSED
+    project.save(update_fields=["stage"])
+    found = indicator(project, "impact")
+    assert found.headline is not None and found.headline.text == "Not enough answers"
+
+
 # --- The small-numbers rule ----------------------------------------------------------------
 
 

@@ -409,3 +409,19 @@ def test_the_portfolio_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(PORTFOLIO_BASE_BUDGET + sources):
         rows = read_csv(client.get(CSV, {"sort": "flags", "order": "desc"}))
     assert len(rows) == 1 + size
+
+
+def test_each_indicator_column_is_headed_by_what_its_one_figure_is(client: Client, three):
+    """The built-in indicators, not stand-ins: a column says what the headline figure is in a
+    few words ("Widest gap on the ladder"), not the indicator's full title."""
+    from evaluation.indicators import for_projects
+
+    client.force_login(three["Alder"].memberships.get(role=Role.COMMISSIONER).user)
+    html = client.get(PORTFOLIO).content.decode()
+    found = for_projects([three["Alder"]])[three["Alder"].pk]
+    for indicator in found:
+        if indicator.headline is not None:
+            assert indicator.headline_label, indicator.key
+            assert len(indicator.headline_label) <= 60
+            assert indicator.headline_label in html
+    assert "How far up the ladder of co-production each group saw each stage" not in html

@@ -69,6 +69,7 @@ def adjustments(projects: Sequence[Project]) -> dict[int, Indicator]:
         found[project.pk] = Indicator(
             key="adjustments",
             title=_("Adjustments asked for and provided"),
+            headline_label=_("Adjustments provided"),
             summary=summary,
             table=Table(
                 columns=(

@@ -65,6 +65,7 @@ def attendance_share(projects: Sequence[Project]) -> dict[int, Indicator]:
         found[project.pk] = Indicator(
             key="attendance",
             title=_("Share of attendance by experts by experience"),
+            headline_label=_("Attendance by experts by experience"),
             summary=summary,
             table=Table(
                 columns=(

@@ -67,6 +67,14 @@ class Indicator:
     chart: Chart | None = None
     headline: Headline | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # What the headline figure is, in a few words: the portfolio's column heading, e.g.
+    # "Widest gap on the ladder" (the title when empty).
+    headline_label: str = ""
+
+    @property
+    def column_heading(self) -> str:
+        """The heading of this indicator's headline column in the portfolio."""
+        return self.headline_label or self.title
 
 
 # projects -> {project id: indicator}; every project in the list gets one.

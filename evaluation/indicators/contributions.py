@@ -60,6 +60,7 @@ def contributions(projects: Sequence[Project]) -> dict[int, Indicator]:
         found[project.pk] = Indicator(
             key="contributions",
             title=_("What each group said, and the share answered"),
+            headline_label=_("Share of what was said that was answered"),
             summary=summary,
             table=Table(
                 columns=(

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from django.utils.translation import gettext as _
 
 from evaluation.models import Moment
-from projects.models import Project, Role
+from projects.models import Project, Role, Stage
 
 from .base import Cell, Chart, Headline, Indicator, Table, Unit
 from .survey import IMPACT, IMPACT_ITEMS, NOBODY, Mean, averages, fewer_than
@@ -50,15 +50,22 @@ def impact(projects: Sequence[Project]) -> dict[int, Indicator]:
                 "%(change)+.1f points on average (on a scale of 1 to 5)."
             ) % {"change": average}
             headline = Headline(value=average, text=_("%(change)+.1f points") % {"change": average})
+        elif project.stage != Stage.CLOSED:
+            summary = _(
+                "The change for experts by experience shows when the project closes, once 3 of "
+                "them have answered both on joining and at the close."
+            )
+            headline = Headline(value=None, text=_("At the close"))
         else:
             summary = _(
-                "Not enough answers yet to show the change for experts by experience: it shows "
+                "Not enough answers to show the change for experts by experience: it shows "
                 "once 3 of them have answered both on joining and at the close."
             )
             headline = Headline(value=None, text=_("Not enough answers"))
         found[project.pk] = Indicator(
             key="impact",
             title=_("What taking part changed for people"),
+            headline_label=_("Change for experts by experience"),
             summary=summary,
             table=Table(
                 columns=(

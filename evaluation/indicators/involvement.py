@@ -135,6 +135,7 @@ def involvement(projects: Sequence[Project]) -> dict[int, Indicator]:
         found[project.pk] = Indicator(
             key="involvement",
             title=_("Stages in which experts by experience took part before the decision"),
+            headline_label=_("Stages with experts by experience before the decision"),
             summary=summary,
             table=Table(
                 columns=(

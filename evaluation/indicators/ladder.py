@@ -65,6 +65,7 @@ def ladder(projects: Sequence[Project]) -> dict[int, Indicator]:
         found[project.pk] = Indicator(
             key="ladder",
             title=_("How far up the ladder of co-production each group saw each stage"),
+            headline_label=_("Widest gap on the ladder"),
             summary=summary,
             table=Table(
                 columns=(
@@ -123,6 +124,7 @@ def principles(projects: Sequence[Project]) -> dict[int, Indicator]:
         found[project.pk] = Indicator(
             key="principles",
             title=_("How each group rated the principles of co-production"),
+            headline_label=_("Lowest rating of a principle"),
             summary=summary,
             table=Table(
                 columns=(

@@ -68,6 +68,7 @@ def objections(projects: Sequence[Project]) -> dict[int, Indicator]:
         found[project.pk] = Indicator(
             key="objections",
             title=_("Objections raised and answered"),
+            headline_label=_("Objections answered"),
             summary=summary,
             table=Table(
                 columns=(

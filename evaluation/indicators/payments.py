@@ -99,6 +99,7 @@ def payment_days(projects: Sequence[Project]) -> dict[int, Indicator]:
         found[project.pk] = Indicator(
             key="payment-days",
             title=_("Days from activity to payment"),
+            headline_label=_("Average days to payment"),
             summary=summary,
             table=Table(
                 columns=(

@@ -94,6 +94,7 @@ def turnout(projects: Sequence[Project]) -> dict[int, Indicator]:
         found[project.pk] = Indicator(
             key="turnout",
             title=_("Turnout of each group at each decision"),
+            headline_label=_("Turnout of experts by experience"),
             summary=summary,
             table=Table(
                 columns=(

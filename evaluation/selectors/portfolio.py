@@ -165,7 +165,9 @@ def portfolio(user: User, *, sort: str | None = None, order: str | None = None) 
     for found in indicators.values():
         for indicator in found:
             if indicator.headline is not None:
-                columns.setdefault(indicator.key, IndicatorColumn(indicator.key, indicator.title))
+                columns.setdefault(
+                    indicator.key, IndicatorColumn(indicator.key, indicator.column_heading)
+                )
     rows = []
     for project in projects:
         by_key = {indicator.key: indicator.headline for indicator in indicators[project.pk]}

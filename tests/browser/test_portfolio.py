@@ -37,9 +37,9 @@ def test_a_commissioner_reads_and_sorts_the_portfolio_on_a_phone(live_server, ph
         assert box["x"] >= 0 and box["x"] + box["width"] <= 320 + 0.5, cell.inner_text()
 
     sorting = page.get_by_role("navigation", name="Sort the projects")
-    sorting.get_by_role("link", name="Stage").click()
+    sorting.get_by_role("link", name="Stage", exact=True).click()
     expect(rows.first.locator("th")).to_have_text("Night shelter redesign")  # design
-    sorting.get_by_role("link", name="Stage").click()
+    sorting.get_by_role("link", name="Stage", exact=True).click()
     expect(rows.first.locator("th")).to_have_text("Winter outreach pilot")  # closed
     expect(sorting).to_contain_text("latest stage first")
     assert_accessible(page)
