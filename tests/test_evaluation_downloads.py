@@ -10,26 +10,18 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 import pytest
-from django.db.models import Avg, Count
 from django.utils import timezone
 from pypdf import PdfReader
 
 from evaluation import flags as flag_sources
 from evaluation import indicators as indicator_sources
 from evaluation.flags import Flag
-from evaluation.indicators import Chart, Indicator, Table, Unit
-from evaluation.models import (
-    MIN_ANSWERS,
-    Instrument,
-    Item,
-    ItemAnswer,
-    Moment,
-    SurveyResponse,
-)
+from evaluation.indicators import Indicator, Table
 from evaluation.services import report as services
 from participation.models import Purpose
 from participation.services.consent import decide
 from projects.models import Project, Role, Stage
+from tests.evaluation_data import answer_stage_check
 from tests.evaluation_helpers import (
     PARTS,
     attended,
@@ -194,101 +186,42 @@ GROUPS = (
 )
 
 
-def average_rung(projects: Sequence[Project]) -> dict[int, Indicator]:
-    """A survey indicator as the report receives one: the average ladder rung each group gave
-    the design stage, left out (None) for a group with fewer than MIN_ANSWERS answers."""
-    rows = (
-        ItemAnswer.objects.filter(
-            response__project__in=projects,
-            item__instrument__key="stage-check",
-            item__key="rung",
-            value__isnull=False,
-        )
-        .values_list("response__project", "response__group")
-        .annotate(answers=Count("pk"), mean=Avg("value"))
-        .order_by()
-    )
-    found = {(p, g): (n, mean) for p, g, n, mean in rows}
-    result = {}
-    for project in projects:
-        table_rows = []
-        for role, name in (
-            (Role.EXPERT_BY_EXPERIENCE, "Experts by experience"),
-            (Role.PRACTITIONER, "Practitioners"),
-        ):
-            answers, mean = found.get((project.pk, role), (0, None))
-            enough = answers >= MIN_ANSWERS
-            table_rows.append((name, round(mean, 1) if enough else None))
-        result[project.pk] = Indicator(
-            key="rung",
-            title="Average rung of the ladder",
-            summary="How co-produced each group says the stage was.",
-            table=Table(
-                columns=("Group", "Average rung"),
-                rows=tuple(table_rows),
-                blank="Fewer than 3 people in that group answered.",
-            ),
-            chart=Chart(series=(1,), unit=Unit.RUNG, maximum=7),
-        )
-    return result
-
-
-def answer_rung(project: Project, person, group: str, rung: int) -> None:
-    instrument = Instrument.objects.get(key="stage-check")
-    response = SurveyResponse.objects.create(
-        instrument=instrument,
-        project=project,
-        moment=Moment.STAGE_END,
-        stage=Stage.DESIGN,
-        respondent=person,
-        group=group,
-    )
-    ItemAnswer.objects.create(
-        response=response, item=Item.objects.get(instrument=instrument, key="rung"), value=rung
-    )
-
-
 def test_a_group_with_fewer_than_three_answers_shows_no_figures_in_page_csv_or_pdf(
-    client,
-    instruments,
-    project,
-    expert,
-    expert2,
-    practitioner,
-    practitioner2,
-    join,
-    monkeypatch,
+    client, instruments, project, expert, expert2, practitioner, practitioner2, join
 ):
-    monkeypatch.setattr(indicator_sources, "SOURCES", [average_rung])
-    answer_rung(project, expert, Role.EXPERT_BY_EXPERIENCE, 6)
-    answer_rung(project, expert2, Role.EXPERT_BY_EXPERIENCE, 5)
+    """The built-in ladder indicator: two experts by experience answered (6 and 5, an average
+    of 5.5 that must not appear anywhere) and three practitioners (2, 3, 4: 3.0)."""
+    answer_stage_check(project, expert, rung=6)
+    answer_stage_check(project, expert2, rung=5)
     for person, rung in ((practitioner, 2), (practitioner2, 3), (join(project, "practitioner"), 4)):
-        answer_rung(project, person, Role.PRACTITIONER, rung)
+        answer_stage_check(project, person, rung=rung)
     client.force_login(practitioner)
 
     html = client.get(report_url(project)).content.decode()
-    figure = html.split('id="indicator-rung"')[1].split("</article>")[0]
-    assert '<td data-label="Average rung">3</td>' in figure
-    assert '<td data-label="Average rung">Not shown</td>' in figure
-    assert "Not shown: Fewer than 3 people in that group answered." in figure
-    assert "5.5" not in figure  # neither in the table nor at the end of a bar in the chart
+    figure = html.split('id="indicator-ladder"')[1].split("</article>")[0]
+    assert 'data-label="Practitioners: average rung (1 to 7)">3</td>' in figure
+    assert 'data-label="Experts by experience: average rung (1 to 7)">Not shown</td>' in figure
+    assert "Not shown: Fewer than 3 answered" in figure
+    # Neither in the table nor as a label at the end of a bar in the chart (its text is text).
+    assert not re.search(r">\s*5\.5\s*<", figure)
 
-    table = csv_rows(client.get(report_url(project, "table_csv", "rung")).content)
-    assert table == [
-        ["Group", "Average rung"],
-        ["Experts by experience", ""],
-        ["Practitioners", "3"],
+    table = csv_rows(client.get(report_url(project, "table_csv", "ladder")).content)
+    assert table[0] == [
+        "Stage",
+        "Experts by experience: average rung (1 to 7)",
+        "Practitioners: average rung (1 to 7)",
+        "Gap in rungs",
     ]
+    assert table[1:] == [["Design", "", "3", ""]]  # only the stage anyone answered about
 
     pdf = pdf_text(client.get(report_url(project, "report_pdf")).content)
-    assert "Experts by experience Not shown" in pdf
-    assert "Practitioners 3" in pdf
     assert "5.5" not in pdf
+    assert "Fewer than 3 answered" in pdf
 
-    # A third answer from the experts by experience: now their figure shows.
-    answer_rung(project, join(project, "expert_by_experience"), Role.EXPERT_BY_EXPERIENCE, 4)
-    table = csv_rows(client.get(report_url(project, "table_csv", "rung")).content)
-    assert table[1] == ["Experts by experience", "5"]
+    # A third answer from the experts by experience: now their figure (and the gap) shows.
+    answer_stage_check(project, join(project, "expert_by_experience"), rung=4)
+    table = csv_rows(client.get(report_url(project, "table_csv", "ladder")).content)
+    assert table[1] == ["Design", "5", "3", "2"]
 
 
 # --- Query budget ------------------------------------------------------------------------------

@@ -170,7 +170,7 @@ def test_ladder_gap_and_principles_per_group(
     # Experts by experience (3 + 3 + 4) / 3 = 3.33 -> 3.3; practitioners 5.0;
     # gap 5 - 10/3 = 1.666... -> 1.67.
     assert row(ladder, "Design")[1:] == (3.3, 5.0, 1.67)
-    assert row(ladder, "Delivery")[1:] == (None, None, None)
+    assert len(ladder.table.rows) == 1  # only Design has answers
     assert ladder.headline is not None and ladder.headline.value == 1.67
     principles = indicator(project, "principles")
     # Equality: (2 + 3 + 4) / 3 = 3.0 and 5.0; the other principles 3.0 (the default) and 3.0.

@@ -38,14 +38,18 @@ def _rounded_gap(lived: Mean, learned: Mean) -> float | None:
 
 
 def ladder(projects: Sequence[Project]) -> dict[int, Indicator]:
-    """Per stage: each group's average rung and the gap between them (to two decimal places,
-    so that a gap just under a full rung never reads as one). Headline: the widest gap."""
+    """Per stage that has any answers: each group's average rung and the gap between them (to
+    two decimal places, so that a gap just under a full rung never reads as one). Headline:
+    the widest gap."""
     means = stage_checks(projects)
     found: dict[int, Indicator] = {}
     for project in projects:
+        answered = {stage for (pk, _moment, stage, _role, _item) in means if pk == project.pk}
         rows: list[tuple[Cell, ...]] = []
         widest: tuple[float, str] | None = None
         for stage, (lived, learned) in rung_gaps(means, project).items():
+            if stage not in answered:
+                continue
             distance = _rounded_gap(lived, learned)
             if distance is not None and (widest is None or distance > widest[0]):
                 widest = (distance, stage)
