@@ -425,3 +425,36 @@ def test_each_indicator_column_is_headed_by_what_its_one_figure_is(client: Clien
             assert len(indicator.headline_label) <= 60
             assert indicator.headline_label in html
     assert "How far up the ladder of co-production each group saw each stage" not in html
+
+
+def test_a_survey_figure_from_fewer_than_three_answers_shows_neither_on_the_page_nor_in_the_csv(
+    client: Client, three, commissioner, join
+):
+    """The built-in ladder indicator in the portfolio: two experts by experience rate Alder's
+    design stage 7 and 6 (nothing may show), three practitioners 2, 2 and 2; no gap can show.
+    With a third expert by experience (rating 5), the widest gap is 6 - 2 = 4.0 rungs."""
+    from tests.evaluation_data import answer_stage_check
+
+    alder = three["Alder"]
+    lived = [join(alder, Role.EXPERT_BY_EXPERIENCE) for _n in range(3)]
+    learned = [join(alder, Role.PRACTITIONER) for _n in range(3)]
+    for person, rung in zip(lived[:2], (7, 6), strict=True):
+        answer_stage_check(alder, person, rung=rung)
+    for person in learned:
+        answer_stage_check(alder, person, rung=2)
+    client.force_login(commissioner)
+
+    def alder_row() -> list[str]:
+        rows = read_csv(client.get(CSV))
+        heading = rows[0].index("Widest gap on the ladder")
+        found = next(row for row in rows if row[0] == "Alder")
+        return [found[heading]]
+
+    assert alder_row() == ["Not enough answers"]
+    html = client.get(PORTFOLIO).content.decode()
+    row_html = html[html.index(">Alder</a>") :].split("</tr>")[0]
+    assert "6.5" not in row_html and "4.5" not in row_html
+    assert "Not enough answers" in row_html
+
+    answer_stage_check(alder, lived[2], rung=5)
+    assert alder_row() == ["4.0 rungs apart"]
