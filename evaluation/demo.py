@@ -26,7 +26,7 @@ from participation.services.consent import decide
 from projects.models import Membership, Project, Role, Stage
 
 from .instruments import ensure_built_in
-from .models import Instrument, ItemAnswer, Moment, SurveyResponse
+from .models import Instrument, ItemAnswer, Moment, SurveyRequest, SurveyResponse
 
 STAGE_CHECK, IMPACT = "stage-check", "impact"
 SMALL_PROJECT = "demo-peer-mentoring"  # only 2 experts by experience answer
@@ -205,6 +205,15 @@ def _answer(
     )
     if not created:
         return
+    # The person was asked (on joining, or when a stage ended): they have now answered.
+    SurveyRequest.objects.mark_answered(
+        instrument=instrument,
+        project_id=project.pk,
+        moment=moment,
+        stage=stage,
+        user_id=person.pk,
+        at=response.submitted_at,
+    )
     answers = []
     for item in instrument.items.all():
         if item.key in values:

@@ -97,6 +97,19 @@ def test_in_one_demo_project_the_groups_rate_a_stage_a_full_rung_apart_and_nowhe
     assert apart == [("demo-recovery-cafe", Stage.DELIVERY)]
 
 
+def test_a_demo_person_who_answered_has_no_survey_waiting_and_one_who_did_not_has():
+    """The demo's answers mark what each person was asked as answered; the third expert by
+    experience of the small project, who did not answer, still has their surveys waiting."""
+    from evaluation.models import SurveyRequest
+
+    seed()
+    waiting = SurveyRequest.objects.waiting()
+    assert SurveyRequest.objects.exclude(answered_at=None).exists()
+    assert {(r.user.email, r.project.slug) for r in waiting.select_related("user", "project")} == {
+        ("expert3@example.org", "demo-peer-mentoring")
+    }
+
+
 def test_running_the_demo_twice_adds_no_answers():
     seed()
     responses, answers = SurveyResponse.objects.count(), ItemAnswer.objects.count()

@@ -337,6 +337,7 @@ def test_the_dashboard_lists_surveys_waiting_and_drops_one_once_answered(client,
     html = client.get(reverse("dashboard")).content.decode()
     assert "Surveys waiting for you" in html
     assert f'href="{url(ended)}"' in html
+    assert "(about the design stage)</a>" in html  # which stage, so two checks differ
     client.post(url(ended), FULL)
     html = client.get(reverse("dashboard")).content.decode()
     assert "Surveys waiting for you" not in html

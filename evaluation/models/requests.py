@@ -29,6 +29,30 @@ class SurveyRequestQuerySet(models.QuerySet["SurveyRequest"]):
         """Not answered yet."""
         return self.filter(answered_at__isnull=True)
 
+    def mark_answered(
+        self,
+        *,
+        instrument: Instrument,
+        project_id: int,
+        moment: str,
+        stage: str,
+        user_id: int,
+        at: datetime,
+    ) -> int:
+        """Record that the person answered what they were asked at this moment (one query);
+        returns how many requests that was (0 or 1)."""
+        return (
+            self.waiting()
+            .filter(
+                instrument=instrument,
+                project_id=project_id,
+                moment=moment,
+                stage=stage,
+                user_id=user_id,
+            )
+            .update(answered_at=at)
+        )
+
     def reminder_due(self, now: datetime, after: timedelta) -> SurveyRequestQuerySet:
         """Unanswered, never reminded, and asked at least `after` before `now`."""
         return self.waiting().filter(reminded_at__isnull=True, asked_at__lte=now - after)
@@ -83,6 +107,16 @@ class SurveyRequest(models.Model):
     @property
     def is_answered(self) -> bool:
         return self.answered_at is not None
+
+    @property
+    def occasion(self) -> str:
+        """What the questions are about, in a few words: "about the design stage", "now you
+        have joined", "now the project has closed"."""
+        if self.moment == Moment.STAGE_END:
+            return _("about the %(stage)s stage") % {"stage": Stage(self.stage).label.lower()}
+        if self.moment == Moment.JOINING:
+            return str(_("now you have joined"))
+        return str(_("now the project has closed"))
 
 
 def survey_url(slug: str, key: str, moment: str, stage: str) -> str:

@@ -71,12 +71,12 @@ def save_answers(
     if changed and not created:
         response.named, response.changed_at = named, now
         response.save(update_fields=["named", "changed_at"])
-    SurveyRequest.objects.filter(
+    SurveyRequest.objects.mark_answered(
         instrument=instrument,
         project_id=membership.project_id,
         moment=moment,
         stage=stage,
-        user=user,
-        answered_at__isnull=True,
-    ).update(answered_at=now)
+        user_id=user.pk,
+        at=now,
+    )
     return response, changed
