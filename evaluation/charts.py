@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import io
 import re
+import textwrap
 import threading
 from decimal import Decimal
 from typing import Any
@@ -29,6 +30,7 @@ from django.utils.translation import gettext as _
 matplotlib.use("Agg")
 
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from .indicators import Cell, Indicator, Unit
 
@@ -41,8 +43,13 @@ ET.register_namespace("xlink", XLINK)
 # and by the labels at the ends of the bars, never by colour alone.
 COLOURS = ("#1d4f91", "#8a4b00", "#00703c", "#6f2c91")
 FONT = "sans-serif"
-WIDTH_INCHES = 4.8
-ROW_INCHES = 0.45
+# Narrow, so that at a phone's 320 px the labels stay about the size of the page's small text
+# (the SVG is scaled to the width of the column; the page caps its width on wide screens).
+WIDTH_INCHES = 3.6
+ROW_INCHES = 0.42
+LINE_INCHES = 0.22  # one line of text
+LABEL_CHARACTERS = 16  # a row's label is wrapped at this many characters
+LEGEND_CHARACTERS = 40
 PNG_DPI = 150
 CACHED = 256  # charts kept drawn: a few hundred kilobytes
 
@@ -78,11 +85,21 @@ def _figure(indicator: Indicator) -> Figure | None:
     if chart is None or not table.rows:
         return None
     rows = table.rows
-    labels = [str(row[0]) for row in rows]
-    series = [(table.columns[i], [_number(row[i]) for row in rows]) for i in chart.series]
-    if not any(value is not None for _name, values in series for value in values):
-        return None
-    height = max(1.6, 0.9 + ROW_INCHES * len(rows) * max(1, len(series)))
+    # Long words wrapped, so that a narrow chart keeps its labels whole.
+    labels = [textwrap.fill(str(row[0]), LABEL_CHARACTERS) for row in rows]
+    series = [
+        (textwrap.fill(str(table.columns[i]), LEGEND_CHARACTERS), [_number(row[i]) for row in rows])
+        for i in chart.series
+    ]
+    # A figure with nothing shown (all hidden, or not yet recorded) takes no room in the chart.
+    series = [(name, values) for name, values in series if any(v is not None for v in values)]
+    if not any(value for _name, values in series for value in values):
+        return None  # nothing, or only zeros: the table says so better than empty axes
+    lines = max(label.count("\n") + 1 for label in labels)
+    legend_lines = sum(name.count("\n") + 1 for name, _values in series) if len(series) > 1 else 0
+    height = (
+        1.0 + ROW_INCHES * len(rows) * max(1, len(series), lines / 2) + LINE_INCHES * legend_lines
+    )
     figure = Figure(figsize=(WIDTH_INCHES, height), layout="constrained")
     axes = figure.add_subplot()
     bar = 0.8 / len(series)
@@ -104,9 +121,19 @@ def _figure(indicator: Indicator) -> Figure | None:
     axes.invert_yaxis()  # the first row at the top, as in the table
     top = chart.maximum or max(v for _n, values in series for v in values if v is not None)
     axes.set_xlim(0, (top or 1) * 1.12)
+    if unit_is_whole(chart.unit):
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     if len(series) > 1:
-        axes.legend(loc="lower right", frameon=False)
+        # Above the bars, never over them; one entry a line, as long names need.
+        figure.legend(loc="outside upper left", ncols=1, frameon=False)
+    else:
+        axes.set_xlabel(str(series[0][0]))  # which figure the bars are, as the legend would
     return figure
+
+
+def unit_is_whole(unit: Unit) -> bool:
+    """Whether the figures are counts, so the axis has no ticks between whole numbers."""
+    return unit in (Unit.COUNT,)
 
 
 def _written(value: float, unit: Unit) -> str:

@@ -58,6 +58,24 @@ def test_nothing_to_draw_makes_no_chart():
     assert charts.svg(empty) == "" and charts.png(empty) == b""
 
 
+def test_only_zeros_make_no_chart_and_one_series_is_named_under_its_axis():
+    zeros = indicator(rows=(("Design", 0, 3, 0), ("Delivery", 0, 2, 0)))
+    assert charts.svg(zeros) == ""
+    # One figure drawn: no legend, its name under the axis (a second, hidden series is left
+    # out rather than leaving empty room beside each bar).
+    one = indicator(rows=(("Design", 2, None, 40),), series=(3, 2), unit=Unit.PERCENT)
+    svg = charts.svg(one)
+    assert svg.count(">Share (%)<") == 1
+    assert ">All<" not in svg
+
+
+def test_long_row_labels_are_wrapped_to_stay_whole_in_a_narrow_chart():
+    long = indicator(rows=(("Commissioning to Evaluation, 5 December 2026", 2, 5, 40),))
+    svg = charts.svg(long)
+    assert "Commissioning to Evaluation, 5 December 2026" not in svg  # not on one line
+    assert "December 2026" in svg
+
+
 def test_the_png_for_the_pdf_is_a_png():
     assert charts.png(indicator()).startswith(b"\x89PNG\r\n\x1a\n")
 

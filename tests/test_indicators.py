@@ -222,6 +222,13 @@ def test_the_impact_headline_says_the_change_comes_at_the_close_until_the_projec
     assert found.headline is not None and found.headline.text == "Not enough answers"
 
 
+def test_no_indicator_has_two_columns_of_the_same_name(project):
+    """A column's name is what a screen reader reads before each figure on a phone, and a
+    spreadsheet's heading: two of the same name cannot be told apart."""
+    for found in indicators.for_projects([project])[project.pk]:
+        assert len(set(found.table.columns)) == len(found.table.columns), found.key
+
+
 # --- The small-numbers rule ----------------------------------------------------------------
 
 

@@ -60,15 +60,15 @@ def contributions(projects: Sequence[Project]) -> dict[int, Indicator]:
         found[project.pk] = Indicator(
             key="contributions",
             title=_("What each group said, and the share answered"),
-            headline_label=_("Share of what was said that was answered"),
+            headline_label=_("Share of what experts by experience said that was answered"),
             summary=summary,
             table=Table(
                 columns=(
                     _("Stage"),
                     _("Said by experts by experience"),
-                    _("Share answered (%)"),
+                    _("Experts by experience: share answered (%)"),
                     _("Said by practitioners"),
-                    _("Share answered (%)"),
+                    _("Practitioners: share answered (%)"),
                 ),
                 rows=tuple(rows),
                 blank=_("Nothing said by that group in that stage."),
