@@ -16,6 +16,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _lazy
 from guardian.core import ObjectPermissionChecker
 
 from coproduce.models import User
@@ -71,6 +73,27 @@ READ_ONLY = frozenset({VIEW_PROJECT, VIEW_EVALUATION, VIEW_ACCESS_NEEDS})
 AFTER_CLOSING = READ_ONLY | {MANAGE_PAYMENTS, CLAIM_EXPENSES, ANSWER_SURVEYS}
 
 ALL_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values())
+
+# Why a member was refused, said on the "You cannot do this here" page: who may do it.
+WHO_MAY: dict[str, str | Promise] = {
+    CHANGE_PROJECT: _lazy("Only the project's co-leads change its settings."),
+    MANAGE_MEMBERS: _lazy("Only the project's co-leads manage its members."),
+    MANAGE_GATES: _lazy("Only the project's co-leads propose and open decisions."),
+    VOTE: _lazy("Experts by experience and practitioners vote; commissioners sign off instead."),
+    SIGN_OFF: _lazy("Only the project's commissioners sign off decisions."),
+    RECORD_ACTIVITIES: _lazy("Practitioners and co-leads plan activities and record attendance."),
+    VIEW_ACCESS_NEEDS: _lazy("Only the project's co-leads see members' access needs."),
+    MANAGE_PAYMENTS: _lazy("Only the project's co-leads manage payments."),
+    CLAIM_EXPENSES: _lazy("Experts by experience and practitioners claim expenses."),
+    ANSWER_SURVEYS: _lazy(
+        "Experts by experience and practitioners answer the surveys; commissioners read "
+        "the figures in the evaluation report."
+    ),
+    WRITE_EVALUATION: _lazy(
+        "Experts by experience and practitioners write the evaluation; commissioners read it."
+    ),
+}
+CLOSED = _lazy("This project is closed. You can read everything, but nothing can be changed.")
 
 
 def allowed_in_stage(perm: str, stage: str) -> bool:
@@ -129,5 +152,6 @@ def access_project(user: User, slug: str, perm: str = VIEW_PROJECT) -> ProjectAc
     if VIEW_PROJECT not in granted:
         raise Http404
     if not access.can(perm):
-        raise PermissionDenied
+        # The page says why: the project is closed, or who may do this.
+        raise PermissionDenied(str(CLOSED if perm in granted else WHO_MAY.get(perm, "")))
     return access

@@ -172,3 +172,23 @@ def test_a_member_who_left_gets_not_found(lead, started, user_factory):
     services.leave_project(membership=membership)
     with pytest.raises(Http404):
         access_project(User.objects.get(pk=person.pk), started.slug)
+
+
+def test_every_permission_a_member_can_lack_says_who_may_use_it():
+    """A refused member reads who may do it (templates/403.html), not a generic sentence."""
+    from projects.permissions import ALL_PERMISSIONS, EVERY_MEMBER, WHO_MAY
+
+    assert set(ALL_PERMISSIONS - EVERY_MEMBER) <= set(WHO_MAY)
+
+
+def test_a_refusal_in_a_closed_project_says_the_project_is_closed(client, project, practitioner):
+    from django.urls import reverse
+
+    from projects.models import Stage
+
+    project.stage = Stage.CLOSED
+    project.save(update_fields=["stage"])
+    client.force_login(practitioner)  # a co-lead, who could change settings before
+    response = client.get(reverse("projects:settings", args=[project.slug]))
+    assert response.status_code == 403
+    assert "This project is closed" in response.content.decode()

@@ -152,9 +152,21 @@ def test_the_closing_survey_is_answered_after_the_project_closed(
     for stage in (Stage.DELIVERY, Stage.COMMISSIONING, Stage.EVALUATION, Stage.CLOSED):
         end_stage(project, stage)
     client.force_login(expert)
+    page = client.get(url(project, "impact", "closing", "closed")).content.decode()
+    assert "you can still say how taking part went for you" in page
+    assert "nothing can be changed" not in page  # the page takes the answers all the same
     response = client.post(url(project, "impact", "closing", "closed"), {"confidence": "5"})
     assert response.status_code == 302
     assert SurveyRequest.objects.get(user=expert, moment=Moment.CLOSING).is_answered
+
+
+def test_a_commissioner_is_told_why_they_do_not_answer_surveys(client, ended, commissioner):
+    client.force_login(commissioner)
+    response = client.get(url(ended))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "commissioners read the figures in the evaluation report" in html
+    assert "only co-leads manage members" not in html
 
 
 # --- Saving, and answering again --------------------------------------------------------------
