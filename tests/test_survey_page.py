@@ -217,6 +217,18 @@ def test_answering_again_changes_the_one_set_and_a_skipped_question_loses_its_an
     assert answers_of(expert2) == {"rung": 3, "comment": "Changed my mind."}
 
 
+def test_an_answer_chosen_by_mistake_can_be_taken_back_on_the_page(client, ended, expert2):
+    """Radio buttons cannot be unticked: each question ends with "I would rather not answer
+    this", which skips it (and so removes an answer given before)."""
+    client.force_login(expert2)
+    client.post(url(ended), FULL)
+    page = client.get(url(ended)).content.decode()
+    assert 'name="equality" value=""' in page and "I would rather not answer this" in page
+    client.post(url(ended), {**FULL, "equality": ""})
+    assert "equality" not in answers_of(expert2)
+    assert answers_of(expert2)["rung"] == 6
+
+
 def test_the_same_answers_sent_twice_change_nothing(ended, expert2):
     membership = Membership.objects.get(project=ended, user=expert2)
     request = SurveyRequest.objects.select_related("instrument").get(

@@ -19,6 +19,7 @@ from ..models import COMMENT, Item, Scale
 
 NAMED = "named"
 NOTHING_ANSWERED = _("Answer at least one question, or write a comment, then save.")
+NO_ANSWER = _("I would rather not answer this")
 
 
 class HintedRadioSelect(forms.RadioSelect):
@@ -53,7 +54,11 @@ def item_field(item: Item) -> forms.Field:
     return forms.ChoiceField(
         label=item.question,
         help_text=item.help_text,
-        choices=[(str(value), label) for value, (label, _meaning) in enumerate(item.points, 1)],
+        choices=[
+            *((str(value), label) for value, (label, _meaning) in enumerate(item.points, 1)),
+            # Last, so an answer chosen by mistake can be taken back: the question is skipped.
+            ("", NO_ANSWER),
+        ],
         required=False,
         widget=HintedRadioSelect(
             hints={str(value): meaning for value, (_label, meaning) in enumerate(item.points, 1)}
