@@ -48,15 +48,11 @@ def unanswered_concerns(project: Project, stage: str) -> int:
 
 
 def stage_attendees(project: Project, stage: str, before: datetime) -> set[int]:
-    """Members recorded as taking part in an activity of `stage` that started before
-    `before`."""
+    """Members who took part (`AttendanceQuerySet.took_part`: not in a cancelled activity) in
+    an activity of `stage` that started before `before`."""
     return set(
-        Attendance.objects.filter(
-            activity__project=project,
-            activity__stage=stage,
-            activity__starts_at__lt=before,
-            presence=Presence.ATTENDED,
-        )
+        Attendance.objects.took_part()
+        .filter(activity__project=project, activity__stage=stage, activity__starts_at__lt=before)
         .values_list("user_id", flat=True)
         .distinct()
     )

@@ -16,6 +16,7 @@ from django.utils import timezone
 from evaluation import flags
 from evaluation.models import ItemAnswer
 from participation.models import ContributionResponse
+from projects import services
 from projects.models import Gate, Membership, Role, Stage
 from tests.evaluation_data import (
     activity,
@@ -42,28 +43,74 @@ def raised(project, key: str) -> list[flags.Flag]:
 # --- Experts by experience joined after the proposal ---------------------------------------
 
 
-def test_an_expert_joining_after_the_proposal_is_flagged_and_one_joining_at_it_is_not(
-    project, join
-):
-    Membership.objects.filter(project=project).update(joined_at=timezone.now() - timedelta(10))
-    gate = Gate.objects.create(
+def _proposal(project, at=None) -> Gate:
+    """A draft proposal to leave Design written at `at` (now by default): after everyone the
+    project fixture made had joined."""
+    return Gate.objects.create(
         project=project,
         from_stage=Stage.DESIGN,
         to_stage=Stage.DELIVERY,
         proposal="Move on.",
         what_changes="More hours.",
-        created_at=timezone.now() - timedelta(days=1),
+        created_at=at or timezone.now(),
     )
-    newcomer = join(project, Role.EXPERT_BY_EXPERIENCE)
-    joining = Membership.objects.filter(project=project, user=newcomer)
-    joining.update(joined_at=gate.proposed_at)
+
+
+def test_an_expert_joining_after_the_proposal_is_flagged_and_one_joining_at_it_is_not(
+    project, join
+):
+    # Everyone in the project fixture joined before this proposal.
+    proposed = timezone.now() + timedelta(hours=1)
+    _proposal(project, proposed)
+    with time_machine.travel(proposed, tick=False):
+        join(project, Role.EXPERT_BY_EXPERIENCE)  # at the very moment: not after it
+        assert raised(project, "late-joiners") == []
+    with time_machine.travel(proposed + timedelta(seconds=1), tick=False):
+        newcomer = join(project, Role.EXPERT_BY_EXPERIENCE)
+        [flag] = raised(project, "late-joiners")
+        assert flag.stage == Stage.DESIGN
+        assert flag.explanation.startswith("1 expert by experience joined after the proposal")
+        # A practitioner joining late is not what this flag is about.
+        Membership.objects.filter(project=project, user=newcomer).update(role=Role.PRACTITIONER)
+        assert raised(project, "late-joiners") == []
+
+
+def test_an_expert_who_leaves_and_rejoins_after_the_proposal_is_not_flagged(
+    project, expert2, time_machine
+):
+    # expert2 joined as an expert by experience when the project started, before the proposal.
+    _proposal(project)
+    membership = Membership.objects.get(project=project, user=expert2)
+    time_machine.move_to(timezone.now() + timedelta(days=1))
+    services.leave_project(membership=membership)
+    rejoined = services.add_member(
+        project=project, user=expert2, role=Role.EXPERT_BY_EXPERIENCE, actor=project.created_by
+    )
+    assert rejoined.joined_at > timezone.now() - timedelta(minutes=1)  # the field restarted
     assert raised(project, "late-joiners") == []
-    joining.update(joined_at=gate.proposed_at + timedelta(seconds=1))
+
+
+def test_a_member_who_becomes_an_expert_by_experience_after_the_proposal_is_flagged(
+    project, practitioner, practitioner2, time_machine
+):
+    # practitioner2 joined before the proposal, as a practitioner.
+    _proposal(project)
+    assert raised(project, "late-joiners") == []
+    time_machine.move_to(timezone.now() + timedelta(days=1))
+    membership = Membership.objects.get(project=project, user=practitioner2)
+    services.change_role(membership=membership, role=Role.EXPERT_BY_EXPERIENCE, actor=practitioner)
     [flag] = raised(project, "late-joiners")
-    assert flag.stage == Stage.DESIGN
     assert flag.explanation.startswith("1 expert by experience joined after the proposal")
-    # A practitioner joining late is not what this flag is about.
-    joining.update(role=Role.PRACTITIONER)
+
+
+def test_an_expert_by_experience_who_changes_role_and_back_joined_when_first_in_it(
+    project, practitioner, expert2, time_machine
+):
+    _proposal(project)
+    time_machine.move_to(timezone.now() + timedelta(days=1))
+    membership = Membership.objects.get(project=project, user=expert2)
+    services.change_role(membership=membership, role=Role.PRACTITIONER, actor=practitioner)
+    services.change_role(membership=membership, role=Role.EXPERT_BY_EXPERIENCE, actor=practitioner)
     assert raised(project, "late-joiners") == []
 
 

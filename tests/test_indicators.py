@@ -8,14 +8,24 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from evaluation import indicators
+from evaluation import flags, indicators
 from evaluation.indicators.base import Indicator
 from evaluation.models import Moment
-from participation.models import Adjustment, ContributionKind, ContributionResponse
-from projects.models import Choice, Gate, ObjectionResponse, Role, Stage, Vote
+from participation.models import (
+    Adjustment,
+    Attendance,
+    ContributionKind,
+    ContributionResponse,
+    InvolvementPayment,
+    PaymentStatus,
+    overdue_rule,
+)
+from projects.models import Choice, Gate, GateStatus, ObjectionResponse, Role, Stage, Vote
+from projects.services import guards
 from tests.evaluation_data import (
     activity,
     answer_impact,
@@ -86,6 +96,59 @@ def test_involvement_counts_experts_who_took_part_before_the_proposal(
     assert found.headline.text == "1 of 1 stages"
 
 
+def _lived_guard(project, gate):
+    return next(r for r in guards.check_guards(gate) if r.code == "lived_participation")
+
+
+def test_a_cancelled_activity_is_no_taking_part_for_the_indicator_nor_the_gate_guard(
+    project, expert
+):
+    meeting = activity(project, Stage.DESIGN, starts_at=timezone.now() - timedelta(days=5))
+    attended(meeting, expert)  # recorded, but the activity was cancelled: it did not happen
+    meeting.cancelled_at = timezone.now() - timedelta(days=6)
+    meeting.save(update_fields=["cancelled_at"])
+    gate = Gate.objects.create(
+        project=project,
+        from_stage=Stage.DESIGN,
+        to_stage=Stage.DELIVERY,
+        proposal="Move on.",
+        what_changes="More hours.",
+        created_at=timezone.now() - timedelta(days=2),
+    )
+    assert row(indicator(project, "involvement"), "Design")[2] == 0
+    assert not _lived_guard(project, gate).passed
+    assert list(Attendance.objects.took_part()) == []
+
+    # The same meeting going ahead counts for both.
+    meeting.cancelled_at = None
+    meeting.save(update_fields=["cancelled_at"])
+    assert row(indicator(project, "involvement"), "Design")[2] == 1
+    assert _lived_guard(project, gate).passed
+
+
+def test_the_proposal_time_in_queries_is_the_one_the_gate_gives(project):
+    written = timezone.now() - timedelta(days=3)
+    plain, revised = (
+        Gate.objects.create(
+            project=project,
+            from_stage=Stage.DESIGN,
+            to_stage=Stage.DELIVERY,
+            proposal="Move on.",
+            what_changes="More hours.",
+            created_at=written,
+            revised_at=revised_at,
+            status=status,  # one draft at a time: the first was withdrawn
+        )
+        for revised_at, status in (
+            (None, GateStatus.WITHDRAWN),
+            (written + timedelta(days=1), GateStatus.DRAFT),
+        )
+    )
+    found = dict(Gate.objects.with_proposed_at().values_list("pk", F("proposed")))
+    assert found == {plain.pk: plain.proposed_at, revised.pk: revised.proposed_at}
+    assert found[revised.pk] == written + timedelta(days=1)
+
+
 def test_contributions_by_group_and_share_answered(project, practitioner, expert, expert2):
     first = said(project, expert)
     said(project, expert2)
@@ -146,6 +209,23 @@ def test_days_from_activity_to_payment(project, expert, expert2):
     assert found.headline is not None and found.headline.value == 7.0
 
 
+def test_the_indicator_and_the_flag_count_overdue_payments_by_one_rule(project, expert):
+    today = timezone.localdate()
+    payment(project, expert, session_on=today - timedelta(days=30), due_on=today)  # due today
+    payment(project, expert, session_on=today - timedelta(days=31), due_on=today - timedelta(1))
+    payment(project, expert, session_on=today - timedelta(days=40), due_on=today - timedelta(9))
+    declined = payment(
+        project, expert, session_on=today - timedelta(days=50), due_on=today - timedelta(20)
+    )
+    declined.status = PaymentStatus.DECLINED
+    declined.save(update_fields=["status"])
+    rule = InvolvementPayment.objects.filter(overdue_rule(today)).count()
+    assert rule == 2  # due yesterday and 9 days ago; not today's, not the declined one
+    shown = row(indicator(project, "payment-days"), "Entered by hand, not tied to an activity")
+    [flag] = [f for f in flags.for_projects([project])[project.pk] if f.key == "overdue-payments"]
+    assert shown[5] == rule and flag.explanation.startswith(f"{rule} payments")
+
+
 def test_adjustments_asked_for_and_provided(project, expert, expert2, practitioner2):
     meeting = activity(project, Stage.DESIGN)
     Adjustment.objects.create(activity=meeting, user=expert, need="Large print", provided=True)
@@ -203,6 +283,64 @@ def test_change_in_impact_from_joining_to_close(project, expert, expert2, join):
     assert row(found, "Confidence")[4:] == (None, None, None)
     # Headline: changes 0.0, 1.0, 1.7, 2.0 -> 4.7 / 4 = 1.175 -> 1.2.
     assert found.headline is not None and found.headline.value == 1.2
+
+
+def test_the_change_in_impact_compares_the_same_people_on_joining_and_at_the_close(
+    project, expert, expert2, join
+):
+    # Three experts by experience answer only on joining (all 1s), three others only at the
+    # close (all 5s): the averages show, 1.0 and 5.0, but nobody answered both times.
+    early = [expert, expert2, join(project, Role.EXPERT_BY_EXPERIENCE)]
+    late = members(join, project, Role.EXPERT_BY_EXPERIENCE, 3)
+    ones = {"compassion": 1, "understanding": 1, "confidence": 1, "drive": 1}
+    fives = {"compassion": 5, "understanding": 5, "confidence": 5, "drive": 5}
+    for member in early:
+        answer_impact(project, member, Moment.JOINING, **ones)
+    for member in late:
+        answer_impact(project, member, Moment.CLOSING, **fives)
+    found = indicator(project, "impact")
+    assert row(found, "Confidence")[1:4] == (1.0, 5.0, None)  # not +4.0: no pairs
+    assert found.headline is not None and found.headline.value is None
+    assert "Change for experts by experience who answered both times" in found.table.columns
+
+    # Two of the early ones answer at the close too (confidence 2 and 4): 2 pairs, hidden.
+    first, second, third = early
+    answer_impact(project, first, Moment.CLOSING, **{**ones, "confidence": 2})
+    answer_impact(project, second, Moment.CLOSING, **{**ones, "confidence": 4})
+    # Close over all 5 who answered then: (5 + 5 + 5 + 2 + 4) / 5 = 4.2.
+    assert row(indicator(project, "impact"), "Confidence")[1:4] == (1.0, 4.2, None)
+
+    # The third makes 3 pairs: confidence 1 -> 2, 1 -> 4, 1 -> 3: changes +1, +3, +2, so
+    # (2 + 4 + 3) / 3 - (1 + 1 + 1) / 3 = 3.0 - 1.0 = +2.0. Compassion: 1 -> 1 three times, 0.0.
+    answer_impact(project, third, Moment.CLOSING, **{**ones, "confidence": 3})
+    found = indicator(project, "impact")
+    # Close over all 6: (5 * 3 + 2 + 4 + 3) / 6 = 24 / 6 = 4.0.
+    assert row(found, "Confidence")[1:4] == (1.0, 4.0, 2.0)
+    assert row(found, "Compassion")[1:4] == (1.0, 3.0, 0.0)  # (15 + 3) / 6 = 3.0
+    # Headline: changes 0.0, 0.0, 2.0, 0.0 -> 2.0 / 4 = 0.5.
+    assert found.headline is not None and found.headline.value == 0.5
+
+
+def test_an_answer_in_another_group_is_no_pair(project, expert, expert2, join):
+    # Three answered on joining as practitioners and at the close as experts by experience
+    # (they changed role): neither group has a pair.
+    people = [expert, expert2, join(project, Role.EXPERT_BY_EXPERIENCE)]
+    for member in people:
+        answer_impact(
+            project,
+            member,
+            Moment.JOINING,
+            compassion=1,
+            understanding=1,
+            confidence=1,
+            drive=1,
+            group=Role.PRACTITIONER,
+        )
+        answer_impact(
+            project, member, Moment.CLOSING, compassion=5, understanding=5, confidence=5, drive=5
+        )
+    found = indicator(project, "impact")
+    assert row(found, "Confidence")[1:] == (None, 5.0, None, 1.0, None, None)
 
 
 def test_the_impact_headline_says_the_change_comes_at_the_close_until_the_project_closes(

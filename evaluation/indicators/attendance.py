@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from participation.models import Attendance, Presence
+from participation.models import Attendance
 from projects.models import Project, Role
 from projects.responses import member_role
 
@@ -23,11 +23,10 @@ def attendance_counts(projects: Sequence[Project]) -> dict[int, dict[str, dict[s
         project.pk: defaultdict(lambda: defaultdict(int)) for project in projects
     }
     rows = (
-        Attendance.objects.filter(
+        Attendance.objects.took_part()
+        .filter(
             activity__project__in=[project.pk for project in projects],
-            activity__cancelled_at__isnull=True,
             activity__starts_at__lt=timezone.now(),
-            presence=Presence.ATTENDED,
         )
         .annotate(role=member_role("activity__project", "user"))
         .order_by()

@@ -1,7 +1,9 @@
 """What taking part changed for people: each group's average impact scores (compassion,
-understanding, confidence, drive and energy, 1 to 5) on joining and at the close, and the
-change. Each average obeys the small-numbers rule (`survey`), so a change shows only when
-both of the group's averages do."""
+understanding, confidence, drive and energy, 1 to 5) on joining and at the close, each over
+whoever answered then, and the change for the people who answered both times (`Change`: the
+same people compared, never one set on joining with another at the close). Every figure obeys
+the small-numbers rule (`survey`): each average needs 3 answers, the change 3 people who
+answered both times."""
 
 from __future__ import annotations
 
@@ -13,21 +15,14 @@ from evaluation.models import Moment
 from projects.models import Project, Role, Stage
 
 from .base import Cell, Chart, Headline, Indicator, Table, Unit
-from .survey import IMPACT, IMPACT_ITEMS, NOBODY, Mean, averages, fewer_than
-
-
-def change(joining: Mean, closing: Mean) -> float | None:
-    """The closing average less the joining one, to one decimal place, or None."""
-    if joining.value is None or closing.value is None:
-        return None
-    return round(closing.value - joining.value, 1)
+from .survey import IMPACT, IMPACT_ITEMS, NO_PAIRS, NOBODY, averages_and_changes, fewer_than
 
 
 def impact(projects: Sequence[Project]) -> dict[int, Indicator]:
-    """Per question, each group's average on joining, at the close, and the change.
-    Headline: experts by experience's average change over the four questions, when every
-    one of them can be shown."""
-    means = averages(projects, IMPACT, (Moment.JOINING, Moment.CLOSING), by_stage=False)
+    """Per question, each group's average on joining and at the close, and the change for
+    the people who answered both times. Headline: experts by experience's average change over
+    the four questions, when every one of them can be shown."""
+    means, changes = averages_and_changes(projects, IMPACT, Moment.JOINING, Moment.CLOSING)
     groups = (Role.EXPERT_BY_EXPERIENCE, Role.PRACTITIONER)
     found: dict[int, Indicator] = {}
     for project in projects:
@@ -38,7 +33,7 @@ def impact(projects: Sequence[Project]) -> dict[int, Indicator]:
             for role in groups:
                 joining = means.get((project.pk, Moment.JOINING, "", role, key), NOBODY)
                 closing = means.get((project.pk, Moment.CLOSING, "", role, key), NOBODY)
-                difference = change(joining, closing)
+                difference = changes.get((project.pk, role, key), NO_PAIRS).cell
                 row += [joining.cell, closing.cell, difference]
                 if role == Role.EXPERT_BY_EXPERIENCE:
                     lived_changes.append(difference)
@@ -46,8 +41,8 @@ def impact(projects: Sequence[Project]) -> dict[int, Indicator]:
         if all(value is not None for value in lived_changes):
             average = round(sum(v for v in lived_changes if v is not None) / len(lived_changes), 1)
             summary = _(
-                "From joining to the close, experts by experience's scores changed by "
-                "%(change)+.1f points on average (on a scale of 1 to 5)."
+                "From joining to the close, the scores of experts by experience who answered "
+                "both times changed by %(change)+.1f points on average (on a scale of 1 to 5)."
             ) % {"change": average}
             headline = Headline(value=average, text=_("%(change)+.1f points") % {"change": average})
         elif project.stage != Stage.CLOSED:
@@ -72,10 +67,10 @@ def impact(projects: Sequence[Project]) -> dict[int, Indicator]:
                     _("Question"),
                     _("Experts by experience on joining"),
                     _("Experts by experience at the close"),
-                    _("Change for experts by experience"),
+                    _("Change for experts by experience who answered both times"),
                     _("Practitioners on joining"),
                     _("Practitioners at the close"),
-                    _("Change for practitioners"),
+                    _("Change for practitioners who answered both times"),
                 ),
                 rows=tuple(rows),
                 blank=fewer_than(),

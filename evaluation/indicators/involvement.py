@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from coproduce import dates
-from participation.models import Attendance, Contribution, Presence
+from participation.models import Attendance, Contribution
 from projects.models import Gate, GateStatus, Membership, Project, Role
 
 from .base import WORKING_STAGES, Chart, Headline, Indicator, Table, Unit
@@ -32,9 +32,10 @@ def proposals(projects: Sequence[Project]) -> dict[tuple[int, str], datetime]:
     rows = (
         Gate.objects.filter(project__in=[project.pk for project in projects])
         .exclude(status=GateStatus.WITHDRAWN)
+        .with_proposed_at()
         .order_by()
         .values_list("project_id", "from_stage")
-        .annotate(at=Max(Coalesce("revised_at", "created_at")))
+        .annotate(at=Max("proposed"))
     )
     return {(project_id, stage): at for project_id, stage, at in rows}
 
@@ -46,9 +47,10 @@ def _proposed_at(stage: str) -> Coalesce:
         Subquery(
             Gate.objects.filter(project=OuterRef("project"), from_stage=stage)
             .exclude(status=GateStatus.WITHDRAWN)
+            .with_proposed_at()
             .order_by()
             .values("project")
-            .annotate(at=Max(Coalesce("revised_at", "created_at")))
+            .annotate(at=Max("proposed"))
             .values("at")[:1]
         ),
         Value(timezone.now()),
@@ -56,16 +58,15 @@ def _proposed_at(stage: str) -> Coalesce:
 
 
 def _took_part(stage: str) -> Q:
-    """For a membership row: the member attended an activity of `stage` that went ahead, or
-    added something in it, before the stage's proposal (`before_<stage>`)."""
+    """For a membership row: the member took part in an activity of `stage`
+    (`AttendanceQuerySet.took_part`, as the gate guard counts), or added something in it,
+    before the stage's proposal (`before_<stage>`)."""
     before = f"before_{stage}"
-    attended = Attendance.objects.filter(
+    attended = Attendance.objects.took_part().filter(
         user=OuterRef("user"),
         activity__project=OuterRef("project"),
         activity__stage=stage,
-        activity__cancelled_at__isnull=True,
         activity__starts_at__lt=OuterRef(before),
-        presence=Presence.ATTENDED,
     )
     said = Contribution.objects.filter(
         author=OuterRef("user"),

@@ -9,7 +9,7 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Q,
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from participation.models import InvolvementPayment, PaymentStatus
+from participation.models import InvolvementPayment, PaymentStatus, overdue_rule
 from projects.models import Project
 
 from .base import WORKING_STAGES, Chart, Headline, Indicator, Table, Unit, written
@@ -29,7 +29,8 @@ def _days(value: timedelta | int | None) -> float:
 
 def payment_waits(projects: Sequence[Project]) -> dict[int, dict[str, dict[str, float]]]:
     """{project id: {stage or NO_STAGE: {"paid", "days" (added up), "longest", "due",
-    "overdue"}}} (one aggregate query). Declined payments are left out: nothing was paid."""
+    "overdue"}}} (one aggregate query). Declined payments are left out: nothing was paid.
+    Overdue is participation's one rule (`overdue_rule`), as the overdue-payments flag counts."""
     today = timezone.localdate()
     wait = ExpressionWrapper(F("paid_on") - F("session_on"), output_field=DurationField())
     paid = Q(status=PaymentStatus.PAID)
@@ -43,7 +44,7 @@ def payment_waits(projects: Sequence[Project]) -> dict[int, dict[str, dict[str, 
             days=Sum(wait, filter=paid),
             longest=Max(wait, filter=paid),
             due=Count("pk", filter=Q(status=PaymentStatus.DUE)),
-            overdue=Count("pk", filter=Q(status=PaymentStatus.DUE, due_on__lt=today)),
+            overdue=Count("pk", filter=overdue_rule(today)),
         )
     )
     found: dict[int, dict[str, dict[str, float]]] = {project.pk: {} for project in projects}

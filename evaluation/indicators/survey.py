@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -112,6 +112,91 @@ def averages(
             stage_value = ""
         found[(project_id, moment, stage_value, group, item)] = Mean(int(total), answers)
     return found
+
+
+@dataclass(frozen=True)
+class Change:
+    """How one group's answers to one question moved from a first moment to a second (on
+    joining to the close), over the people of the group who answered it at both: the pairs.
+    People who answered only once are left out, so the change is never two different sets of
+    people compared. The small-numbers rule applies to the pairs."""
+
+    first: Mean  # the pairs' answers at the first moment
+    second: Mean  # the same people's answers at the second
+    pairs: int  # people who answered at both moments
+
+    @property
+    def shown(self) -> bool:
+        """The small-numbers rule: at least MIN_ANSWERS people answered both times."""
+        return self.pairs >= MIN_ANSWERS
+
+    @property
+    def value(self) -> float | None:
+        """The pairs' average at the second moment less their average at the first (for
+        one answer each, the average of each person's change), or None when hidden."""
+        if not self.shown or not self.first.answers or not self.second.answers:
+            return None
+        return self.second.total / self.second.answers - self.first.total / self.first.answers
+
+    @property
+    def cell(self) -> float | None:
+        """The change to one decimal place, as tables show it, or None."""
+        value = self.value
+        return None if value is None else round(value, 1)
+
+
+NO_PAIRS = Change(first=NOBODY, second=NOBODY, pairs=0)
+
+# (project id, group, item key)
+ChangeKey = tuple[int, str, str]
+
+
+def averages_and_changes(
+    projects: Sequence[Project], instrument: str, first: Moment, second: Moment
+) -> tuple[dict[MeanKey, Mean], dict[ChangeKey, Change]]:
+    """Each group's answers to each scale question of `instrument` at `first` and at
+    `second` (as `averages` with by_stage=False: everyone who answered each time), and the
+    change from one to the other over the people who answered at both (`Change`): one
+    aggregate query. A pair is the same person, in the same group, answering the same
+    question at the other moment (an answer whose respondent was deleted pairs with none)."""
+    other_moment = ItemAnswer.objects.filter(
+        response__project=OuterRef("response__project"),
+        response__instrument=OuterRef("response__instrument"),
+        response__respondent=OuterRef("response__respondent"),
+        response__group=OuterRef("response__group"),
+        response__moment__in=[first, second],
+        item=OuterRef("item"),
+        value__isnull=False,
+    ).exclude(response__moment=OuterRef("response__moment"))
+    paired = Q(Exists(other_moment))
+    rows = (
+        ItemAnswer.objects.filter(
+            response__project__in=[project.pk for project in projects],
+            response__instrument__key=instrument,
+            response__moment__in=[first, second],
+            value__isnull=False,
+        )
+        .order_by()
+        .values_list("response__project_id", "response__moment", "response__group", "item__key")
+        .annotate(
+            total=Sum("value"),
+            answers=Count("pk"),
+            paired_total=Sum("value", filter=paired),
+            paired_answers=Count("pk", filter=paired),
+            people=Count("response__respondent", filter=paired, distinct=True),
+        )
+    )
+    means: dict[MeanKey, Mean] = {}
+    halves: dict[tuple[ChangeKey, str], tuple[Mean, int]] = {}
+    for project_id, moment, group, item, total, answers, p_total, p_answers, people in rows:
+        means[(project_id, moment, "", group, item)] = Mean(int(total), answers)
+        halves[((project_id, group, item), moment)] = (Mean(int(p_total or 0), p_answers), people)
+    changes: dict[ChangeKey, Change] = {}
+    for key in {key for key, _moment in halves}:
+        before, _people = halves.get((key, first), (NOBODY, 0))
+        after, people = halves.get((key, second), (NOBODY, 0))
+        changes[key] = Change(first=before, second=after, pairs=people)
+    return means, changes
 
 
 def stage_checks(projects: Sequence[Project]) -> dict[MeanKey, Mean]:

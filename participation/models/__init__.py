@@ -41,6 +41,7 @@ from .payments import (
     PaymentMethod,
     PaymentPolicy,
     PaymentStatus,
+    overdue_rule,
 )
 
 __all__ = [
@@ -83,6 +84,7 @@ __all__ = [
     "Topic",
     "has_consent",
     "not_refused",
+    "overdue_rule",
     "quotable",
     "surveyable",
     "unquotable_ids",

@@ -166,6 +166,16 @@ class Presence(models.TextChoices):
     ABSENT = "absent", _("Did not take part")
 
 
+class AttendanceQuerySet(models.QuerySet["Attendance"]):
+    def took_part(self) -> AttendanceQuerySet:
+        """Taking part, the one rule: recorded as having taken part in an activity that went
+        ahead. A cancelled activity did not happen, so nobody took part in it whatever was
+        recorded. The gate guard "lived experience took part before the proposal"
+        (`participation.evidence.stage_attendees`) and the evaluation's involvement indicator
+        both count with this."""
+        return self.filter(presence=Presence.ATTENDED, activity__cancelled_at__isnull=True)
+
+
 class Attendance(models.Model):
     """Whether a member took part, recorded after the activity. A payment points at this row."""
 
@@ -178,6 +188,8 @@ class Attendance(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    objects: ClassVar[AttendanceQuerySet] = AttendanceQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("attendance")

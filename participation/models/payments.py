@@ -182,19 +182,23 @@ class PaymentStatus(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
-def _overdue(today: date) -> models.Q:
+def overdue_rule(today: date) -> models.Q:
+    """The overdue rule, as a filter: still due after `due_on`, the day it was due by (a
+    payment due today is not overdue yet). Queries filter or count with it
+    (`InvolvementPayment.objects.overdue`, the payment-days indicator); the row twin is
+    `InvolvementPayment.is_overdue`."""
     return models.Q(status=PaymentStatus.DUE, due_on__lt=today)
 
 
 class InvolvementPaymentQuerySet(models.QuerySet["InvolvementPayment"]):
     def overdue(self, today: date) -> InvolvementPaymentQuerySet:
         """Still due after the day they were due by (the row twin is `is_overdue`)."""
-        return self.filter(_overdue(today))
+        return self.filter(overdue_rule(today))
 
     def with_overdue(self, today: date) -> InvolvementPaymentQuerySet:
         """Each row with `late`: True when it is overdue on `today`."""
         return self.annotate(
-            late=models.ExpressionWrapper(_overdue(today), output_field=models.BooleanField())
+            late=models.ExpressionWrapper(overdue_rule(today), output_field=models.BooleanField())
         )
 
 

@@ -8,6 +8,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +48,11 @@ class GateOutcome(models.TextChoices):
 
 
 class GateQuerySet(models.QuerySet["Gate"]):
+    def with_proposed_at(self) -> GateQuerySet:
+        """Each row with `proposed`: when the proposal took its present wording, first written
+        or last revised (the database twin of `Gate.proposed_at`)."""
+        return self.annotate(proposed=Coalesce("revised_at", "created_at"))
+
     def in_progress(self) -> GateQuerySet:
         """A draft or an open vote: what stops a second proposal."""
         return self.filter(status__in=IN_PROGRESS)
