@@ -15,7 +15,7 @@ from evaluation.models import ItemAnswer, Moment, SurveyRequest, SurveyResponse
 from evaluation.services.answers import save_answers
 from participation.models import Purpose
 from participation.services.consent import decide
-from participation.services.erasure import erase_account
+from participation.services.erasure import REMOVED, erase_account
 from projects.models import Membership, Project, Role, Stage
 from projects.services.projects import change_stage
 from tests.error_pattern import assert_error_page, summary_of
@@ -361,8 +361,24 @@ def test_erasing_an_account_keeps_the_figures_unnamed_and_deletes_the_requests(
     kept = SurveyResponse.objects.get()
     assert (kept.respondent_id, kept.named, kept.group) == (None, False, Role.EXPERT_BY_EXPERIENCE)
     assert kept.answers.count() == 6
-    assert ItemAnswer.objects.filter(text="More evening meetings, please.").exists()
+    # The comment is the person's own words: removed, like an idea; the figures stay.
+    assert not ItemAnswer.objects.filter(text="More evening meetings, please.").exists()
+    assert kept.answers.get(item__key="comment").text == str(REMOVED)
+    figures = kept.answers.exclude(value=None).values_list("value", flat=True)
+    assert sorted(figures) == [2, 3, 4, 5, 6]
     assert not SurveyRequest.objects.filter(user=expert2).exists()
+
+
+def test_erasing_an_account_leaves_an_empty_comment_empty_and_others_comments_alone(
+    client, ended, expert2, practitioner2
+):
+    client.force_login(expert2)
+    client.post(url(ended), {"rung": "4"})
+    client.force_login(practitioner2)
+    client.post(url(ended), {**FULL, "comment": "Not theirs to remove."})
+    erase_account(user=expert2)
+    assert not ItemAnswer.objects.filter(text=str(REMOVED)).exists()
+    assert ItemAnswer.objects.filter(text="Not theirs to remove.").exists()
 
 
 def test_my_data_lists_my_survey_answers_and_requests_and_nobody_elses(
