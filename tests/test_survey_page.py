@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 import threading
+from datetime import timedelta
 
 import pytest
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from evaluation.models import ItemAnswer, Moment, SurveyRequest, SurveyResponse
 from evaluation.services.answers import save_answers
@@ -127,11 +129,45 @@ def test_a_survey_that_does_not_apply_is_not_found(client, ended, expert2, args)
     assert client.get(url(ended, *args)).status_code == 404
 
 
-def test_the_end_of_a_stage_can_be_answered_without_a_request(client, ended, join):
-    """Someone who joined after the requests went out can still say how the stage went."""
-    newcomer = join(ended, Role.PRACTITIONER)
-    client.force_login(newcomer)
+def test_the_end_of_a_stage_can_be_answered_without_a_request_by_someone_who_was_there(
+    client, ended, expert2
+):
+    """Someone who was a member when the stage ended, but whose request is missing (they
+    had said no to surveys then), can still say how the stage went."""
+    SurveyRequest.objects.filter(user=expert2).delete()
+    client.force_login(expert2)
     assert client.get(url(ended)).status_code == 200
+    assert client.post(url(ended), FULL).status_code == 302
+    assert answers_of(expert2)["rung"] == 6
+
+
+@pytest.mark.parametrize("role", [Role.PRACTITIONER, Role.EXPERT_BY_EXPERIENCE])
+def test_someone_who_joined_after_a_stage_ended_may_not_answer_about_it(client, ended, join, role):
+    newcomer = join(ended, role)
+    client.force_login(newcomer)
+    assert client.get(url(ended)).status_code == 404
+    assert client.post(url(ended), FULL).status_code == 404
+    assert client.get(url(ended, saved=True)).status_code == 404
+    assert not SurveyResponse.objects.exists()
+    # Their own joining survey is still theirs to answer.
+    assert client.get(url(ended, "impact", "joining", "delivery")).status_code == 200
+
+
+def test_someone_who_joined_after_the_close_may_not_answer_the_closing_survey(
+    client, instruments, project, join
+):
+    newcomer = join(project, Role.PRACTITIONER)
+    SurveyRequest.objects.filter(user=newcomer).delete()
+    end_stage(project, Stage.CLOSED)
+    SurveyRequest.objects.filter(user=newcomer).delete()
+    # The site offers no way to join a closed project: the membership is dated after the
+    # close directly, as if it had.
+    Membership.objects.filter(user=newcomer).update(joined_at=timezone.now() + timedelta(days=1))
+    client.force_login(newcomer)
+    closing = url(project, "impact", "closing", "closed")
+    assert client.get(closing).status_code == 404
+    assert client.post(closing, {"confidence": "2"}).status_code == 404
+    assert not SurveyResponse.objects.filter(respondent=newcomer).exists()
 
 
 def test_the_joining_survey_is_open_to_those_asked_it(client, ended, join, expert2):
