@@ -425,3 +425,12 @@ def test_each_indicator_column_is_headed_by_what_its_one_figure_is(client: Clien
             assert len(indicator.headline_label) <= 60
             assert indicator.headline_label in html
     assert "How far up the ladder of co-production each group saw each stage" not in html
+
+
+def test_the_portfolio_states_the_rule_of_3_from_the_one_constant(
+    client: Client, project, commissioner, monkeypatch
+):
+    monkeypatch.setattr("evaluation.views.portfolio.MIN_ANSWERS", 5)
+    client.force_login(commissioner)
+    html = client.get(PORTFOLIO).content.decode()
+    assert "show only when at least 5 people in a group answered" in html

@@ -463,3 +463,12 @@ def test_the_survey_page_runs_a_fixed_number_of_queries(
         assert client.get(url(project)).status_code == 200
     with django_assert_max_num_queries(SAVE_BUDGET):
         assert client.post(url(project), FULL).status_code == 302
+
+
+def test_the_pages_state_the_rule_of_3_from_the_one_constant(client, ended, expert2, monkeypatch):
+    monkeypatch.setattr("evaluation.views.surveys.MIN_ANSWERS", 5)
+    client.force_login(expert2)
+    assert "only when at least 5 people in" in client.get(url(ended)).content.decode()
+    client.post(url(ended), FULL)
+    saved = client.get(url(ended, saved=True)).content.decode()
+    assert "only when at least 5 people in" in saved
