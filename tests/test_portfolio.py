@@ -458,3 +458,12 @@ def test_a_survey_figure_from_fewer_than_three_answers_shows_neither_on_the_page
 
     answer_stage_check(alder, lived[2], rung=5)
     assert alder_row() == ["4.0 rungs apart"]
+
+
+def test_the_portfolio_states_the_rule_of_3_from_the_one_constant(
+    client: Client, project, commissioner, monkeypatch
+):
+    monkeypatch.setattr("evaluation.views.portfolio.MIN_ANSWERS", 5)
+    client.force_login(commissioner)
+    html = client.get(PORTFOLIO).content.decode()
+    assert "show only when at least 5 people in a group answered" in html

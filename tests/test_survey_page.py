@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import json
 import threading
+from datetime import timedelta
 
 import pytest
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from evaluation.models import ItemAnswer, Moment, SurveyRequest, SurveyResponse
 from evaluation.services.answers import save_answers
 from participation.models import Purpose
 from participation.services.consent import decide
-from participation.services.erasure import erase_account
+from participation.services.erasure import REMOVED, erase_account
 from projects.models import Membership, Project, Role, Stage
 from projects.services.projects import change_stage
 from tests.error_pattern import assert_error_page, summary_of
@@ -127,11 +129,45 @@ def test_a_survey_that_does_not_apply_is_not_found(client, ended, expert2, args)
     assert client.get(url(ended, *args)).status_code == 404
 
 
-def test_the_end_of_a_stage_can_be_answered_without_a_request(client, ended, join):
-    """Someone who joined after the requests went out can still say how the stage went."""
-    newcomer = join(ended, Role.PRACTITIONER)
-    client.force_login(newcomer)
+def test_the_end_of_a_stage_can_be_answered_without_a_request_by_someone_who_was_there(
+    client, ended, expert2
+):
+    """Someone who was a member when the stage ended, but whose request is missing (they
+    had said no to surveys then), can still say how the stage went."""
+    SurveyRequest.objects.filter(user=expert2).delete()
+    client.force_login(expert2)
     assert client.get(url(ended)).status_code == 200
+    assert client.post(url(ended), FULL).status_code == 302
+    assert answers_of(expert2)["rung"] == 6
+
+
+@pytest.mark.parametrize("role", [Role.PRACTITIONER, Role.EXPERT_BY_EXPERIENCE])
+def test_someone_who_joined_after_a_stage_ended_may_not_answer_about_it(client, ended, join, role):
+    newcomer = join(ended, role)
+    client.force_login(newcomer)
+    assert client.get(url(ended)).status_code == 404
+    assert client.post(url(ended), FULL).status_code == 404
+    assert client.get(url(ended, saved=True)).status_code == 404
+    assert not SurveyResponse.objects.exists()
+    # Their own joining survey is still theirs to answer.
+    assert client.get(url(ended, "impact", "joining", "delivery")).status_code == 200
+
+
+def test_someone_who_joined_after_the_close_may_not_answer_the_closing_survey(
+    client, instruments, project, join
+):
+    newcomer = join(project, Role.PRACTITIONER)
+    SurveyRequest.objects.filter(user=newcomer).delete()
+    end_stage(project, Stage.CLOSED)
+    SurveyRequest.objects.filter(user=newcomer).delete()
+    # The site offers no way to join a closed project: the membership is dated after the
+    # close directly, as if it had.
+    Membership.objects.filter(user=newcomer).update(joined_at=timezone.now() + timedelta(days=1))
+    client.force_login(newcomer)
+    closing = url(project, "impact", "closing", "closed")
+    assert client.get(closing).status_code == 404
+    assert client.post(closing, {"confidence": "2"}).status_code == 404
+    assert not SurveyResponse.objects.filter(respondent=newcomer).exists()
 
 
 def test_the_joining_survey_is_open_to_those_asked_it(client, ended, join, expert2):
@@ -386,8 +422,24 @@ def test_erasing_an_account_keeps_the_figures_unnamed_and_deletes_the_requests(
     kept = SurveyResponse.objects.get()
     assert (kept.respondent_id, kept.named, kept.group) == (None, False, Role.EXPERT_BY_EXPERIENCE)
     assert kept.answers.count() == 6
-    assert ItemAnswer.objects.filter(text="More evening meetings, please.").exists()
+    # The comment is the person's own words: removed, like an idea; the figures stay.
+    assert not ItemAnswer.objects.filter(text="More evening meetings, please.").exists()
+    assert kept.answers.get(item__key="comment").text == str(REMOVED)
+    figures = kept.answers.exclude(value=None).order_by("value").values_list("value", flat=True)
+    assert list(figures) == [2, 3, 4, 5, 6]
     assert not SurveyRequest.objects.filter(user=expert2).exists()
+
+
+def test_erasing_an_account_leaves_an_empty_comment_empty_and_others_comments_alone(
+    client, ended, expert2, practitioner2
+):
+    client.force_login(expert2)
+    client.post(url(ended), {"rung": "4"})
+    client.force_login(practitioner2)
+    client.post(url(ended), {**FULL, "comment": "Not theirs to remove."})
+    erase_account(user=expert2)
+    assert not ItemAnswer.objects.filter(text=str(REMOVED)).exists()
+    assert ItemAnswer.objects.filter(text="Not theirs to remove.").exists()
 
 
 def test_my_data_lists_my_survey_answers_and_requests_and_nobody_elses(
@@ -436,3 +488,12 @@ def test_the_survey_page_runs_a_fixed_number_of_queries(
         assert client.get(url(project)).status_code == 200
     with django_assert_max_num_queries(SAVE_BUDGET):
         assert client.post(url(project), FULL).status_code == 302
+
+
+def test_the_pages_state_the_rule_of_3_from_the_one_constant(client, ended, expert2, monkeypatch):
+    monkeypatch.setattr("evaluation.views.surveys.MIN_ANSWERS", 5)
+    client.force_login(expert2)
+    assert "only when at least 5 people in" in client.get(url(ended)).content.decode()
+    client.post(url(ended), FULL)
+    saved = client.get(url(ended, saved=True)).content.decode()
+    assert "only when at least 5 people in" in saved

@@ -1,9 +1,10 @@
 """What the survey pages and the dashboard show, in a fixed number of queries.
 
 A member may open a survey they were asked, one they already answered, and the ones that
-apply to them without a request: the end of any stage the project has left, and the close of
-a closed project (someone who joined before surveys were sent, or whose message went astray,
-can still answer). Anything else is "not found", as a page that does not exist.
+apply to them without a request: the end of a stage, and the close of a project, that came
+while they were a member (someone who was there but whose request is missing can still
+answer). Someone who joined later was not there: for them, as for anything else, the survey
+is "not found", as a page that does not exist.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.http import Http404
 from coproduce.models import User
 from participation.models import Consent, Purpose, surveyable
 from projects.dashboard import DashboardSection
-from projects.models import Membership, Stage
+from projects.models import Event, EventKind, Membership, Stage
 from projects.permissions import ProjectAccess
 
 from ..models import Instrument, Item, Moment, Scale, SurveyRequest, SurveyResponse
@@ -38,18 +39,36 @@ class SurveyPage:
 
 
 def _applies_unasked(access: ProjectAccess, moment: Moment, stage: Stage) -> bool:
+    """Whether this member may answer about `stage` at `moment` without a request: only for
+    the end of a stage, or the close, that came while they were a member (they joined before
+    it). Answers from someone who was not there would be counted in a stage they never saw.
+    One query, or none when the moment or stage cannot apply."""
     project_stage = Stage(access.project.stage)
     if moment == Moment.STAGE_END:
-        return stage != Stage.CLOSED and STAGES.index(stage) < STAGES.index(project_stage)
-    if moment == Moment.CLOSING:
-        return project_stage == Stage.CLOSED and stage == Stage.CLOSED
-    return False
+        if stage == Stage.CLOSED or STAGES.index(stage) >= STAGES.index(project_stage):
+            return False
+        ended_by = STAGES[STAGES.index(stage) + 1]  # stages only move on, one at a time
+    elif moment == Moment.CLOSING:
+        if project_stage != Stage.CLOSED or stage != Stage.CLOSED:
+            return False
+        ended_by = Stage.CLOSED
+    else:
+        return False
+    # The project's history records when it moved on; a member who joined after that was not
+    # there. No record (a project moved on outside the site's services): nobody unasked.
+    return Event.objects.filter(
+        project=access.project,
+        kind=EventKind.STAGE_CHANGED,
+        data__to=str(ended_by),
+        at__gte=access.membership.joined_at,
+    ).exists()
 
 
 def survey_page(access: ProjectAccess, *, key: str, moment: str, stage: str) -> SurveyPage:
     """The questionnaire `key` for this member, moment and stage, with their request and
     earlier answers. Raises Http404 when the questionnaire, moment or stage does not exist,
-    or the survey does not apply to this member. Five queries."""
+    or the survey does not apply to this member. Five queries, six when the member was not
+    asked it."""
     if moment not in Moment.values or stage not in Stage.values:
         raise Http404
     instrument = (

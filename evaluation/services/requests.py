@@ -51,28 +51,34 @@ def ask(
 ) -> list[SurveyRequest]:
     """Ask `people` every questionnaire in use that is asked at `moment`, about `stage`, and
     queue the messages that ask them (each person's own channels). Returns the requests made
-    now; those that already existed are left as they were and ask nobody again. Call inside
-    the transaction of the change that causes it. Four queries, whatever the number of people.
+    now, the only ones whose messages are queued; a request that already existed (a double
+    signal, a retried task) is left as it was, answered or not, and asks nobody again. Call
+    inside the transaction of the change that causes it. Ten queries, whatever the number of
+    people (the outbox's and its savepoint included); three when nobody new is asked.
     """
     instruments = list(Instrument.objects.asked_at(moment))
     users = list(people.distinct())
     if not instruments or not users:
         return []
     keys = {"project": project, "moment": moment, "stage": stage}
-    SurveyRequest.objects.bulk_create(
-        [
-            SurveyRequest(instrument=instrument, user=user, **keys)
-            for instrument in instruments
-            for user in users
-        ],
-        # The unique key: a request that exists already (a double signal) is not made again.
-        ignore_conflicts=True,
-    )
-    made = list(
-        SurveyRequest.objects.filter(
-            instrument__in=instruments, user__in=users, answered_at__isnull=True, **keys
-        ).select_related("user")
-    )
+    asked = SurveyRequest.objects.filter(instrument__in=instruments, user__in=users, **keys)
+    existing = set(asked.values_list("instrument_id", "user_id"))
+    wanted = [
+        SurveyRequest(instrument=instrument, user=user, **keys)
+        for instrument in instruments
+        for user in users
+        if (instrument.pk, user.pk) not in existing
+    ]
+    if not wanted:
+        return []
+    # The unique key: a request made in between by another process is not made again (its
+    # message, if queued twice, is left out by the outbox's own key).
+    SurveyRequest.objects.bulk_create(wanted, ignore_conflicts=True)
+    made = [
+        request
+        for request in asked.select_related("user")
+        if (request.instrument_id, request.user_id) not in existing
+    ]
     choices = preferences_for({user.pk for user in users})
     messages: list[OutboxMessage] = []
     for request in made:
@@ -84,7 +90,6 @@ def ask(
             data={"request": request.pk},
             choices=choices,
         )
-    # The outbox's unique key leaves out any message already queued by an earlier signal.
     outbox.send_after_commit(outbox.queue(messages))
     return made
 

@@ -13,6 +13,7 @@ from django.shortcuts import render
 
 from coproduce.http import AuthenticatedHttpRequest as Request
 
+from ..models import MIN_ANSWERS
 from ..selectors import portfolio as selectors
 
 
@@ -36,6 +37,7 @@ def portfolio(request: Request) -> HttpResponse:
             "page": page,
             "page_size": selectors.PAGE_SIZE,
             "headings": selectors.headings(found),
+            "min_answers": MIN_ANSWERS,
         },
     )
 

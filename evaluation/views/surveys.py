@@ -16,6 +16,7 @@ from coproduce.kept_forms import form_page, kept_fields
 from projects.permissions import ANSWER_SURVEYS, access_project
 
 from ..forms.surveys import SurveyForm
+from ..models import MIN_ANSWERS
 from ..selectors.surveys import survey_page
 from ..services.answers import save_answers
 
@@ -40,9 +41,8 @@ def answer(request: Request, slug: str, key: str, moment: str, stage: str) -> Ht
             named=form.named,
         )
         return redirect("surveys:saved", slug=slug, key=key, moment=moment, stage=stage)
-    return render(
-        request, "evaluation/surveys/answer.html", access.page_context(page=page, form=form)
-    )
+    context = access.page_context(page=page, form=form, min_answers=MIN_ANSWERS)
+    return render(request, "evaluation/surveys/answer.html", context)
 
 
 @login_required
@@ -51,4 +51,5 @@ def saved(request: Request, slug: str, key: str, moment: str, stage: str) -> Htt
     page = survey_page(access, key=key, moment=moment, stage=stage)
     if page.response is None:
         raise Http404
-    return render(request, "evaluation/surveys/saved.html", access.page_context(page=page))
+    context = access.page_context(page=page, min_answers=MIN_ANSWERS)
+    return render(request, "evaluation/surveys/saved.html", context)
