@@ -163,7 +163,10 @@ def table_csv(request: Request, slug: str, key: str) -> HttpResponse:
 def flags_csv(request: Request, slug: str) -> HttpResponse:
     access = access_project(request.user, slug, VIEW_EVALUATION)
     if not flags.visible_to(access):
-        raise PermissionDenied
+        # The "You cannot do this here" page says why (as `access_project` refusals do).
+        raise PermissionDenied(
+            _("Only the project's co-leads and commissioners see the warning signs.")
+        )
     return _download(
         selectors.flags_csv(selectors.flags(access.project)),
         "text/csv; charset=utf-8",
