@@ -6,20 +6,29 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
+from xhtml2pdf import pisa
 
+from evaluation import flags as flag_sources
+from evaluation.flags import Flag
 from evaluation.models import (
     Finding,
+    Moment,
     SummaryVersion,
+    SurveyResponse,
 )
+from evaluation.selectors import report as selectors
 from evaluation.services import report as services
-from participation.models import Purpose
+from participation.models import Contribution, Purpose, quotable
 from participation.services.consent import decide
-from projects.models import Project, Stage
+from projects.models import Project, Role, Stage
 from projects.services import ProjectError
 from tests.error_pattern import assert_error_page, summary_of
+from tests.evaluation_data import answer_impact, answer_stage_check, said
 from tests.evaluation_helpers import (
     PARTS,
     finding_data,
@@ -177,7 +186,7 @@ def test_an_empty_or_over_long_summary_is_refused_in_the_error_pattern(client, p
 # --- Findings ----------------------------------------------------------------------------------
 
 
-def test_a_finding_with_consent_to_be_quoted_shows_its_author_and_records_that_consent(
+def test_a_named_finding_shows_its_author_and_changes_nothing_they_agreed_to(
     client, project, expert2, practitioner
 ):
     client.force_login(expert2)
@@ -187,7 +196,7 @@ def test_a_finding_with_consent_to_be_quoted_shows_its_author_and_records_that_c
     html = client.get(report_url(project)).content.decode()
     assert "Evening sessions suit people in work" in html
     assert "Found by Eli." in html
-    assert expert2.consents.filter(purpose=Purpose.QUOTING, given=True).count() == 1
+    assert not expert2.consents.exists()
     pdf = pdf_text(client.get(report_url(project, "report_pdf")).content)
     assert "Found by Eli." in pdf
 
@@ -204,6 +213,37 @@ def test_a_finding_without_consent_to_be_quoted_shows_no_name_anywhere(
     assert "Eli" not in html
     assert "Eli" not in pdf_text(client.get(report_url(project, "report_pdf")).content)
     assert not expert2.consents.exists()
+
+
+def test_ticking_show_my_name_after_saying_no_to_quoting_changes_nothing_and_says_why(
+    client, project, expert2, practitioner
+):
+    said(project, expert2)
+    decide(user=expert2, choices={Purpose.QUOTING: False})
+    client.force_login(expert2)
+    form = client.get(report_url(project)).content.decode().split('id="add-finding"')[1]
+    assert "You said no to being quoted, so your name will not be shown" in form
+    assert f'<a href="{reverse("consent:mine")}">What you agree to</a>' in form
+    response = client.post(
+        report_url(project, "add_finding"), finding_data(named="on"), follow=True
+    )
+    assert "without your name: you said no to being quoted" in response.content.decode()
+    # What they said no to stands: nothing of theirs is quotable anywhere.
+    assert not quotable(Contribution.objects.filter(author=expert2)).exists()
+    assert list(expert2.consents.values_list("given", flat=True)) == [False]
+    client.force_login(practitioner)
+    html = client.get(report_url(project)).content.decode()
+    assert "Evening sessions suit people in work" in html
+    assert "Found by a member of the project." in html and "Eli" not in html
+    assert "Eli" not in pdf_text(client.get(report_url(project, "report_pdf")).content)
+
+
+def test_someone_never_asked_about_quoting_is_named_as_everywhere_else(project, expert2):
+    services.add_finding(
+        project=project, author=expert2, title="T", found="F", method="M", named=True
+    )
+    shown = selectors.report(project, flags_shown=False)
+    assert [item.name for item in shown.findings] == ["Eli"]
 
 
 def test_withdrawing_consent_to_be_quoted_hides_the_name_from_then_on(
@@ -284,3 +324,166 @@ def test_a_finding_without_what_was_found_is_refused_keeping_the_rest(client, pr
     html = assert_error_page(response, field_id="id_finding-found", kept="Six interviews")
     assert "Write what was found." in html
     assert not Finding.objects.exists()
+
+
+# --- Who sees the flags: one rule for the overview, the report, the CSV and the PDF -------------
+
+
+def raised_everywhere(projects):
+    return {
+        p.pk: [Flag("late-joiners", "Joined late", "Two joined after the proposal.", Stage.DESIGN)]
+        for p in projects
+    }
+
+
+@pytest.mark.parametrize(
+    ("persona", "sees"),
+    [
+        ("expert", True),  # a co-lead
+        ("practitioner", True),  # a co-lead
+        ("commissioner", True),
+        ("expert2", False),
+        ("practitioner2", False),
+    ],
+)
+def test_flags_show_to_co_leads_and_commissioners_only_on_every_page_and_download(
+    client, project, persona, sees, request, monkeypatch
+):
+    monkeypatch.setattr(flag_sources, "SOURCES", [raised_everywhere])
+    client.force_login(request.getfixturevalue(persona))
+    html = client.get(report_url(project)).content.decode()
+    assert ('id="flags"' in html) is sees
+    assert ("Two joined after the proposal." in html) is sees
+    assert (report_url(project, "flags_csv") in html) is sees
+    assert ("warning signs" in html.lower()) is sees  # nothing about flags for the others
+    overview = client.get(project.get_absolute_url()).content.decode()
+    assert ("Two joined after the proposal." in overview) is sees
+    csv_response = client.get(report_url(project, "flags_csv"))
+    assert csv_response.status_code == (200 if sees else 403)
+    if sees:
+        assert "Two joined after the proposal." in csv_response.content.decode()
+    text = pdf_text(client.get(report_url(project, "report_pdf")).content)
+    assert ("Two joined after the proposal." in text) is sees
+    assert ("Warning signs" in text) is sees
+
+
+def test_a_flag_names_its_stage_the_same_way_on_the_overview_report_csv_and_pdf(
+    client, project, expert, monkeypatch
+):
+    monkeypatch.setattr(flag_sources, "SOURCES", [raised_everywhere])
+    flag = raised_everywhere([project])[project.pk][0]
+    assert flag.stage_name == "Design"
+    assert Flag("k", "t", "e").stage_name == ""
+    client.force_login(expert)
+    overview = client.get(project.get_absolute_url()).content.decode()
+    assert "Joined late</strong> (Design)" in overview
+    assert "Stage: Design" in client.get(report_url(project)).content.decode()
+    assert "Design" in client.get(report_url(project, "flags_csv")).content.decode()
+
+
+# --- The PDF that cannot be made ---------------------------------------------------------------
+
+
+def test_a_pdf_that_cannot_be_made_is_refused_plainly_on_the_report_page(
+    client, project, expert2, monkeypatch
+):
+    monkeypatch.setattr(pisa, "CreatePDF", lambda *args, **kwargs: SimpleNamespace(err=1))
+    client.force_login(expert2)
+    response = client.get(report_url(project, "report_pdf"))
+    html = assert_error_page(response)
+    assert "The PDF of the report could not be made just now." in summary_of(html)
+    assert "<h1>Evaluation report</h1>" in html
+
+
+# --- Who saved the summary ---------------------------------------------------------------------
+
+
+def test_the_summary_names_who_saved_it_only_if_they_did_not_say_no_to_being_quoted(
+    client, project, expert2, practitioner2, commissioner
+):
+    services.save_summary(project=project, author=practitioner2, based_on=0, parts=PARTS)
+    services.save_summary(
+        project=project, author=expert2, based_on=1, parts={**PARTS, "aim": "Our aim"}
+    )
+    decide(user=expert2, choices={Purpose.QUOTING: False})
+    client.force_login(commissioner)
+    html = client.get(report_url(project)).content.decode()
+    assert "saved by a member of the project" in html and "Eli" not in html
+    assert "Version 1, saved by Petra" in html  # never asked: named, as everywhere else
+    text = pdf_text(client.get(report_url(project, "report_pdf")).content)
+    assert "saved by a member of the project" in text and "Eli" not in text
+    # Nor does the message to someone whose save came too late name them.
+    with pytest.raises(services.SummaryChanged) as changed:
+        services.save_summary(project=project, author=practitioner2, based_on=1, parts=PARTS)
+    assert "A member of the project saved a new version" in str(changed.value)
+    assert "Eli" not in str(changed.value)
+
+
+# --- What people wrote in the surveys -------------------------------------------------------------
+
+
+def comments_section(html: str) -> str:
+    return html.split('id="comments"')[1].split("</section>")[0]
+
+
+def test_survey_comments_show_once_a_group_has_three_sets_of_answers_without_names(
+    client, project, join, expert2, practitioner2
+):
+    experts = [expert2, *(join(project, Role.EXPERT_BY_EXPERIENCE) for _n in range(2))]
+    for number, person in enumerate(experts):
+        answer_stage_check(project, person, rung=3, comment=f"Expert words {number}")
+    for number, person in enumerate([practitioner2, join(project, Role.PRACTITIONER)]):
+        answer_stage_check(project, person, rung=3, comment=f"Practitioner words {number}")
+    # Two sets about another stage: too few, even in a group with three elsewhere.
+    for person in experts[:2]:
+        answer_stage_check(project, person, Stage.DELIVERY, rung=3, comment="Delivery words")
+    client.force_login(practitioner2)
+    section = comments_section(client.get(report_url(project)).content.decode())
+    assert "At the end of the Design stage: Experts by experience" in section
+    assert all(f"Expert words {n}" in section for n in range(3))
+    assert "Practitioner words" not in section and "Delivery words" not in section
+    assert "Eli" not in section
+    text = pdf_text(client.get(report_url(project, "report_pdf")).content)
+    assert "Expert words 1" in text and "Practitioner words" not in text
+
+
+def test_a_comment_is_named_only_when_ticked_and_the_person_did_not_say_no_to_quoting(
+    client, project, join, expert2, practitioner2
+):
+    named, refused = expert2, join(project, Role.EXPERT_BY_EXPERIENCE, display_name="Rae")
+    quiet = join(project, Role.EXPERT_BY_EXPERIENCE, display_name="Quin")
+    for person in (named, refused, quiet):
+        answer_impact(
+            project,
+            person,
+            Moment.JOINING,
+            compassion=3,
+            understanding=3,
+            confidence=3,
+            drive=3,
+            comment=f"Words of {person.display_name}",
+        )
+    SurveyResponse.objects.filter(respondent__in=[named, refused]).update(named=True)
+    decide(user=refused, choices={Purpose.QUOTING: False})
+    client.force_login(practitioner2)
+    section = comments_section(client.get(report_url(project)).content.decode())
+    assert "The impact survey, on joining: Experts by experience" in section
+    assert "Eli" in section.split("Words of Eli")[1].split("</li>")[0]
+    assert "Rae" not in section.replace("Words of Rae", "")
+    assert "Quin" not in section.replace("Words of Quin", "")
+
+
+def test_comments_come_in_the_same_order_every_time_and_not_in_the_order_written(
+    client, project, join, practitioner2
+):
+    people = [join(project, Role.EXPERT_BY_EXPERIENCE) for _n in range(8)]
+    for number, person in enumerate(people):
+        answer_stage_check(project, person, rung=3, comment=f"Comment number {number}.")
+    client.force_login(practitioner2)
+    orders = []
+    for _visit in range(2):
+        section = comments_section(client.get(report_url(project)).content.decode())
+        orders.append(re.findall(r"Comment number (\d)\.", section))
+    assert orders[0] == orders[1] and sorted(orders[0]) == [str(n) for n in range(8)]
+    written = [str(n) for n in range(8)]
+    assert orders[0] not in (written, written[::-1])  # 2 chances in 40,320 of a false alarm

@@ -237,11 +237,16 @@ def test_flags_cost_the_same_queries_for_one_project_and_for_ten(project_factory
 # --- Where flags show -----------------------------------------------------------------------
 
 
-def test_co_leads_see_the_flags_on_the_project_page_and_other_members_do_not(
-    client: Client, project, expert, expert2, commissioner
+def test_co_leads_and_commissioners_see_the_flags_on_the_project_page_and_others_do_not(
+    client: Client, project, expert, expert2, practitioner2, commissioner
 ):
     closed(project, lived=(2, 2, 2), learned=(2, 2, 2))
-    for person, sees in ((expert, True), (expert2, False), (commissioner, False)):
+    for person, sees in (
+        (expert, True),
+        (expert2, False),
+        (practitioner2, False),
+        (commissioner, True),
+    ):
         client.force_login(person)
         html = client.get(project.get_absolute_url()).content.decode()
         assert ("Signs of tokenism" in html) is sees

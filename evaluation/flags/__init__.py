@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from projects.models import Project
+from projects.permissions import SIGN_OFF, ProjectAccess
 
 from .attendance import low_attendance_share
 from .base import Flag, FlagSource
@@ -30,6 +31,19 @@ SOURCES: list[FlagSource] = [
 ]
 
 
+def visible_to(access: ProjectAccess) -> bool:
+    """Whether this member sees the project's flags, wherever they are shown (the overview,
+    the evaluation report, its flags CSV and its PDF, the evidence pack).
+
+    Co-leads see them, since they are the ones who can act on a flag (invite people earlier,
+    answer what was said, pay what is owed); so do commissioners, who review them as part of
+    the evidence that co-production was genuine. Other members do not: a flag read by every
+    member could single out the few experts by experience it counts. A closed project keeps
+    the same readers.
+    """
+    return access.membership.is_co_lead or SIGN_OFF in access.granted
+
+
 def for_projects(projects: Sequence[Project]) -> dict[int, list[Flag]]:
     """{project id: every flag raised in it, in `SOURCES` order} for these projects; a project
     with no flags maps to an empty list."""
@@ -42,4 +56,4 @@ def for_projects(projects: Sequence[Project]) -> dict[int, list[Flag]]:
     return found
 
 
-__all__ = ["SOURCES", "UNANSWERED_DAYS", "Flag", "FlagSource", "for_projects"]
+__all__ = ["SOURCES", "UNANSWERED_DAYS", "Flag", "FlagSource", "for_projects", "visible_to"]

@@ -9,10 +9,14 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from coproduce import limits
-from participation.models import Activity
+from coproduce.models import User
+from participation.models import Activity, unquotable_ids
 from projects.models import Project
 
 from ..models.report import FINDING, METHOD, SUMMARY_PART, SummaryVersion
@@ -65,6 +69,10 @@ class SummaryForm(forms.Form):
 
 
 class FindingForm(forms.Form):
+    """A finding, for `person` to add. Ticking `named` never changes what they agreed to: for
+    someone who said no to being quoted the box says plainly that their name will not be
+    shown, and links to their consent page (`refused_quoting`)."""
+
     prefix = "finding"
 
     title = limits.line_field(
@@ -96,12 +104,22 @@ class FindingForm(forms.Form):
         required=False,
         label=_("Show my name with this finding"),
         help_text=_(
-            "This means you agree to be quoted. You can change your mind on your consent "
-            "page, and your name will no longer be shown."
+            "Your name is shown while you agree to be quoted. If you say no to being quoted "
+            "later, your name is no longer shown."
         ),
     )
 
-    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, project: Project, person: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = cast(forms.ModelChoiceField, self.fields["activity"])  # type: ignore[type-arg]
         field.queryset = Activity.objects.filter(project=project).going_ahead().past()
+        self.refused_quoting = person.pk in unquotable_ids({person.pk})
+        if self.refused_quoting:
+            self.fields["named"].help_text = format_html(
+                gettext(
+                    "You said no to being quoted, so your name will not be shown, even if you "
+                    "tick this. Ticking it does not change what you agreed to. To change that, "
+                    'go to <a href="{url}">What you agree to</a>.'
+                ),
+                url=reverse("consent:mine"),
+            )

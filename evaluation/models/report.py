@@ -4,7 +4,8 @@ findings of peer research.
 The summary keeps every saved version with who saved it, so nothing anyone wrote is lost and
 the report can say who wrote what. Two people editing at once are kept apart by the version
 number (see `evaluation.services.report.save_summary`). A finding shows its author's name
-only when they asked for it and their consent to be quoted (participation's `Consent`) stands.
+only when they asked for it (`named`) and they have not said no to being quoted (the site's one
+rule, participation's `unquotable_ids`); ticking the box never changes their consent.
 """
 
 from __future__ import annotations

@@ -13,17 +13,18 @@ from collections.abc import Mapping
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from coproduce import dates, limits
 from coproduce.models import User
-from participation.models import Activity, Purpose, has_consent
-from participation.services.consent import decide
+from participation.models import Activity, unquotable_ids
 from projects.models import Project
 from projects.services import ProjectError
 from projects.services.errors import refuse_if_closed
 
 from ..models.report import FINDING, METHOD, SUMMARY_PART, Finding, SummaryVersion, TeamSummary
+from ..selectors.report import saved_by
 
 
 class SummaryChanged(ProjectError):
@@ -39,11 +40,18 @@ class SummaryChanged(ProjectError):
                 "keep from yours, then save again."
             )
             % {
-                "name": latest.author or _("Someone"),
+                "name": _saver(latest),
                 "number": latest.number,
                 "when": dates.moment(latest.saved_at),
             }
         )
+
+
+def _saver(version: SummaryVersion) -> str:
+    """Who saved `version`, as the report names them (`selectors.report.saved_by`), to begin
+    a sentence."""
+    people = {version.author_id} if version.author_id is not None else set()
+    return capfirst(saved_by(version.author, unquotable_ids(people)))
 
 
 def save_summary(
@@ -100,9 +108,10 @@ def add_finding(
 ) -> Finding:
     """Record a finding from an evaluation activity the author led.
 
-    `named`: show the author's name with it. That is quoting them, so it records their consent
-    to be quoted when they have not given it (they can withdraw it on their consent page, which
-    hides the name again). The same finding sent twice within a minute returns the first.
+    `named`: the author asks for their name to be shown with it. Showing it is quoting them,
+    so the report shows it only while they have not said no to being quoted (the site's one
+    rule); ticking the box never changes what they agreed to. The same finding sent twice
+    within a minute returns the first.
     Raises ProjectError for empty or over-long text, an activity of another project, or a
     closed project.
     """
@@ -127,8 +136,6 @@ def add_finding(
     ).first()
     if same is not None:
         return same
-    if named and not has_consent(author.pk, Purpose.QUOTING):
-        decide(user=author, choices={Purpose.QUOTING: True})
     return Finding.objects.create(
         project=project,
         author=author,

@@ -1,14 +1,20 @@
 """A project's evaluation report, its downloads, and the forms for the team's part of it.
 
 Every member reads it, commissioners included (VIEW_EVALUATION); the two groups who did the
-work write the summary and findings (WRITE_EVALUATION). Outsiders get 404 through the one
-access door. Each view: access → form → one service call.
+work write the summary and findings (WRITE_EVALUATION). The flags, on the page, in their CSV
+and in the PDF, only for those `evaluation.flags.visible_to` allows (co-leads and
+commissioners); the flags CSV is refused (403) to other members, as any page they may not
+open. Outsiders get 404 through the one access door. Each view: access → form → one service
+call.
 """
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.forms import BaseForm
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,11 +26,14 @@ from coproduce.refusals import Refusal
 from projects.permissions import VIEW_EVALUATION, WRITE_EVALUATION, ProjectAccess, access_project
 from projects.services import ProjectError
 
-from .. import pdf
+from .. import flags, pdf
 from ..forms.report import FindingForm, SummaryForm
+from ..models import MIN_ANSWERS
 from ..models.report import Finding
 from ..selectors import report as selectors
 from ..services import report as services
+
+logger = logging.getLogger(__name__)
 
 
 def _report_page(
@@ -38,11 +47,11 @@ def _report_page(
     """The report, with the forms for members who write it. A form that failed comes back
     in place with what was typed, its messages in the summary at the top."""
     project = access.project
-    shown = selectors.report(project)
+    shown = selectors.report(project, flags_shown=flags.visible_to(access))
     writer = access.can(WRITE_EVALUATION)
     if writer:
         summary_form = summary_form or SummaryForm.from_version(shown.summary)
-        finding_form = finding_form or FindingForm(project=project)
+        finding_form = finding_form or FindingForm(project=project, person=request.user)
     return render(
         request,
         "evaluation/report.html",
@@ -53,6 +62,7 @@ def _report_page(
             finding_form=finding_form if writer else None,
             error_form=error_form,
             me=request.user.pk,
+            min_answers=MIN_ANSWERS,
         ),
     )
 
@@ -96,14 +106,25 @@ def save_summary(request: Request, slug: str) -> HttpResponse:
 @post_only("reports:report", "slug")
 def add_finding(request: Request, slug: str) -> HttpResponse:
     access = access_project(request.user, slug, WRITE_EVALUATION)
-    form = FindingForm(request.POST, project=access.project)
+    form = FindingForm(request.POST, project=access.project, person=request.user)
     if form.is_valid():
         try:
-            services.add_finding(project=access.project, author=request.user, **form.cleaned_data)
+            finding = services.add_finding(
+                project=access.project, author=request.user, **form.cleaned_data
+            )
         except ProjectError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Your finding is added to the report."))
+            if finding.named and form.refused_quoting:
+                messages.success(
+                    request,
+                    _(
+                        "Your finding is added to the report, without your name: you said no "
+                        "to being quoted. You can change that on the page What you agree to."
+                    ),
+                )
+            else:
+                messages.success(request, _("Your finding is added to the report."))
             return redirect("reports:report", slug=slug)
     return _report_page(request, access, finding_form=form, error_form=form)
 
@@ -141,6 +162,11 @@ def table_csv(request: Request, slug: str, key: str) -> HttpResponse:
 @login_required
 def flags_csv(request: Request, slug: str) -> HttpResponse:
     access = access_project(request.user, slug, VIEW_EVALUATION)
+    if not flags.visible_to(access):
+        # The "You cannot do this here" page says why (as `access_project` refusals do).
+        raise PermissionDenied(
+            _("Only the project's co-leads and commissioners see the warning signs.")
+        )
     return _download(
         selectors.flags_csv(selectors.flags(access.project)),
         "text/csv; charset=utf-8",
@@ -151,5 +177,20 @@ def flags_csv(request: Request, slug: str) -> HttpResponse:
 @login_required
 def report_pdf(request: Request, slug: str) -> HttpResponse:
     access = access_project(request.user, slug, VIEW_EVALUATION)
-    content = pdf.report_pdf(selectors.report(access.project, for_pdf=True))
+    shown = selectors.report(access.project, flags_shown=flags.visible_to(access), for_pdf=True)
+    try:
+        content = pdf.report_pdf(shown)
+    except pdf.PdfError:
+        logger.exception("The evaluation report PDF of project %s could not be made", slug)
+        return _report_page(
+            request,
+            access,
+            error_form=Refusal(
+                _(
+                    "The PDF of the report could not be made just now. Nothing is lost: "
+                    "everything in it is on this page. Please try again later, or download "
+                    "the tables one by one."
+                )
+            ),
+        )
     return _download(content, "application/pdf", f"{slug}-evaluation.pdf")
