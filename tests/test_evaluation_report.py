@@ -161,6 +161,60 @@ def test_an_edit_made_on_an_old_version_is_refused_and_nothing_written_is_lost(
     assert SummaryVersion.objects.get(number=3).aim == "Both aims, merged."
 
 
+def test_saving_again_after_a_refusal_keeps_the_part_only_the_other_person_changed(
+    client, project, expert, practitioner2
+):
+    """Erin changes "results"; Petra, writing from the same version, changes "differently"
+    and is refused. Her form now holds Erin's results and her own differently, so saving
+    again drops neither. Where both changed the same part (the aim), Petra's words stay in
+    the form and Erin's are shown beside them."""
+    services.save_summary(project=project, author=expert, based_on=0, parts=PARTS)
+    services.save_summary(
+        project=project,
+        author=expert,
+        based_on=1,
+        parts={**PARTS, "results": "Erin's results.", "aim": "Erin's aim."},
+    )
+    client.force_login(practitioner2)
+    refused = client.post(
+        report_url(project, "save_summary"),
+        summary_data(1, differently="Petra's lesson.", aim="Petra's aim."),
+    )
+    html = refused.content.decode()
+    assert 'name="summary-results"' in html and "Erin&#x27;s results.</textarea>" in html
+    assert "Petra&#x27;s lesson.</textarea>" in html
+    assert "Petra&#x27;s aim.</textarea>" in html
+    assert "Erin also changed this part. Their words: “Erin&#x27;s aim.”" in html
+
+    # Saving the form as it now stands.
+    again = client.post(
+        report_url(project, "save_summary"),
+        summary_data(
+            2, results="Erin's results.", differently="Petra's lesson.", aim="Petra's aim."
+        ),
+    )
+    assert again.status_code == 302
+    saved = SummaryVersion.objects.get(number=3)
+    assert (saved.results, saved.differently) == ("Erin's results.", "Petra's lesson.")
+
+
+def test_a_three_way_merge_part_by_part(project, expert):
+    first = services.save_summary(project=project, author=expert, based_on=0, parts=PARTS)
+    latest = services.save_summary(
+        project=project, author=expert, based_on=1, parts={**PARTS, "aim": "New aim."}
+    )
+    merged = services.merge_with_latest(
+        project=project, based_on=first.number, parts={**PARTS, "results": "Mine."}, latest=latest
+    )
+    assert merged.parts == {**PARTS, "aim": "New aim.", "results": "Mine."}
+    assert merged.both_changed == ()
+    clash = services.merge_with_latest(
+        project=project, based_on=1, parts={**PARTS, "aim": "My aim."}, latest=latest
+    )
+    assert clash.parts["aim"] == "My aim." and clash.both_changed == ("aim",)
+    assert clash.theirs["aim"] == "New aim."
+
+
 def test_the_same_summary_sent_twice_keeps_one_version(project, expert):
     first = services.save_summary(project=project, author=expert, based_on=0, parts=PARTS)
     again = services.save_summary(project=project, author=expert, based_on=0, parts=PARTS)

@@ -10,6 +10,7 @@ same save sent twice (a double tap) records one version.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -32,12 +33,14 @@ class SummaryChanged(ProjectError):
 
     def __init__(self, latest: SummaryVersion) -> None:
         self.latest = latest
+        self.saver = _saver(latest)
         super().__init__(
             _(
                 "%(name)s saved a new version of the summary (version %(number)d, %(when)s) "
-                "while you were writing, so yours was not saved. Nothing is lost: what you "
-                "wrote is still in the form. Read their version above, add what you want to "
-                "keep from yours, then save again."
+                "while you were writing, so yours was not saved yet. Nothing is lost: the "
+                "form now holds their changes and yours. Where you both changed the same "
+                "part, yours is kept and theirs is shown with it. Check the form, then save "
+                "again."
             )
             % {
                 "name": _saver(latest),
@@ -52,6 +55,44 @@ def _saver(version: SummaryVersion) -> str:
     a sentence."""
     people = {version.author_id} if version.author_id is not None else set()
     return capfirst(saved_by(version.author, unquotable_ids(people)))
+
+
+@dataclass(frozen=True)
+class Merged:
+    """A refused save's parts, brought up to the latest version: `parts` (SummaryVersion.PARTS
+    -> text) hold the writer's own changes and, where they changed nothing, the latest text;
+    `both_changed` names the parts both the writer and the latest version changed (there the
+    writer's words are kept, and `theirs` holds the latest text to read beside them)."""
+
+    parts: dict[str, str]
+    both_changed: tuple[str, ...]
+    theirs: dict[str, str]
+
+
+def merge_with_latest(
+    *, project: Project, based_on: int, parts: Mapping[str, str], latest: SummaryVersion
+) -> Merged:
+    """Three-way merge of a refused save (started from version `based_on`, 0 for none) with
+    `latest`, part by part, so that saving the result never drops what the other person
+    wrote in a part the writer left alone (one query)."""
+    base: dict[str, str] = {name: "" for name in SummaryVersion.PARTS}
+    if based_on:
+        started = SummaryVersion.objects.filter(summary__project=project, number=based_on).first()
+        if started is not None:
+            base = started.parts()
+    newest = latest.parts()
+    merged: dict[str, str] = {}
+    both: list[str] = []
+    for name in SummaryVersion.PARTS:
+        mine = (parts.get(name) or "").strip()
+        if mine == base[name] or mine == newest[name]:
+            merged[name] = newest[name]  # unchanged by the writer, or changed the same way
+        elif newest[name] == base[name]:
+            merged[name] = mine  # only the writer changed it
+        else:
+            merged[name] = mine
+            both.append(name)
+    return Merged(parts=merged, both_changed=tuple(both), theirs=newest)
 
 
 def save_summary(

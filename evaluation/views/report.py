@@ -86,13 +86,27 @@ def save_summary(request: Request, slug: str) -> HttpResponse:
                 parts=form.parts(),
             )
         except services.SummaryChanged as changed:
-            # Keep every word they typed, now based on the latest version, so that once they
-            # have read it and merged, saving again works.
+            # Keep every word they typed and every part the other person changed, now based
+            # on the latest version, so that saving again loses neither.
+            merged = services.merge_with_latest(
+                project=access.project,
+                based_on=form.cleaned_data["based_on"],
+                parts=form.parts(),
+                latest=changed.latest,
+            )
             data = request.POST.copy()
+            for name, text in merged.parts.items():
+                data[form.add_prefix(name)] = text
             data[form.add_prefix("based_on")] = str(changed.latest.number)
             form = SummaryForm(data)
             form.is_valid()
             form.add_error(None, str(changed))
+            for name in merged.both_changed:
+                form.add_error(
+                    name,
+                    _("%(name)s also changed this part. Their words: “%(text)s”")
+                    % {"name": changed.saver, "text": merged.theirs[name]},
+                )
         except ProjectError as error:
             form.add_error(None, str(error))
         else:
