@@ -93,7 +93,7 @@ def test_involvement_counts_experts_who_took_part_before_the_proposal(
     assert row(found, "Delivery")[1:] == ("No proposal yet", 1)
     # One stage with a proposal, and experts by experience took part before it: 1 of 1.
     assert found.headline is not None and found.headline.value == 1
-    assert found.headline.text == "1 of 1 stages"
+    assert found.headline.text == "1 of 1 stage"
 
 
 def _lived_guard(project, gate):
@@ -358,6 +358,13 @@ def test_the_impact_headline_says_the_change_comes_at_the_close_until_the_projec
     project.save(update_fields=["stage"])
     found = indicator(project, "impact")
     assert found.headline is not None and found.headline.text == "Not enough answers"
+
+
+def test_a_figure_of_one_is_written_in_the_singular(project, expert):
+    meeting = activity(project, Stage.DESIGN)
+    Adjustment.objects.create(activity=meeting, user=expert, need="Large print", provided=True)
+    found = indicator(project, "adjustments")
+    assert found.summary == "1 of the 1 adjustment asked for was provided."
 
 
 def test_no_indicator_has_two_columns_of_the_same_name(project):

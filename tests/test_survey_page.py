@@ -214,6 +214,8 @@ def test_saving_keeps_the_answers_as_the_persons_group_and_marks_the_request_ans
     client.force_login(expert2)
     response = client.post(url(ended), FULL)
     assert response["Location"] == url(ended, saved=True)
+    page = client.get(url(ended, saved=True)).content.decode()
+    assert "You answered “How well did we work together in this stage?”. About the" in page
     saved = SurveyResponse.objects.get(respondent=expert2)
     assert (saved.group, saved.named, saved.moment, saved.stage) == (
         Role.EXPERT_BY_EXPERIENCE,

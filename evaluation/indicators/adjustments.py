@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from participation.models import Adjustment
 from projects.models import Project
@@ -60,7 +61,11 @@ def adjustments(projects: Sequence[Project]) -> dict[int, Indicator]:
         provided_all = sum(figures[1] for figures in by.values())
         share = percent(provided_all, asked_all)
         if asked_all:
-            summary = _("%(provided)d of the %(asked)d adjustments asked for were provided.") % {
+            summary = ngettext(
+                "%(provided)d of the %(asked)d adjustment asked for was provided.",
+                "%(provided)d of the %(asked)d adjustments asked for were provided.",
+                asked_all,
+            ) % {
                 "provided": provided_all,
                 "asked": asked_all,
             }

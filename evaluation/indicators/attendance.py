@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from participation.models import Attendance
 from projects.models import Project, Role
@@ -58,8 +59,10 @@ def attendance_share(projects: Sequence[Project]) -> dict[int, Indicator]:
         if overall is None:
             summary = _("No attendance has been recorded yet.")
         else:
-            summary = _(
-                "Experts by experience made up %(share)s of the %(count)d attendances recorded."
+            summary = ngettext(
+                "Experts by experience made up %(share)s of the %(count)d attendance recorded.",
+                "Experts by experience made up %(share)s of the %(count)d attendances recorded.",
+                everyone_all,
             ) % {"share": written(overall, Unit.PERCENT), "count": everyone_all}
         found[project.pk] = Indicator(
             key="attendance",

@@ -47,10 +47,14 @@ def contributions(projects: Sequence[Project]) -> dict[int, Indicator]:
             rows.append(tuple(row))
         lived_said, lived_answered = sums[Role.EXPERT_BY_EXPERIENCE]
         share = percent(lived_answered, lived_said)
-        summary = _(
-            "Of the ideas, comments, concerns and objections each group raised, experts by "
-            "experience had %(lived_answered)d of %(lived)d answered and practitioners "
-            "%(learned_answered)d of %(learned)d."
+        summary = (
+            _(
+                "Of the ideas, comments, concerns and objections each group raised, experts "
+                "by experience had %(lived_answered)d of %(lived)d answered and practitioners "
+                "%(learned_answered)d of %(learned)d."
+            )
+            if lived_said or sums[Role.PRACTITIONER][0]
+            else _("Nobody has raised an idea, comment, concern or objection yet.")
         ) % {
             "lived": lived_said,
             "lived_answered": lived_answered,

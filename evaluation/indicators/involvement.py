@@ -127,7 +127,11 @@ def involvement(projects: Sequence[Project]) -> dict[int, Indicator]:
             ) % {"involved": involved, "decided": decided}
             headline = Headline(
                 value=involved,
-                text=_("%(involved)d of %(decided)d stages")
+                text=ngettext(
+                    "%(involved)d of %(decided)d stage",
+                    "%(involved)d of %(decided)d stages",
+                    decided,
+                )
                 % {"involved": involved, "decided": decided},
             )
         else:

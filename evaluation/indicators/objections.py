@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from participation.models import Contribution, ContributionKind
 from projects.models import Project, Role
@@ -59,7 +60,11 @@ def objections(projects: Sequence[Project]) -> dict[int, Indicator]:
             )
         share = percent(answered_all, raised_all)
         if raised_all:
-            summary = _("%(answered)d of the %(raised)d objections raised have a response.") % {
+            summary = ngettext(
+                "%(answered)d of the %(raised)d objection raised has a response.",
+                "%(answered)d of the %(raised)d objections raised have a response.",
+                raised_all,
+            ) % {
                 "answered": answered_all,
                 "raised": raised_all,
             }

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from participation.models import InvolvementPayment, PaymentStatus, overdue_rule
 from projects.models import Project
@@ -93,9 +94,12 @@ def payment_days(projects: Sequence[Project]) -> dict[int, Indicator]:
         if average is None:
             summary = _("No payment has been made yet.")
         else:
-            summary = _(
+            summary = ngettext(
+                "People were paid %(days)s after the activity (%(paid)d payment made). "
+                "Payments overdue now: %(overdue)d.",
                 "On average, people were paid %(days)s after the activity (%(paid)d payments "
-                "made). Payments overdue now: %(overdue)d."
+                "made). Payments overdue now: %(overdue)d.",
+                paid_all,
             ) % {"days": written(average, Unit.DAYS), "paid": paid_all, "overdue": overdue}
         found[project.pk] = Indicator(
             key="payment-days",

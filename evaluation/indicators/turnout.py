@@ -81,9 +81,9 @@ def turnout(projects: Sequence[Project]) -> dict[int, Indicator]:
             summary = _("No vote has closed yet.")
         else:
             summary = ngettext(
-                "Over %(count)d decision, experts by experience cast %(lived)s of the votes "
+                "In the one decision so far, experts by experience cast %(lived)s of the votes "
                 "they could cast, and practitioners %(learned)s.",
-                "Over %(count)d decisions, experts by experience cast %(lived)s of the votes "
+                "Across %(count)d decisions, experts by experience cast %(lived)s of the votes "
                 "they could cast, and practitioners %(learned)s.",
                 len(rows),
             ) % {
