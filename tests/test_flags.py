@@ -249,7 +249,7 @@ def test_co_leads_and_commissioners_see_the_flags_on_the_project_page_and_others
     ):
         client.force_login(person)
         html = client.get(project.get_absolute_url()).content.decode()
-        assert ("Signs of tokenism" in html) is sees
+        assert ("Warning signs" in html) is sees
         assert ("A decision passed with the fewest votes" in html) is sees
 
 
@@ -269,7 +269,7 @@ def test_the_project_page_costs_a_member_who_is_not_a_co_lead_nothing_for_flags(
     client.force_login(expert2)
     # The budget the page had before the flags (tests/test_dashboard.py, DETAIL_BUDGET - 6).
     with django_assert_max_num_queries(10):
-        assert "Signs of tokenism" not in client.get(project.get_absolute_url()).content.decode()
+        assert "Warning signs" not in client.get(project.get_absolute_url()).content.decode()
 
 
 def _awaiting_signoff(project):
@@ -286,7 +286,7 @@ def test_the_evidence_pack_shows_the_flags_to_the_commissioner(
     html = client.get(
         reverse("projects:gate_signoff", kwargs={"slug": project.slug, "pk": gate.pk})
     ).content.decode()
-    assert "Signs of tokenism" in html
+    assert "Warning signs" in html
     assert "passed with 2 votes from experts by experience out of 2" in html
 
 

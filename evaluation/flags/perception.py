@@ -34,7 +34,8 @@ def rung_gap(projects: Sequence[Project]) -> dict[int, list[Flag]]:
                     explanation=_(
                         "Experts by experience put %(stage)s at rung %(lived)s of the ladder of "
                         "co-production on average, and practitioners at rung %(learned)s: "
-                        "%(gap)s rungs apart."
+                        "%(gap)s rungs apart. Talk it through together: ask each group what "
+                        "made the stage feel that way."
                     )
                     % {
                         "stage": Stage(stage).label,
