@@ -367,6 +367,14 @@ def test_a_figure_of_one_is_written_in_the_singular(project, expert):
     assert found.summary == "1 of the 1 adjustment asked for was provided."
 
 
+def test_an_adjustment_for_a_meeting_still_to_come_is_not_counted_yet(project, expert):
+    coming = activity(project, Stage.DESIGN, starts_at=timezone.now() + timedelta(days=7))
+    Adjustment.objects.create(activity=coming, user=expert, need="Captions")
+    found = indicator(project, "adjustments")
+    assert row(found, "Design")[1:] == (0, 0, 0, 0, None)
+    assert found.summary == "Nobody has asked for an adjustment yet."
+
+
 def test_no_indicator_has_two_columns_of_the_same_name(project):
     """A column's name is what a screen reader reads before each figure on a phone, and a
     spreadsheet's heading: two of the same name cannot be told apart."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -16,12 +17,15 @@ from .base import WORKING_STAGES, Chart, Headline, Indicator, Table, Unit, perce
 
 
 def adjustment_counts(projects: Sequence[Project]) -> dict[int, dict[str, tuple[int, int, int]]]:
-    """{project id: {stage: (asked for, provided, not provided)}}, for activities that were
-    not cancelled (one aggregate query). The rest are not recorded yet."""
+    """{project id: {stage: (asked for, provided, not provided)}}, for activities that went
+    ahead and have started (one aggregate query): an adjustment for a meeting still to come
+    cannot have been provided yet, so it is not counted until then. The rest are not recorded
+    yet."""
     rows = (
         Adjustment.objects.filter(
             activity__project__in=[project.pk for project in projects],
             activity__cancelled_at__isnull=True,
+            activity__starts_at__lt=timezone.now(),
         )
         .order_by()
         .values_list("activity__project_id", "activity__stage")
