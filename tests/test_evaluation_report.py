@@ -541,3 +541,24 @@ def test_comments_come_in_the_same_order_every_time_and_not_in_the_order_written
     assert orders[0] == orders[1] and sorted(orders[0]) == [str(n) for n in range(8)]
     written = [str(n) for n in range(8)]
     assert orders[0] not in (written, written[::-1])  # 2 chances in 40,320 of a false alarm
+
+
+def test_the_report_starts_with_links_to_each_part_and_the_forms(client, project, expert2):
+    """On a phone the report is long: it opens with a list of its parts, the forms included."""
+    client.force_login(expert2)
+    html = client.get(report_url(project)).content.decode()
+    contents = html[
+        html.index('id="contents-heading"') : html.index(
+            "</nav>", html.index('id="contents-heading"')
+        )
+    ]
+    for anchor in (
+        "figures",
+        "comments",
+        "team-summary",
+        "write-summary",
+        "findings",
+        "add-finding",
+    ):
+        assert f'href="#{anchor}"' in contents
+        assert f'id="{anchor}"' in html
