@@ -351,7 +351,7 @@ def test_the_impact_headline_says_the_change_comes_at_the_close_until_the_projec
             project, member, Moment.JOINING, compassion=3, understanding=3, confidence=3, drive=3
         )
     found = indicator(project, "impact")
-    assert found.headline is not None and found.headline.text == "At the close"
+    assert found.headline is not None and found.headline.text == "Not closed yet"
     assert "shows when the project closes" in found.summary
 
     project.stage = Stage.CLOSED

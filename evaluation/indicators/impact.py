@@ -50,7 +50,7 @@ def impact(projects: Sequence[Project]) -> dict[int, Indicator]:
                 "The change for experts by experience shows when the project closes, once 3 of "
                 "them have answered both on joining and at the close."
             )
-            headline = Headline(value=None, text=_("At the close"))
+            headline = Headline(value=None, text=_("Not closed yet"))
         else:
             summary = _(
                 "Not enough answers to show the change for experts by experience: it shows "

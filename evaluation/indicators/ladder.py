@@ -123,7 +123,7 @@ def principles(projects: Sequence[Project]) -> dict[int, Indicator]:
             ) % {"value": lowest[0], "what": lowest[1]}
             headline = Headline(
                 value=lowest[0],
-                text=_("Lowest: %(value)s of 5") % {"value": lowest[0]},
+                text=_("%(value)s of 5") % {"value": lowest[0]},
             )
         found[project.pk] = Indicator(
             key="principles",
