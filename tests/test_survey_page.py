@@ -267,6 +267,23 @@ def test_an_answer_chosen_by_mistake_can_be_taken_back_on_the_page(client, ended
     assert answers_of(expert2)["rung"] == 6
 
 
+def test_choosing_no_answer_for_everything_takes_all_the_answers_back(client, ended, expert2):
+    """Someone who answered may take it all back: nothing chosen and no comment deletes
+    their set (comment included) and the survey waits again; someone who never answered is
+    still told to answer something."""
+    client.force_login(expert2)
+    client.post(url(ended), FULL)
+    blank = {key: "" for key in FULL}
+    response = client.post(url(ended), blank)
+    assert response.status_code == 302 and response["Location"] == reverse("dashboard")
+    assert not SurveyResponse.objects.filter(respondent=expert2).exists()
+    assert not ItemAnswer.objects.filter(text="More evening meetings, please.").exists()
+    assert not SurveyRequest.objects.get(user=expert2, moment=Moment.STAGE_END).is_answered
+    # Now that nothing is held, an empty form is a mistake again.
+    again = client.post(url(ended), blank)
+    assert again.status_code == 200 and "Answer at least one question" in again.content.decode()
+
+
 def test_the_same_answers_sent_twice_change_nothing(ended, expert2):
     membership = Membership.objects.get(project=ended, user=expert2)
     request = SurveyRequest.objects.select_related("instrument").get(

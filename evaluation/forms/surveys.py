@@ -71,9 +71,13 @@ class SurveyForm(forms.Form):
     """One field per question (named by the item's key), then whether the project team may
     see the person's name with their comment (off unless ticked)."""
 
-    def __init__(self, *args: Any, items: list[Item], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, items: list[Item], answered_before: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.items = items
+        # Someone who answered before may send nothing: that takes all their answers back.
+        self.answered_before = answered_before
         for item in items:
             self.fields[item.key] = item_field(item)
         self.fields[NAMED] = forms.BooleanField(
@@ -86,7 +90,12 @@ class SurveyForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if self.items and not self.errors and not any(cleaned.get(i.key) for i in self.items):
+        if (
+            self.items
+            and not self.errors
+            and not self.answered_before
+            and not any(cleaned.get(i.key) for i in self.items)
+        ):
             # On the first question, so the error summary links to where to start.
             self.add_error(self.items[0].key, NOTHING_ANSWERED)
         return cleaned
@@ -101,6 +110,11 @@ class SurveyForm(forms.Form):
             else:
                 found[item.key] = int(value) if value else None
         return found
+
+    @property
+    def takes_everything_back(self) -> bool:
+        """Nothing chosen and no comment, from someone who answered before."""
+        return not any(value is not None for value in self.answers().values())
 
     @property
     def named(self) -> bool:

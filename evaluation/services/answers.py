@@ -23,6 +23,32 @@ Answers = dict[str, int | str | None]  # item key -> 1..7, words, or None (skipp
 
 
 @transaction.atomic
+def take_back_answers(
+    *, membership: Membership, instrument: Instrument, moment: str, stage: str
+) -> bool:
+    """Delete the member's set of answers for this moment, comment and all, as if they had
+    never answered; their request waits again (no second reminder: `reminded_at` stays).
+    Returns whether there was a set to delete."""
+    user: User = membership.user
+    lock_person(user)
+    deleted, _by_kind = SurveyResponse.objects.filter(
+        instrument=instrument,
+        project_id=membership.project_id,
+        moment=moment,
+        stage=stage,
+        respondent=user,
+    ).delete()
+    SurveyRequest.objects.filter(
+        instrument=instrument,
+        project_id=membership.project_id,
+        moment=moment,
+        stage=stage,
+        user=user,
+    ).update(answered_at=None)
+    return deleted > 0
+
+
+@transaction.atomic
 def save_answers(
     *,
     membership: Membership,

@@ -7,9 +7,11 @@ is 404 too.
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from coproduce.http import AuthenticatedHttpRequest as Request
 from coproduce.kept_forms import form_page, kept_fields
@@ -18,7 +20,7 @@ from projects.permissions import ANSWER_SURVEYS, access_project
 from ..forms.surveys import SurveyForm
 from ..models import MIN_ANSWERS
 from ..selectors.surveys import survey_page
-from ..services.answers import save_answers
+from ..services.answers import save_answers, take_back_answers
 
 
 @form_page
@@ -29,9 +31,21 @@ def answer(request: Request, slug: str, key: str, moment: str, stage: str) -> Ht
         # Bound on every POST: a form sent with nothing chosen is a mistake to point out.
         request.POST if request.method == "POST" else None,
         items=page.items,
+        answered_before=page.response is not None,
         initial=kept_fields(request) or page.initial,
     )
     if request.method == "POST" and not page.said_no and form.is_valid():
+        if form.takes_everything_back:
+            take_back_answers(
+                membership=access.membership,
+                instrument=page.instrument,
+                moment=page.moment,
+                stage=page.stage,
+            )
+            messages.success(
+                request, _("Your answers are taken back: nothing of yours is kept for this survey.")
+            )
+            return redirect("dashboard")
         save_answers(
             membership=access.membership,
             instrument=page.instrument,
