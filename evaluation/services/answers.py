@@ -31,21 +31,22 @@ def take_back_answers(
     Returns whether there was a set to delete."""
     user: User = membership.user
     lock_person(user)
-    deleted, _by_kind = SurveyResponse.objects.filter(
-        instrument=instrument,
-        project_id=membership.project_id,
-        moment=moment,
-        stage=stage,
-        respondent=user,
-    ).delete()
-    SurveyRequest.objects.filter(
-        instrument=instrument,
-        project_id=membership.project_id,
-        moment=moment,
-        stage=stage,
-        user=user,
-    ).update(answered_at=None)
+    at = _moment(membership, instrument, moment, stage)
+    deleted, _by_kind = SurveyResponse.objects.filter(**at, respondent=user).delete()
+    SurveyRequest.objects.filter(**at, user=user).update(answered_at=None)
     return deleted > 0
+
+
+def _moment(
+    membership: Membership, instrument: Instrument, moment: str, stage: str
+) -> dict[str, object]:
+    """The fields that name one moment of one questionnaire in the member's project."""
+    return {
+        "instrument": instrument,
+        "project_id": membership.project_id,
+        "moment": moment,
+        "stage": stage,
+    }
 
 
 @transaction.atomic
@@ -67,10 +68,7 @@ def save_answers(
     user: User = membership.user
     lock_person(user)
     response, created = SurveyResponse.objects.get_or_create(
-        instrument=instrument,
-        project_id=membership.project_id,
-        moment=moment,
-        stage=stage,
+        **_moment(membership, instrument, moment, stage),
         respondent=user,
         defaults={"group": membership.role, "named": named, "submitted_at": now, "changed_at": now},
     )
