@@ -49,7 +49,8 @@ WIDTH_INCHES = 3.6
 ROW_INCHES = 0.42
 LINE_INCHES = 0.22  # one line of text
 LABEL_CHARACTERS = 16  # a row's label is wrapped at this many characters
-LEGEND_CHARACTERS = 40
+LEGEND_CHARACTERS = 32
+AXIS_CHARACTERS = 24  # under the bars, beside the row labels: narrower than the chart
 PNG_DPI = 150
 CACHED = 256  # charts kept drawn: a few hundred kilobytes
 
@@ -118,7 +119,8 @@ def _figure(indicator: Indicator) -> Figure | None:
         )
         axes.bar_label(bars, labels=[_written(v, chart.unit) for _o, v in drawn], padding=3)
     axes.set_yticks(list(positions), labels=labels)
-    axes.invert_yaxis()  # the first row at the top, as in the table
+    # The first row at the top, as in the table, with half a row of room at each end.
+    axes.set_ylim(len(rows) - 0.5, -0.5)
     top = chart.maximum or max(v for _n, values in series for v in values if v is not None)
     axes.set_xlim(0, (top or 1) * 1.12)
     if unit_is_whole(chart.unit):
@@ -127,7 +129,8 @@ def _figure(indicator: Indicator) -> Figure | None:
         # Above the bars, never over them; one entry a line, as long names need.
         figure.legend(loc="outside upper left", ncols=1, frameon=False)
     else:
-        axes.set_xlabel(str(series[0][0]))  # which figure the bars are, as the legend would
+        # Which figure the bars are, as the legend would; wrapped to the width under the bars.
+        axes.set_xlabel(textwrap.fill(" ".join(series[0][0].split()), AXIS_CHARACTERS))
     return figure
 
 

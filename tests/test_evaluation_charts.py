@@ -66,6 +66,18 @@ def test_only_zeros_make_no_chart_and_one_series_is_named_under_its_axis():
     one = indicator(rows=(("Design", 2, None, 40),), series=(3, 2), unit=Unit.PERCENT)
     svg = charts.svg(one)
     assert svg.count(">Share (%)<") == 1
+    # A long name under the axis is wrapped, so a phone does not cut its end off.
+    long = indicator(rows=(("Design", 2, 5, 40),))
+    long = Indicator(
+        key="long",
+        title=long.title,
+        summary=long.summary,
+        table=Table(
+            columns=("Stage", "Share by experts by experience (%)"), rows=(("Design", 40),)
+        ),
+        chart=Chart(series=(1,), unit=Unit.PERCENT, maximum=100),
+    )
+    assert ">Share by experts by experience (%)<" not in charts.svg(long)
     assert ">All<" not in svg
 
 
