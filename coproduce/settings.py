@@ -247,6 +247,9 @@ ACCOUNT_RATE_LIMITS = {
     # it, 60 guesses a day. The cap also bounds what texts to one number can cost. The text
     # page ("Text me a code", coproduce/phone_sign_in.py) counts against the same limits.
     "request_login_code": "20/m/ip,3/m/key,20/d/key",
+    # Texts members send in (participation.views.texts): a flood from one address is refused,
+    # and a phone sending more than 10 a minute (an auto-reply loop) is kept but not answered.
+    "inbound_text": "600/m/ip,10/m/key",
 }
 ALLAUTH_TRUSTED_PROXY_COUNT: int = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -396,6 +399,16 @@ LOGGING = {
 # loaded stops the site at start-up (coproduce/checks.py).
 SMS_BACKEND: str = env.str("SMS_BACKEND", default="coproduce.sms.ConsoleBackend")
 SMS_FILE_PATH: str = env.str("SMS_FILE_PATH", default=str(BASE_DIR / "sent_texts"))
+# Texts members send in arrive at /texts/inbound/ from the provider named here. The fake
+# provider (development and tests) signs each request with SMS_WEBHOOK_SECRET; Twilio signs
+# with the account's auth token, and SMS_FROM is the number texts come from. See the README.
+SMS_INBOUND_BACKEND: str = env.str("SMS_INBOUND_BACKEND", default="coproduce.sms.FakeInbound")
+SMS_WEBHOOK_SECRET: str = env.str(
+    "SMS_WEBHOOK_SECRET", default="development-texts-secret" if DEBUG else ""
+)
+TWILIO_ACCOUNT_SID: str = env.str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN: str = env.str("TWILIO_AUTH_TOKEN", default="")
+SMS_FROM: str = env.str("SMS_FROM", default="")
 INVITATION_EXPIRY_DAYS: int = env.int("INVITATION_EXPIRY_DAYS", default=14)
 # When reminders go out. Due times live in the database; the send-reminders sweep finds them.
 INVITATION_REMINDER_DAYS: list[int] = env.list(

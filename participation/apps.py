@@ -23,9 +23,11 @@ class ParticipationConfig(AppConfig):
             stage_contributors,
             unanswered_concerns,
         )
-        from .models import unquotable_ids
+        from .messages import compose, replies
+        from .models import MessageKind, unquotable_ids
         from .selectors import activities
 
+        compose.register(MessageKind.TEXT_REPLY, replies.text_reply)
         checks.register(phone_region)
         evidence.register(stage_contributors)
         evidence.register(stage_attendees)

@@ -21,7 +21,14 @@ from coproduce.limits import one_line
 from coproduce.site import absolute_url as absolute
 from projects.models import Membership
 
-from ..models import TOPIC_OF_KIND, Channel, NotificationPreference, OutboxMessage
+from ..models import (
+    TOPIC_OF_KIND,
+    Channel,
+    InboundText,
+    MessageKind,
+    NotificationPreference,
+    OutboxMessage,
+)
 from ..tokens import unsubscribe_token
 from .compose import BUILDERS, Draft
 
@@ -57,6 +64,14 @@ def render(message: OutboxMessage, *, now: datetime) -> Content | None:
 
 
 def _address(message: OutboxMessage) -> str:
+    if message.kind == MessageKind.TEXT_REPLY:
+        # The answer goes back to the phone the text came from.
+        return (
+            InboundText.objects.filter(pk=message.data.get("text"))
+            .values_list("sender", flat=True)
+            .first()
+            or ""
+        )
     holder = message.user or message.invitation
     if holder is None:
         return ""

@@ -9,6 +9,7 @@ from .activity import (
     Presence,
     Reply,
 )
+from .assistance import HelpKind, HelpRequest, HelpRequestQuerySet, HelpStatus
 from .consent import (
     Consent,
     Purpose,
@@ -43,9 +44,12 @@ from .payments import (
     PaymentStatus,
     overdue_rule,
 )
+from .texts import INBOUND_TEXT_LIMIT, NEEDS_A_PERSON, InboundText, InboundTextQuerySet, TextOutcome
 
 __all__ = [
     "BENEFITS_NOTE",
+    "INBOUND_TEXT_LIMIT",
+    "NEEDS_A_PERSON",
     "OFFERED_METHODS",
     "TOPIC_OF_KIND",
     "AccessNeeds",
@@ -65,6 +69,12 @@ __all__ = [
     "Expense",
     "ExpenseCategory",
     "ExpenseStatus",
+    "HelpKind",
+    "HelpRequest",
+    "HelpRequestQuerySet",
+    "HelpStatus",
+    "InboundText",
+    "InboundTextQuerySet",
     "Invitation",
     "InvitationQuerySet",
     "InvitationState",
@@ -81,6 +91,7 @@ __all__ = [
     "Purpose",
     "Reply",
     "StorySharing",
+    "TextOutcome",
     "Topic",
     "has_consent",
     "not_refused",

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coproduce import limits
-from projects.models import Project, Stage
+from projects.models import Project, RecordedWithHelp, Stage
 
 MAX_MINUTES = 24 * 60
 
@@ -140,7 +140,7 @@ class Answer(models.TextChoices):
     NOT_SURE = "not_sure", _("I am not sure yet")
 
 
-class Reply(models.Model):
+class Reply(RecordedWithHelp):
     """Whether a member says they will come. One per member per activity, changeable."""
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="replies")

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coproduce import limits
-from projects.models import Project, RecordedResponse, Stage
+from projects.models import Project, RecordedResponse, RecordedWithHelp, Stage
 
 
 class ContributionKind(models.TextChoices):
@@ -17,7 +17,7 @@ class ContributionKind(models.TextChoices):
     OBJECTION = "objection", _("Concern or objection")
 
 
-class Contribution(models.Model):
+class Contribution(RecordedWithHelp):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="contributions")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contributions"

@@ -67,6 +67,8 @@ class MessageKind(models.TextChoices):
     ACTIVITY_CANCELLED = "activity_cancelled", _("Activity cancelled")
     SURVEY_REQUEST = "survey_request", _("Survey to answer")
     SURVEY_REMINDER = "survey_reminder", _("Survey reminder")
+    TEXT_REPLY = "text_reply", _("Answer to a text message")
+    HELP_CODE = "help_code", _("Code to confirm a record made with help")
 
 
 # Which switch turns each kind off. Invitations have none: the invitee has no account yet,

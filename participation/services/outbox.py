@@ -31,12 +31,15 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from coproduce.sms import send_text
+from projects.models import EventKind
+from projects.services.history import log_event
 
 from ..messages.compose import Undeliverable
 from ..messages.render import Content, render
-from ..models import Channel, OutboxMessage, OutboxStatus
+from ..models import Channel, MessageKind, OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
 
@@ -170,8 +173,24 @@ def deliver(message_id: int, *, now: datetime | None = None) -> Delivery:
         message.attempts += 1
         message.last_error = ""
         message.save(update_fields=["status", "sent_at", "address", "attempts", "last_error"])
+        _log_vote_confirmation(message)
     summary = f"{message.get_channel_display()} to {content.address}: {content.subject}"
     return Delivery(message_id, Outcome.SENT, summary)
+
+
+def _log_vote_confirmation(message: OutboxMessage) -> None:
+    """The history says when the text confirming a vote by text went out (never the vote)."""
+    if not (message.kind == MessageKind.TEXT_REPLY and message.data.get("vote")):
+        return
+    if message.project is None or message.user is None:
+        return
+    log_event(
+        project=message.project,
+        kind=EventKind.TEXT_CONFIRMED,
+        actor=None,
+        summary=_("A text confirming %(name)s's vote was sent.") % {"name": message.user},
+        data={"text": message.data.get("text"), "message": message.pk},
+    )
 
 
 def _send(channel: str, content: Content) -> None:

@@ -7,8 +7,10 @@ from .gate import (
     GateQuerySet,
     GateStatus,
     ObjectionResponse,
+    RecordedWithHelp,
     SignOff,
     Vote,
+    VoteChannel,
 )
 from .project import (
     BLOC_OF_ROLE,
@@ -57,9 +59,11 @@ __all__ = [
     "ProjectRoleGroup",
     "ProjectUserObjectPermission",
     "RecordedResponse",
+    "RecordedWithHelp",
     "ResponseOutcome",
     "Role",
     "SignOff",
     "Stage",
     "Vote",
+    "VoteChannel",
 ]

@@ -155,6 +155,12 @@ class Gate(models.Model):
         return reverse("projects:gate", kwargs={"slug": self.project.slug, "pk": self.pk})
 
     @property
+    def text_code(self) -> str:
+        """The short code a member puts in a text reply to say which decision it is for: the
+        decision's number, at least three digits, typed on any phone's keypad ("012")."""
+        return f"{self.pk:03d}"
+
+    @property
     def is_draft(self) -> bool:
         return self.status == GateStatus.DRAFT
 
@@ -207,7 +213,41 @@ class Choice(models.TextChoices):
     ABSTAIN = "abstain", _("Abstain")
 
 
-class Vote(models.Model):
+class VoteChannel(models.TextChoices):
+    """How a vote reached the platform: shown in the history, the results and the evidence."""
+
+    WEB = "web", _("Online")
+    TEXT = "text", _("By text message")
+    ASSISTED = "assisted", _("With help")
+
+
+class RecordedWithHelp(models.Model):
+    """A record a practitioner or co-lead made on a member's behalf, at the member's request.
+
+    `recorded_by` is the person who helped; `confirmed` is True once the member confirmed it
+    with a one-time code, and False when they have no phone or email to confirm it with (it is
+    then shown as "recorded with help, not confirmed"). Both are empty for a member's own record.
+    """
+
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded with help by"),
+    )
+    confirmed = models.BooleanField(_("confirmed by the member"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def assisted(self) -> bool:
+        return self.confirmed is not None
+
+
+class Vote(RecordedWithHelp):
     gate = models.ForeignKey(Gate, on_delete=models.CASCADE, related_name="votes")
     voter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="votes"
@@ -218,6 +258,9 @@ class Vote(models.Model):
     )
     cast_at = models.DateTimeField(_("cast"), default=timezone.now)
     changed_at = models.DateTimeField(_("last changed"), default=timezone.now)
+    channel = models.CharField(
+        _("how the vote came"), max_length=10, choices=VoteChannel.choices, default=VoteChannel.WEB
+    )
 
     class Meta:
         ordering = ["cast_at"]

@@ -321,6 +321,9 @@ class EventKind(models.TextChoices):
     ACTIVITY_CHANGED = "activity_changed", _("Activity changed")
     ATTENDANCE_RECORDED = "attendance_recorded", _("Attendance recorded")
     ACTIVITY_CANCELLED = "activity_cancelled", _("Activity cancelled")
+    VOTE_WITHDRAWN = "vote_withdrawn", _("Vote withdrawn")
+    TEXT_CONFIRMED = "text_confirmed", _("Confirmation texted")
+    HELP_RECORDED = "help_recorded", _("Recorded with help")
 
 
 class AppendOnlyError(Exception):

@@ -9,6 +9,7 @@ with a message); nothing is silently dropped.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -34,6 +35,7 @@ from ..models import (
     SignOff,
     Stage,
     Vote,
+    VoteChannel,
 )
 from .closing import close_if_settled, electorate_now, lock_gate, past_deadline
 from .errors import ProjectError
@@ -241,32 +243,73 @@ def open_gate(
     return gate
 
 
+@dataclass(frozen=True)
+class Help:
+    """Who recorded a vote on the member's behalf, and whether the member confirmed it
+    (False: they have no phone or email to confirm it with)."""
+
+    helper: User
+    confirmed: bool
+
+
+# How the history names each way a vote came, without its direction.
+_CAST_BY = {
+    VoteChannel.WEB: gettext_lazy("%(name)s voted."),
+    VoteChannel.TEXT: gettext_lazy("%(name)s voted by text message."),
+    VoteChannel.ASSISTED: gettext_lazy("%(name)s voted, with help from %(helper)s."),
+}
+_CHANGED_BY = {
+    VoteChannel.WEB: gettext_lazy("%(name)s changed their vote."),
+    VoteChannel.TEXT: gettext_lazy("%(name)s changed their vote by text message."),
+    VoteChannel.ASSISTED: gettext_lazy("%(name)s changed their vote, with help from %(helper)s."),
+}
+
+
 def cast_vote(
-    *, gate: Gate, voter: User, choice: Choice | str, reason: str = "", now: datetime | None = None
+    *,
+    gate: Gate,
+    voter: User,
+    choice: Choice | str,
+    reason: str = "",
+    now: datetime | None = None,
+    channel: VoteChannel = VoteChannel.WEB,
+    helped: Help | None = None,
 ) -> Vote:
-    """Record or change a member's vote while the gate is open.
+    """Record or change a member's vote while the gate is open, online, by text message
+    (`channel`), or recorded with help (`helped`, which sets the channel to ASSISTED).
 
     A vote that reaches the gate after it closed is refused with a message: it is never
-    counted late and never dropped without telling the voter.
+    counted late and never dropped without telling the voter. Raises GateError.
     """
     limits.refuse_too_long(reason, limit=limits.VOTE_REASON, error=GateError)
     choice = Choice(choice)
     reason = reason.strip()
     if choice == Choice.OBJECT and not reason:
         raise GateError(_("Please say why you object. Your reason helps everyone respond."))
+    if helped is not None:
+        channel = VoteChannel.ASSISTED
+
+    def cast() -> Vote:
+        return _cast_vote(
+            gate_id=gate.pk,
+            voter=voter,
+            choice=choice,
+            reason=reason,
+            now=now,
+            channel=channel,
+            helped=helped,
+        )
+
     try:
-        return _cast_vote(gate_id=gate.pk, voter=voter, choice=choice, reason=reason, now=now)
+        return cast()
     except IntegrityError:
         # Two first votes from the same person raced; the loser becomes a change of vote.
-        return _cast_vote(gate_id=gate.pk, voter=voter, choice=choice, reason=reason, now=now)
+        return cast()
 
 
-@transaction.atomic
-def _cast_vote(
-    *, gate_id: int, voter: User, choice: Choice, reason: str, now: datetime | None
-) -> Vote:
+def _open_for(gate_id: int, voter: User, now: datetime) -> Gate:
+    """The gate, locked, when `voter` may vote on it now; else GateError saying why not."""
     gate = lock_gate(gate_id)
-    now = now or timezone.now()
     if gate.is_draft:
         raise GateError(_("Voting on this decision has not opened yet."))
     if not gate.is_open or past_deadline(gate, now):
@@ -275,29 +318,88 @@ def _cast_vote(
         raise GateError(_("Only experts by experience and practitioners in this project can vote."))
     if not gate.in_electorate(voter.pk):
         raise GateError(str(JOINED_AFTER_OPENING))
+    return gate
+
+
+@transaction.atomic
+def _cast_vote(
+    *,
+    gate_id: int,
+    voter: User,
+    choice: Choice,
+    reason: str,
+    now: datetime | None,
+    channel: VoteChannel,
+    helped: Help | None,
+) -> Vote:
+    now = now or timezone.now()
+    gate = _open_for(gate_id, voter, now)
+    recorded_by = helped.helper if helped else None
+    confirmed = helped.confirmed if helped else None
     vote = Vote.objects.filter(gate=gate, voter=voter).first()
-    if vote is not None and (vote.choice, vote.reason) == (choice, reason):
+    if vote is not None and (vote.choice, vote.reason, vote.channel, vote.confirmed) == (
+        choice,
+        reason,
+        channel,
+        confirmed,
+    ):
         # The same vote sent again (a double tap, a retry): nothing changed, nothing to record.
         return vote
     if vote is None:
         vote = Vote.objects.create(
-            gate=gate, voter=voter, choice=choice, reason=reason, cast_at=now, changed_at=now
+            gate=gate,
+            voter=voter,
+            choice=choice,
+            reason=reason,
+            cast_at=now,
+            changed_at=now,
+            channel=channel,
+            recorded_by=recorded_by,
+            confirmed=confirmed,
         )
-        kind, summary = EventKind.VOTE_CAST, _("%(name)s voted.")
+        kind, summary = EventKind.VOTE_CAST, _CAST_BY[channel]
     else:
         vote.choice, vote.reason, vote.changed_at = choice, reason, now
-        vote.save(update_fields=["choice", "reason", "changed_at"])
-        kind, summary = EventKind.VOTE_CHANGED, _("%(name)s changed their vote.")
+        vote.channel, vote.recorded_by, vote.confirmed = channel, recorded_by, confirmed
+        vote.save(
+            update_fields=["choice", "reason", "changed_at", "channel", "recorded_by", "confirmed"]
+        )
+        kind, summary = EventKind.VOTE_CHANGED, _CHANGED_BY[channel]
+    data = {"gate": gate.pk, "bloc": gate.electorate[str(voter.pk)], "channel": channel.value}
+    if helped is not None:
+        data |= {"helper": helped.helper.pk, "confirmed": helped.confirmed}
     # The direction is deliberately left out of the log while voting is open.
     log_event(
         project=gate.project,
         kind=kind,
         actor=voter,
-        summary=summary % {"name": voter},
-        data={"gate": gate.pk, "bloc": gate.electorate[str(voter.pk)]},
+        summary=str(summary) % {"name": voter, "helper": recorded_by},
+        data=data,
     )
     close_if_settled(gate, now=now)
     return vote
+
+
+@transaction.atomic
+def withdraw_vote(*, gate: Gate, voter: User, now: datetime | None = None) -> bool:
+    """Take a member's vote back while voting is open, as if they had not voted.
+
+    Returns False when there was no vote to take back (a double tap). Raises GateError once
+    voting has closed.
+    """
+    now = now or timezone.now()
+    gate = _open_for(gate.pk, voter, now)
+    deleted, _counts = Vote.objects.filter(gate=gate, voter=voter).delete()
+    if not deleted:
+        return False
+    log_event(
+        project=gate.project,
+        kind=EventKind.VOTE_WITHDRAWN,
+        actor=voter,
+        summary=_("%(name)s took their vote back.") % {"name": voter},
+        data={"gate": gate.pk, "bloc": gate.electorate[str(voter.pk)]},
+    )
+    return True
 
 
 # --- After the vote ----------------------------------------------------------------------------
