@@ -249,7 +249,8 @@ ACCOUNT_RATE_LIMITS = {
     "request_login_code": "20/m/ip,3/m/key,20/d/key",
     # Texts members send in (participation.views.texts): a flood from one address is refused,
     # and a phone sending more than 10 a minute (an auto-reply loop) is kept but not answered.
-    "inbound_text": "600/m/ip,10/m/key",
+    "inbound_text": "600/m/ip",
+    "inbound_text_number": "10/m/key",
 }
 ALLAUTH_TRUSTED_PROXY_COUNT: int = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("participation.urls.access")),
     path("", include("participation.urls.consent")),
     path("", include("participation.urls.my")),
+    path("", include("participation.urls.texts")),
     path("accounts/code/text/", text_me_a_code, name="account_request_login_code_by_text"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

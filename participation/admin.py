@@ -10,7 +10,10 @@ Access needs and consent decisions are read-only too, and only site staff reach 
 all: a member changes their own, and withdrawing consent is what deletes access needs (so the
 consent history records it). Lists never show the free text of someone's access needs.
 Payment policies, payments and expenses are read-only too: money records change only through
-the project's pages, where the past is never rewritten."""
+the project's pages, where the past is never rewritten.
+Texts members sent in, and records made with help, are read-only too; while a decision's vote
+is open, their words and the choice are hidden, as on the vote admin, because a text such as
+"NO 012" is a vote's direction."""
 
 from __future__ import annotations
 
@@ -20,7 +23,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.admin import ReadOnlyMixin
+from projects.admin import HIDDEN_WHILE_OPEN, ReadOnlyMixin
+from projects.models import Gate
 
 from .models import (
     AccessNeeds,
@@ -31,6 +35,8 @@ from .models import (
     Contribution,
     ContributionResponse,
     Expense,
+    HelpRequest,
+    InboundText,
     Invitation,
     InvolvementPayment,
     NotificationPreference,
@@ -167,3 +173,41 @@ class ExpenseAdmin(ReadOnlyMixin, admin.ModelAdmin[Expense]):
     list_display = ["project", "member", "spent_on", "category", "amount", "status"]
     list_select_related = ["project", "member"]
     list_filter = ["status", "category"]
+
+
+def _open(gate: Gate | None) -> bool:
+    return gate is not None and not gate.is_closed
+
+
+@admin.register(InboundText)
+class InboundTextAdmin(ReadOnlyMixin, admin.ModelAdmin[InboundText]):
+    list_display = ["received_at", "user", "outcome", "gate", "dealt_with_at"]
+    list_select_related = ["user", "gate"]
+    list_filter = ["outcome", "provider"]
+    fields = ["provider", "message_id", "sender", "user", "received_at", "gate", "outcome"]
+    fields += ["words", "answer", "dealt_with_at", "dealt_with_by"]
+    readonly_fields = fields
+
+    @admin.display(description=_("text"))
+    def words(self, text: InboundText) -> str:
+        return str(HIDDEN_WHILE_OPEN) if _open(text.gate) else text.body
+
+    @admin.display(description=_("our answer"))
+    def answer(self, text: InboundText) -> str:
+        return str(HIDDEN_WHILE_OPEN) if _open(text.gate) else text.reply
+
+
+@admin.register(HelpRequest)
+class HelpRequestAdmin(ReadOnlyMixin, admin.ModelAdmin[HelpRequest]):
+    list_display = ["created_at", "project", "member", "helper", "kind", "status"]
+    list_select_related = ["project", "member", "helper"]
+    list_filter = ["kind", "status"]
+    fields = ["project", "member", "helper", "kind", "gate", "activity", "vote", "answer"]
+    fields += ["created_at", "expires_at", "code_sent_by", "failed_attempts", "status", "done_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("vote"))
+    def vote(self, request: HelpRequest) -> str:
+        if _open(request.gate):
+            return str(HIDDEN_WHILE_OPEN)
+        return request.get_choice_display()

@@ -1,8 +1,8 @@
-"""Demo contributions and gates (an open vote in design, a sign-off waiting in commissioning),
-activities with attendance in every project that is not closed, one idea answered and one
-waiting, expert1's consent and access needs, and money in the design project: a payment policy
-with a rate change, payments for taking part (paid, declined, due and overdue), and expenses
-claimed, approved and refused."""
+"""Demo contributions and gates (an open vote in design, with Ali voting by text reply; a
+sign-off waiting in commissioning), activities with attendance in every project that is not
+closed, one idea answered and one waiting, expert1's consent and access needs, and money in the
+design project: a payment policy with a rate change, payments for taking part (paid, declined,
+due and overdue), and expenses claimed, approved and refused."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from typing import Any
 from django.utils import timezone
 
 from coproduce.models import User
-from projects.models import Choice, Project, ResponseOutcome
+from coproduce.sms import InboundMessage
+from projects.models import Choice, Gate, Project, ResponseOutcome
 from projects.services import gates
 
 from .models import (
@@ -21,8 +22,10 @@ from .models import (
     Activity,
     ActivityKind,
     Answer,
+    ChannelChoice,
     Contribution,
     InvolvementPayment,
+    NotificationPreference,
     PaymentMethod,
     PaymentStatus,
     Presence,
@@ -31,12 +34,40 @@ from .models import (
 from .services import activities, contributions, payments
 from .services.access import save_access_needs
 from .services.consent import decide
+from .services.texts import receive_text
 
 
 def _take_part(project: Project, author: User, body: str) -> None:
     Contribution.objects.get_or_create(
         project=project, author=author, stage=project.stage, defaults={"body": body}
     )
+
+
+# Ali (expert3) has a basic phone: texts only, and votes by replying to the voting text.
+DEMO_TEXTER_PHONE = "+447700900303"
+
+
+def _texts_only(user: User) -> None:
+    user.phone, user.phone_verified = DEMO_TEXTER_PHONE, True
+    user.save(update_fields=["phone", "phone_verified"])
+    NotificationPreference.objects.update_or_create(
+        user=user, defaults={"channel": ChannelChoice.SMS}
+    )
+
+
+def _votes_by_text(user: User, gate: Gate) -> None:
+    """A NO without a reason (asked why), the reason, then a question the service cannot
+    answer, which the co-leads see on their "Texts to look at" page."""
+    for n, body in enumerate(
+        [
+            "NO",
+            "Dogs need a room of their own, away from the beds",
+            "Is the meeting still on Tuesday?",
+        ],
+        start=1,
+    ):
+        message = InboundMessage(f"demo-{gate.pk}-{n}", user.phone, body)
+        receive_text(provider="demo", message=message)
 
 
 def seed(people: dict[str, User], *, projects: dict[str, Project], **_others: Any) -> None:
@@ -51,8 +82,10 @@ def seed(people: dict[str, User], *, projects: dict[str, Project], **_others: An
             proposal="Start running the redesigned shelter: dogs welcome, beds held till midnight.",
             what_changes="The shelter opens with the new rules from next month.",
         )
+        _texts_only(people["expert3"])
         gate = gates.open_gate(gate=gate, actor=lead)
         gates.cast_vote(gate=gate, voter=people["expert2"], choice=Choice.APPROVE)
+        _votes_by_text(people["expert3"], gate)
 
     commissioning = projects["demo-recovery-cafe"]
     if not commissioning.gates.exists():

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from coproduce.dates import day, moment
 from coproduce.site import absolute_url as absolute
+from coproduce.sms import fit_texts
 from projects.models import (
     Gate,
     Membership,
@@ -200,9 +201,29 @@ def voting_opened(message: OutboxMessage, now: datetime) -> Draft | None:
         ],
         action_label=_("Read the proposal and vote"),
         action_url=words["link"],
-        sms=_("coproduce: voting is open on moving %(project)s to %(to)s until %(when)s: %(link)s")
-        % words,
+        sms=_voting_text(message, gate, words),
         reason=_member_reason(gate),
+    )
+
+
+def _voting_text(message: OutboxMessage, gate: Gate, words: dict[str, str]) -> str:
+    """The text a member gets when voting opens: the proposal and, when their number is
+    checked (so a reply can be matched to them), how to vote by replying; at most two texts."""
+    user = message.user
+    if user is None or not user.phone_verified:
+        return (
+            _("coproduce: voting is open on moving %(project)s to %(to)s until %(when)s: %(link)s")
+            % words
+        )
+    words = {**words, "code": gate.text_code}
+    return fit_texts(
+        _("coproduce: vote on moving %(project)s to %(to)s by %(when)s. Proposal:") % words,
+        gate.proposal,
+        _(
+            "Reply YES %(code)s, PASS %(code)s, or NO %(code)s and why, e.g. NO %(code)s too "
+            "far from the bus. Or vote at %(link)s"
+        )
+        % words,
     )
 
 
@@ -238,11 +259,19 @@ def voting_closing(message: OutboxMessage, now: datetime) -> Draft | None:
         ],
         action_label=_("Vote now"),
         action_url=words["link"],
-        sms=_(
-            "coproduce reminder: you have not voted on %(project)s yet. Voting closes "
-            "%(when)s: %(link)s"
+        sms=(
+            _(
+                "coproduce reminder: you have not voted on %(project)s yet. Voting closes "
+                "%(when)s. Reply YES %(code)s, PASS %(code)s, or NO %(code)s and why, or vote "
+                "at %(link)s"
+            )
+            if message.user is not None and message.user.phone_verified
+            else _(
+                "coproduce reminder: you have not voted on %(project)s yet. Voting closes "
+                "%(when)s: %(link)s"
+            )
         )
-        % words,
+        % {**words, "code": gate.text_code},
         reason=_member_reason(gate),
     )
 

@@ -7,6 +7,7 @@
 - `consent`: each person's consent page (namespace "consent").
 - `contributions`: a project's ideas and comments, under /projects/ (namespace "contributions").
 - `activities`: a project's activities and attendance, under /projects/ (namespace "activities").
+- `texts`: the SMS provider's webhook for texts members send in (namespace "texts").
 - `payments`: payment policy, expenses and the finance export, under /projects/ (namespace
   "payments").
 """
