@@ -184,8 +184,10 @@ class InboundTextAdmin(ReadOnlyMixin, admin.ModelAdmin[InboundText]):
     list_display = ["received_at", "user", "outcome", "gate", "dealt_with_at"]
     list_select_related = ["user", "gate"]
     list_filter = ["outcome", "provider"]
-    fields = ["provider", "message_id", "sender", "user", "received_at", "gate", "outcome"]
-    fields += ["words", "answer", "dealt_with_at", "dealt_with_by"]
+    fields = (
+        *("provider", "message_id", "sender", "user", "received_at", "gate", "outcome"),
+        *("words", "answer", "dealt_with_at", "dealt_with_by"),
+    )
     readonly_fields = fields
 
     @admin.display(description=_("text"))
@@ -202,8 +204,10 @@ class HelpRequestAdmin(ReadOnlyMixin, admin.ModelAdmin[HelpRequest]):
     list_display = ["created_at", "project", "member", "helper", "kind", "status"]
     list_select_related = ["project", "member", "helper"]
     list_filter = ["kind", "status"]
-    fields = ["project", "member", "helper", "kind", "gate", "activity", "vote", "answer"]
-    fields += ["created_at", "expires_at", "code_sent_by", "failed_attempts", "status", "done_at"]
+    fields = (
+        *("project", "member", "helper", "kind", "gate", "activity", "vote", "answer"),
+        *("created_at", "expires_at", "code_sent_by", "failed_attempts", "status", "done_at"),
+    )
     readonly_fields = fields
 
     @admin.display(description=_("vote"))

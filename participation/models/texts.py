@@ -99,4 +99,5 @@ class InboundText(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.sender}: {self.body[:40]}"
+        # Never the words: "NO 012" is a vote's direction, hidden while voting is open.
+        return _("Text from %(sender)s") % {"sender": self.user or self.sender}
