@@ -27,6 +27,7 @@ from participation.models import (
     Consent,
     Contribution,
     Expense,
+    InboundText,
     Invitation,
     InvolvementPayment,
     NotificationPreference,
@@ -251,6 +252,9 @@ def test_my_data_holds_every_kind_of_record_and_nobody_elses_details(
         objection=objection, actor=practitioner, body="We costed it again.", outcome="done"
     )
     _evaluated(project, eli)
+    InboundText.objects.create(
+        provider="fake", message_id="SM1", sender="+447700900123", user=eli, body="What time?"
+    )
     client.force_login(eli)
     response = client.get(reverse("my:json"))
 

@@ -404,3 +404,17 @@ def test_the_admin_hides_a_texted_vote_until_voting_closes(
         closing.close_due_gates()
         page = admin_site.get(reverse("admin:participation_inboundtext_change", args=[text.pk]))
     assert "too far" in page.content.decode()
+
+
+def test_erasing_the_account_removes_the_texts_words_and_number_and_keeps_the_vote(
+    client: Any, gate: Any, texter: Any
+) -> None:
+    from participation.services.erasure import erase_account
+    from participation.services.my_data import person_record
+
+    send(client, "NO the hostel is too far")
+    assert person_record(texter)["texts_sent_in"][0]["text"] == "NO the hostel is too far"
+    erase_account(user=texter)
+    text = InboundText.objects.get()
+    assert (text.body, text.reply, text.sender) == ("Removed at the person's request.", "", "")
+    assert Vote.objects.filter(gate=gate, voter=texter).exists()

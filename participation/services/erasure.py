@@ -5,7 +5,8 @@ attendance row and payment still points at someone and every tally and total is 
 What identifies the person goes: name, email, phone, sign-in addresses and two-step keys,
 access needs, invitations to their addresses, messages addressed to them, their name in the
 project history and the admin's log, and the free text they wrote (contributions, reasons given
-with a vote, adjustments asked for, expense descriptions), which reads "removed at the person's
+with a vote, adjustments asked for, expense descriptions, texts they sent in and what was
+recorded for them with help), which reads "removed at the person's
 request". The receipts they attached to expense claims are deleted, files and all (the claim
 and its amount stay). Their consent history stays, dated, as the record of what they had agreed to.
 Later apps add their part through `register`: evaluation keeps the person's survey answers
@@ -37,7 +38,15 @@ from projects.services import memberships
 from projects.services.errors import ProjectError
 from projects.services.history import redact_names
 
-from ..models import AccessNeeds, Adjustment, Contribution, Expense, OutboxMessage
+from ..models import (
+    AccessNeeds,
+    Adjustment,
+    Contribution,
+    Expense,
+    HelpRequest,
+    InboundText,
+    OutboxMessage,
+)
 from .consent import lock_person
 from .my_data import invitations_to
 
@@ -126,6 +135,12 @@ def erase_account(*, user: User) -> bool:
     Contribution.objects.filter(author=user).update(body=removed)
     Vote.objects.filter(voter=user).exclude(reason="").update(reason=removed)
     Adjustment.objects.filter(user=user).update(need=removed)
+    # Texts they sent in: the words, the answer and the number go; the vote they made stays.
+    texts = InboundText.objects.filter(user=user)
+    if user.phone:
+        texts = texts | InboundText.objects.filter(sender=user.phone)
+    texts.update(body=removed, reply="", sender="")
+    HelpRequest.objects.filter(member=user).update(body=removed)
     Expense.objects.filter(member=user).exclude(description="").update(description=removed)
     _delete_receipts(user)
     AccessNeeds.objects.filter(user=user).delete()

@@ -34,6 +34,7 @@ from ..models import (
     Consent,
     Contribution,
     Expense,
+    InboundText,
     Invitation,
     InvolvementPayment,
     NotificationPreference,
@@ -134,8 +135,18 @@ def _own_tables(user: User) -> dict[str, Table]:
                 "to_stage": "gate__to_stage",
                 "vote": "choice",
                 "reason": "reason",
+                "how": "channel",
                 "cast": "cast_at",
                 "last_changed": "changed_at",
+            },
+        ),
+        "texts_sent_in": (
+            InboundText.objects.filter(user=user).order_by("received_at", "pk"),
+            {
+                "received": "received_at",
+                "text": "body",
+                "what_we_did": "outcome",
+                "our_answer": "reply",
             },
         ),
         "responses_to_objections": (
