@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import strip_tags
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 PUBLIC = "https://coproduce.example.org"
 
 
-def page_text(response: HttpResponse) -> str:
+def page_text(response: Any) -> str:
     """The page's words as one line, as a reader meets them."""
     return re.sub(r"\s+", " ", strip_tags(response.content.decode()))
 

@@ -24,12 +24,11 @@ def add_votes(
 ) -> None:
     """Hand-built votes from new members, each by the channel named; all approve or abstain
     so that no objection (and its response form) joins the page."""
-    ways: list[tuple[str, bool | None]] = (
-        [(VoteChannel.WEB, None)] * web
-        + [(VoteChannel.TEXT, None)] * text
-        + [(VoteChannel.ASSISTED, True)] * confirmed
-        + [(VoteChannel.ASSISTED, False)] * unconfirmed
-    )
+    ways: list[tuple[VoteChannel, bool | None]] = []
+    ways += [(VoteChannel.WEB, None)] * web
+    ways += [(VoteChannel.TEXT, None)] * text
+    ways += [(VoteChannel.ASSISTED, True)] * confirmed
+    ways += [(VoteChannel.ASSISTED, False)] * unconfirmed
     for number, (channel, was_confirmed) in enumerate(ways):
         voter = join(gate.project, Role.EXPERT_BY_EXPERIENCE)
         Vote.objects.create(
