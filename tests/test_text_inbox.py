@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from participation.models import InboundText, TextOutcome
 from projects import services
-from projects.models import Event, Project, Role
+from projects.models import Event, Gate, GateStatus, Project, Role
+from tests.gate_helpers import made_open_gate
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +62,21 @@ def test_a_co_lead_reads_who_sent_each_text_when_its_words_and_our_answer(
     assert "Sorry, we did not understand." in body
     assert "Not understood" in body
     assert NUMBER not in body
+
+
+def test_while_its_decision_is_open_a_texts_words_are_hidden_as_they_may_say_how_they_voted(
+    client: Client, project, practitioner, expert2
+):
+    gate = made_open_gate(project)
+    text = text_in(project, expert2, body="NO 999 too far", outcome=TextOutcome.REFUSED)
+    InboundText.objects.filter(pk=text.pk).update(gate=gate)
+    client.force_login(practitioner)
+    body = client.get(list_url(project)).content.decode()
+    assert "From Eli" in body and "Vote refused" in body
+    assert "too far" not in body and "Sorry, we did not understand" not in body
+    assert "Hidden until voting closes" in body
+    Gate.objects.filter(pk=gate.pk).update(status=GateStatus.CLOSED, passed=False)
+    assert "too far" in client.get(list_url(project)).content.decode()
 
 
 def test_only_co_leads_see_the_texts(

@@ -15,8 +15,9 @@ PAGE_SIZE = 25
 
 def page_to_look_at(project: Project, number: str | None) -> Page[InboundText]:
     """One page of the texts waiting for a person, newest first; an out-of-range page number
-    shows the last page."""
-    texts = InboundText.objects.to_look_at(project.pk).select_related("user")
+    shows the last page. Each comes with its decision, since the page hides the words of a text
+    about a decision still open for votes: "NO 012" says how someone voted."""
+    texts = InboundText.objects.to_look_at(project.pk).select_related("user", "gate")
     return Paginator(texts.order_by("-received_at", "-pk"), PAGE_SIZE).get_page(number)
 
 
