@@ -19,6 +19,7 @@ urlpatterns = [
     path("projects/", include("participation.urls.contributions")),
     path("projects/", include("participation.urls.activities")),
     path("projects/", include("participation.urls.payments")),
+    path("projects/", include("participation.urls.text_inbox")),
     path("projects/", include("evaluation.urls.surveys")),
     path("projects/", include("evaluation.urls.reports")),
     path("portfolio/", include("evaluation.urls.portfolio")),

@@ -12,7 +12,7 @@ class ParticipationConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from coproduce.models import User
-        from projects import dashboard, evidence, responses, signals
+        from projects import dashboard, evidence, panels, responses, signals
 
         from . import receivers
         from .checks import phone_region
@@ -25,6 +25,7 @@ class ParticipationConfig(AppConfig):
         )
         from .messages import compose, replies
         from .models import MessageKind, unquotable_ids
+        from .panels import texts_on_overview
         from .selectors import activities
 
         compose.register(MessageKind.TEXT_REPLY, replies.text_reply)
@@ -36,6 +37,7 @@ class ParticipationConfig(AppConfig):
         responses.register(contribution_tallies)
         responses.register_unanswered(unanswered_concerns)
         dashboard.register(activities.dashboard_section)
+        panels.register_overview(texts_on_overview)
         signals.gate_opened.connect(receivers.gate_opened, dispatch_uid="participation.gate_opened")
         signals.gate_closed.connect(receivers.gate_closed, dispatch_uid="participation.gate_closed")
         signals.signoff_requested.connect(

@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern] = [
     path("<slug:slug>/gates/", gates.gate_list, name="gates"),
     path("<slug:slug>/gates/new/", gates.gate_new, name="gate_new"),
     path("<slug:slug>/gates/<int:pk>/", gates.gate_detail, name="gate"),
+    path("<slug:slug>/gates/<int:pk>/easy-read/", gates.gate_easy_read, name="gate_easy_read"),
     path("<slug:slug>/gates/<int:pk>/edit/", gates.gate_edit, name="gate_edit"),
     path("<slug:slug>/gates/<int:pk>/withdraw/", gates.gate_withdraw, name="gate_withdraw"),
     path("<slug:slug>/gates/<int:pk>/open/", gates.gate_open, name="gate_open"),

@@ -17,10 +17,12 @@ from participation.models import (
     Contribution,
     ContributionResponse,
     Expense,
+    InboundText,
     Invitation,
     NotificationPreference,
     OutboxMessage,
     PaymentPolicy,
+    TextOutcome,
 )
 from participation.services.invitations import invite
 from participation.tokens import invitation_token
@@ -212,3 +214,24 @@ def test_a_payment_policy_sent_three_times_at_once_is_one_version(project, exper
 
     assert statuses(responses) == [302] * 3
     assert PaymentPolicy.objects.count() == 1
+
+
+def test_two_co_leads_marking_one_text_as_dealt_with_at_once_mark_it_once(
+    project, practitioner, expert, expert2
+):
+    text = InboundText.objects.create(
+        provider="fake",
+        message_id="race-1",
+        sender="+447700900123",
+        body="can someone ring me",
+        user=expert2,
+        outcome=TextOutcome.NOT_UNDERSTOOD,
+    )
+    text.projects.add(project)
+    url = reverse("text_inbox:dealt_with", args=[project.slug, text.pk])
+    responses = post_at_once([signed_in(practitioner), signed_in(expert)], url, {})
+
+    assert statuses(responses) == [302, 302]
+    text.refresh_from_db()
+    assert text.dealt_with_at is not None
+    assert text.dealt_with_by in (practitioner, expert)

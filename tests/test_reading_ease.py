@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from coproduce.models import User
+from participation.models import InboundText, TextOutcome
 from participation.services import invitations
 from projects import services
 from projects.models import Project, Role
@@ -67,6 +68,16 @@ def pages(
             name="Kim",
         )
     link = invitation_path(str(mail.outbox[-1].body))
+    text = InboundText.objects.create(
+        provider="fake",
+        message_id="reading-1",
+        sender="+447700900123",
+        body="Can someone ring me",
+        user=expert2,
+        outcome=TextOutcome.NOT_UNDERSTOOD,
+        reply="Sorry, we did not understand. Reply YES, NO or PASS with the code.",
+    )
+    text.projects.add(project)
 
     def project_url(name: str, **kwargs: Any) -> str:
         return reverse(f"projects:{name}", kwargs={"slug": slug, **kwargs})
@@ -112,6 +123,8 @@ def pages(
         ("members", practitioner, project_url("members"), None),
         ("decisions", expert, project_url("gates"), None),
         ("open vote", expert2, other_url("gate", pk=open_.pk), None),
+        ("easy read", expert2, other_url("gate_easy_read", pk=open_.pk), None),
+        ("texts to look at", practitioner, reverse("text_inbox:list", args=[slug]), None),
         ("open vote, nothing chosen", expert2, other_url("gate_vote", pk=open_.pk), {}),
         ("closed vote", expert, project_url("gate", pk=closed.pk), None),
         ("sign-off", commissioner, project_url("gate_signoff", pk=closed.pk), None),

@@ -10,4 +10,6 @@
 - `texts`: the SMS provider's webhook for texts members send in (namespace "texts").
 - `payments`: payment policy, expenses and the finance export, under /projects/ (namespace
   "payments").
+- `text_inbox`: the co-leads' list of texts the service could not act on, under /projects/
+  (namespace "text_inbox").
 """

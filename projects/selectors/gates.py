@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -28,6 +28,7 @@ from ..models import (
     Project,
     Role,
     Vote,
+    VoteChannel,
 )
 
 
@@ -108,6 +109,7 @@ class EvidencePack:
     events: list[Event]
     unquoted: frozenset[int]  # voters who asked not to be quoted: their reasons are left out
     activities: list[ActivityEvidence]
+    channels: VoteChannels
 
 
 def evidence_pack(gate: Gate) -> EvidencePack:
@@ -145,6 +147,7 @@ def evidence_pack(gate: Gate) -> EvidencePack:
             .order_by("at", "pk")
         ),
         activities=_activities(gate, memberships),
+        channels=vote_channels(gate),
     )
 
 
@@ -166,6 +169,46 @@ def _activities(gate: Gate, memberships: list[Membership]) -> list[ActivityEvide
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class VoteChannels:
+    """How a decision's votes reached the platform. Counts only, never choices, so it can be
+    shown while voting is open without giving away which way it is going."""
+
+    total: int
+    by_text: int
+    assisted: int  # recorded with help by a practitioner or co-lead
+    confirmed: int  # of the assisted ones, those the member confirmed with a code
+
+    def describe(self) -> str:
+        """'3 of the 10 votes came by text message; 2 were recorded with help (1 of them
+        confirmed by the member)', or nothing when no vote has been cast."""
+        if not self.total:
+            return ""
+        by_text = ngettext(
+            "%(text)d of the %(total)d vote came by text message",
+            "%(text)d of the %(total)d votes came by text message",
+            self.total,
+        ) % {"text": self.by_text, "total": self.total}
+        assisted = ngettext(
+            "%(assisted)d was recorded with help (%(confirmed)d of them confirmed by the member)",
+            "%(assisted)d were recorded with help (%(confirmed)d of them confirmed by the member)",
+            self.assisted,
+        ) % {"assisted": self.assisted, "confirmed": self.confirmed}
+        return _("%(by_text)s; %(assisted)s.") % {"by_text": by_text, "assisted": assisted}
+
+
+def vote_channels(gate: Gate) -> VoteChannels:
+    """The decision's votes counted by how they came, in one query whatever their number."""
+    assisted = Q(channel=VoteChannel.ASSISTED)
+    counts = Vote.objects.filter(gate=gate).aggregate(
+        total=Count("pk"),
+        by_text=Count("pk", filter=Q(channel=VoteChannel.TEXT)),
+        assisted=Count("pk", filter=assisted),
+        confirmed=Count("pk", filter=assisted & Q(confirmed=True)),
+    )
+    return VoteChannels(**counts)
 
 
 # --- Words ----------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from copy import copy
 from typing import TypeVar
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import BaseForm
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from coproduce.http import AuthenticatedHttpRequest as Request
 from coproduce.kept_forms import form_page, kept_fields, post_only
 from coproduce.refusals import Refusal
+from coproduce.site import absolute_url
 
 from .. import panels
 from ..forms.gates import ObjectionResponseForm, OpenGateForm, ProposalForm, SignOffForm, VoteForm
@@ -62,6 +64,8 @@ def _gate_page(
         )
     my_vote = None if gate.is_draft else Vote.objects.filter(gate=gate, voter=user).first()
     context["my_vote"] = my_vote
+    if gate.is_open or gate.is_closed:
+        context["channels"] = gate_reading.vote_channels(gate)
     if gate.is_open:
         context["turnout"] = gate_closing.turnout(gate)
         if access.may_vote_on(gate):
@@ -117,6 +121,24 @@ def gate_list(request: Request, slug: str) -> HttpResponse:
 def gate_detail(request: Request, slug: str, pk: int) -> HttpResponse:
     access, gate = _gate(request, slug, pk, VIEW_PROJECT)
     return _gate_page(request, access, gate)
+
+
+@login_required
+def gate_easy_read(request: Request, slug: str, pk: int) -> HttpResponse:
+    """A printable, easy-read version of an open decision, for meetings and drop-in sessions.
+    A decision not open for votes has none: the page says so, as a "not found"."""
+    access, gate = _gate(request, slug, pk, VIEW_PROJECT)
+    return render(
+        request,
+        "projects/gate_easy_read.html",
+        access.page_context(
+            nav="gates",
+            gate=gate,
+            text_number=settings.SMS_FROM,
+            online_link=absolute_url(gate.get_absolute_url()),
+        ),
+        status=200 if gate.is_open else 404,
+    )
 
 
 @form_page

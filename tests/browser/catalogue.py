@@ -402,6 +402,11 @@ def seed(people: dict[str, Any]) -> Catalogue:
             "A vote, nothing chosen",
         ),
         Entry("A vote, already cast", open_vote.get_absolute_url(), "expert"),
+        Entry(
+            "An open vote, easy read",
+            project("projects:gate_easy_read", open_vote.project.slug, open_vote.pk),
+            "expert2",
+        ),
         Entry("A result with an objection", passed.get_absolute_url(), "expert2"),
         Entry("A refused decision", refused.get_absolute_url(), "expert2"),
         Entry("A decision waiting for sign-off", waiting.get_absolute_url(), "expert2"),
