@@ -418,3 +418,19 @@ def test_erasing_the_account_removes_the_texts_words_and_number_and_keeps_the_vo
     text = InboundText.objects.get()
     assert (text.body, text.reply, text.sender) == ("Removed at the person's request.", "", "")
     assert Vote.objects.filter(gate=gate, voter=texter).exists()
+
+
+def test_a_text_with_no_vote_open_reaches_the_co_leads_of_running_projects_only(
+    client: Any, project: Any, project_factory: Any, practitioner: Any, texter: Any
+) -> None:
+    from projects.models import Role, Stage
+    from projects.services import add_member, change_stage
+
+    closed = project_factory(created_by=practitioner)
+    add_member(project=closed, user=texter, role=Role.EXPERT_BY_EXPERIENCE, actor=practitioner)
+    change_stage(project=closed, to=Stage.CLOSED, actor=practitioner, reason="it ended.")
+    send(client, "YES")
+    text = InboundText.objects.get()
+    assert text.outcome == TextOutcome.NO_OPEN_VOTE
+    assert list(text.projects.all()) == [project]
+    assert list(InboundText.objects.to_look_at(project.pk)) == [text]

@@ -37,7 +37,12 @@ class TextOutcome(models.TextChoices):
 
 
 # What co-leads are shown, to read and act on.
-NEEDS_A_PERSON = (TextOutcome.NOT_UNDERSTOOD, TextOutcome.TOO_MANY, TextOutcome.REFUSED)
+NEEDS_A_PERSON = (
+    TextOutcome.NOT_UNDERSTOOD,
+    TextOutcome.NO_OPEN_VOTE,
+    TextOutcome.TOO_MANY,
+    TextOutcome.REFUSED,
+)
 
 
 class InboundTextQuerySet(models.QuerySet["InboundText"]):

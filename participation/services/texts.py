@@ -26,7 +26,16 @@ from coproduce.contact import InvalidContact, normalise_phone
 from coproduce.dates import moment
 from coproduce.models import User
 from coproduce.sms import InboundMessage
-from projects.models import Choice, Gate, GateStatus, Membership, Project, Vote, VoteChannel
+from projects.models import (
+    Choice,
+    Gate,
+    GateStatus,
+    Membership,
+    Project,
+    Stage,
+    Vote,
+    VoteChannel,
+)
 from projects.services.gates import GateError, cast_vote
 
 from ..models import (
@@ -197,11 +206,15 @@ def _which(code: str | None, open_gates: list[Gate]) -> Gate | None:
 
 def _projects_of(user: User, open_gates: list[Gate]) -> list[int]:
     """Whose co-leads see a text no one could act on: the projects with a vote open for the
-    member, else every project they take part in."""
+    member, else every project still running that they take part in (a closed project's
+    co-leads can no longer act on anything; site staff still see the text in the admin)."""
     if open_gates:
         return sorted({gate.project_id for gate in open_gates})
     return list(
-        Membership.objects.taking_part().filter(user=user).values_list("project_id", flat=True)
+        Membership.objects.taking_part()
+        .filter(user=user)
+        .exclude(project__stage=Stage.CLOSED)
+        .values_list("project_id", flat=True)
     )
 
 
