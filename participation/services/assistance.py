@@ -163,8 +163,7 @@ def _check_details(*, project: Project, member: User, details: Details, now: dat
             raise AssistanceError(_("Voting on this decision has closed."))
         if not gate.in_electorate(member.pk):
             raise AssistanceError(
-                _("%(name)s could not vote on this decision when voting opened.")
-                % {"name": member}
+                _("%(name)s could not vote on this decision when voting opened.") % {"name": member}
             )
         if details.choice not in Choice.values:
             raise AssistanceError(_("Choose their vote."))
@@ -299,10 +298,10 @@ def _send_code(request: HelpRequest) -> None:
 
 def _apply(request: HelpRequest, *, confirmed: bool, now: datetime) -> None:
     """Make the record the member's own vote, idea or reply, marked as made with help."""
-    assert request.helper is not None
+    if request.helper is None:
+        raise AssistanceError(_("The person who recorded this has left, so start again."))
     helped = Help(helper=request.helper, confirmed=confirmed)
-    if request.kind == HelpKind.VOTE:
-        assert request.gate is not None
+    if request.kind == HelpKind.VOTE and request.gate is not None:
         cast_vote(
             gate=request.gate,
             voter=request.member,
@@ -310,6 +309,10 @@ def _apply(request: HelpRequest, *, confirmed: bool, now: datetime) -> None:
             reason=request.body,
             now=now,
             helped=helped,
+        )
+    elif request.kind == HelpKind.REPLY and request.activity is not None:
+        activities.reply(
+            activity=request.activity, user=request.member, answer=request.answer, helped=helped
         )
     elif request.kind == HelpKind.IDEA:
         contributions.add_contribution(
@@ -320,10 +323,8 @@ def _apply(request: HelpRequest, *, confirmed: bool, now: datetime) -> None:
             helped=helped,
         )
     else:
-        assert request.activity is not None
-        activities.reply(
-            activity=request.activity, user=request.member, answer=request.answer, helped=helped
-        )
+        # The decision or activity was deleted with its project; nothing is left to record.
+        raise AssistanceError(_("What this was for no longer exists."))
     request.status = HelpStatus.CONFIRMED if confirmed else HelpStatus.NOT_CONFIRMED
     request.done_at = now
     request.save(update_fields=["status", "done_at"])
@@ -431,8 +432,7 @@ def _confirm(
                 "they still want it."
             )
         return request, _(
-            "That is not the code we sent. Check it with them and try again (%(left)d tries "
-            "left)."
+            "That is not the code we sent. Check it with them and try again (%(left)d tries left)."
         ) % {"left": left}
     try:
         with transaction.atomic():
