@@ -26,6 +26,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coproduce import limits
 from coproduce.dates import moment
@@ -105,13 +106,18 @@ def what_was_recorded(request: HelpRequest) -> str:
         return _('your answer for "%(activity)s" on %(when)s is: %(answer)s') % {
             "activity": request.activity.title,
             "when": moment(request.activity.starts_at),
-            "answer": Answer(request.answer).label.lower(),
+            "answer": ANSWER_WORDS[Answer(request.answer)],
         }
     kind = ContributionKind(request.contribution_kind or ContributionKind.IDEA)
     return _('your %(kind)s: "%(body)s"') % {"kind": kind.label.lower(), "body": request.body}
 
 
 VOTE_WORD = {Choice.APPROVE: "YES", Choice.OBJECT: "NO", Choice.ABSTAIN: "PASS"}
+ANSWER_WORDS = {
+    Answer.COMING: gettext_lazy("coming"),
+    Answer.NOT_COMING: gettext_lazy("not coming"),
+    Answer.NOT_SURE: gettext_lazy("not sure yet"),
+}
 
 
 # --- Who may help whom ------------------------------------------------------------------------

@@ -7,6 +7,8 @@
 - `consent`: each person's consent page (namespace "consent").
 - `contributions`: a project's ideas and comments, under /projects/ (namespace "contributions").
 - `activities`: a project's activities and attendance, under /projects/ (namespace "activities").
+- `assistance`: recording a vote, an idea or a reply with help, under /projects/ (namespace
+  "assistance").
 - `payments`: payment policy, expenses and the finance export, under /projects/ (namespace
   "payments").
 """
