@@ -31,6 +31,7 @@ from .models import (
     Contribution,
     ContributionResponse,
     Expense,
+    HelpRequest,
     Invitation,
     InvolvementPayment,
     NotificationPreference,
@@ -138,6 +139,16 @@ class AttendanceAdmin(ReadOnlyMixin, admin.ModelAdmin[Attendance]):
 class ReplyAdmin(ReadOnlyMixin, admin.ModelAdmin[Reply]):
     list_display = ["activity", "user", "answer", "at"]
     list_select_related = ["activity", "user"]
+
+
+# A record made with help, waiting for its code or done. The code is never stored, so it is
+# not here either.
+@admin.register(HelpRequest)
+class HelpRequestAdmin(ReadOnlyMixin, admin.ModelAdmin[HelpRequest]):
+    list_display = ["project", "member", "helper", "kind", "status", "created_at"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["project", "member", "helper"]
+    exclude = ["choice", "answer", "body"]
 
 
 # What someone needs to take part is private to them and the co-leads; site staff see it here

@@ -26,7 +26,7 @@ from ..services import assistance
 
 def _help_form(request: Request, access: ProjectAccess, data: object = None) -> HelpForm:
     return HelpForm(
-        data,  # type: ignore[arg-type]
+        data,
         initial=kept_fields(request) or None,
         members=assistance.members_to_help(project=access.project, helper=request.user),
         gate=Gate.objects.open_vote(access.project.pk),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -72,8 +72,16 @@ def objections(gate: Gate) -> list[Vote]:
         return []
     return list(
         gate.votes.filter(choice=Choice.OBJECT)
-        .select_related("voter", "response__responder")
+        .select_related("voter", "recorded_by", "response__responder")
         .order_by("cast_at")
+    )
+
+
+def votes_with_help(gate: Gate) -> dict[str, int]:
+    """How many of the votes were recorded with help, and how many of those the member could
+    not confirm (no phone or email): said with the results."""
+    return gate.votes.filter(confirmed__isnull=False).aggregate(
+        total=Count("pk"), not_confirmed=Count("pk", filter=Q(confirmed=False))
     )
 
 
