@@ -290,6 +290,7 @@ def gate_signoff(request: Request, slug: str, pk: int) -> HttpResponse:
             gate=gate,
             pack=pack,
             outcome=gate_reading.describe_outcome(gate),
+            helped_votes=gate_reading.votes_with_help(gate),
             objections=[(objection, None) for objection in pack.objections],
             unquoted=pack.unquoted,
             panels=panels.evidence(access, gate),
