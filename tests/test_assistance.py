@@ -34,9 +34,10 @@ from participation.services.assistance import (
     resend,
     what_was_recorded,
 )
-from projects.models import Choice, Event, EventKind, Gate, Project, Vote, VoteChannel
+from projects.models import Choice, Event, EventKind, Gate, Membership, Project, Vote, VoteChannel
 from projects.services import closing as gate_closing
 from projects.services import gates
+from projects.services.memberships import remove_member
 from tests.gate_helpers import open_gate
 
 pytestmark = pytest.mark.django_db
@@ -429,3 +430,18 @@ def test_every_step_is_in_the_history_without_the_direction_of_the_vote(
     for event in Event.objects.filter(kind__in=[EventKind.HELP_RECORDED, EventKind.VOTE_CAST]):
         assert "object" not in (event.summary + str(event.data)).lower()
         assert "Too far" not in event.summary + str(event.data)
+
+
+def test_a_member_who_left_while_the_code_travelled_gets_nothing_recorded(
+    project, practitioner, practitioner2, expert2
+):
+    made = record_with_help(project=project, helper=practitioner2, member=expert2, details=idea())
+    remove_member(
+        membership=Membership.objects.get(project=project, user=expert2), actor=practitioner
+    )
+
+    with pytest.raises(AssistanceError, match="could not be recorded"):
+        confirm(request=made, helper=practitioner2, code=code_for(made))
+    assert not Contribution.objects.filter(author=expert2).exists()
+    made.refresh_from_db()
+    assert made.status == HelpStatus.CANCELLED

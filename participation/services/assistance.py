@@ -442,6 +442,9 @@ def _confirm(
         ) % {"left": left}
     try:
         with transaction.atomic():
+            # Either may have left the project, or changed role, while the code travelled.
+            check_helper(project=request.project, helper=helper)
+            _check_member(project=request.project, helper=helper, member=request.member)
             _apply(request, confirmed=True, now=now)
     except ProjectError as error:
         # The decision closed or the activity started while the code was on its way.
