@@ -445,3 +445,18 @@ def test_a_member_who_left_while_the_code_travelled_gets_nothing_recorded(
     assert not Contribution.objects.filter(author=expert2).exists()
     made.refresh_from_db()
     assert made.status == HelpStatus.CANCELLED
+
+
+def test_a_long_idea_is_shortened_in_the_text_but_the_code_is_never_cut(
+    project, practitioner2, expert2
+):
+    expert2.phone, expert2.phone_verified = "+447700900123", True
+    expert2.save(update_fields=["phone", "phone_verified"])
+    made = record_with_help(
+        project=project, helper=practitioner2, member=expert2, details=idea("word " * 300)
+    )
+
+    content = render(OutboxMessage.objects.get(kind=MessageKind.HELP_CODE), now=timezone.now())
+    assert content is not None
+    assert len(content.sms) <= 3 * 153
+    assert f"tell them this code: {code_for(made)}. If not, do not give it." in content.sms

@@ -9,9 +9,13 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from coproduce.dates import moment
+from coproduce.sms import fit_texts
 
 from ..models import HelpRequest, HelpStatus, OutboxMessage
 from .compose import Draft
+
+# Room for the record in the member's words as well as the code: at most three texts.
+SMS_PARTS = 3
 
 
 def help_code(message: OutboxMessage, now: datetime) -> Draft | None:
@@ -44,11 +48,16 @@ def help_code(message: OutboxMessage, now: datetime) -> Draft | None:
         ],
         action_label="",
         action_url="",
-        sms=_(
-            "coproduce: %(name)s is recording for you on %(project)s: %(what)s. If that is "
-            "right, tell them this code: %(code)s. If not, do not give it. It works until "
-            "%(until)s."
-        )
-        % words,
+        # The code and what to do are never cut; a long reason or idea is shortened with "...".
+        sms=fit_texts(
+            _("coproduce: %(name)s is recording for you on %(project)s:") % words,
+            _("%(what)s.") % words,
+            _(
+                "If that is right, tell them this code: %(code)s. If not, do not give it. It "
+                "works until %(until)s."
+            )
+            % words,
+            parts=SMS_PARTS,
+        ),
         reason=_("You get this because someone is recording something for you with help."),
     )
