@@ -18,6 +18,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("projects/", include("participation.urls.contributions")),
     path("projects/", include("participation.urls.activities")),
+    path("projects/", include("participation.urls.assistance")),
     path("projects/", include("participation.urls.payments")),
     path("projects/", include("participation.urls.text_inbox")),
     path("projects/", include("evaluation.urls.surveys")),

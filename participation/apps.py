@@ -23,12 +23,13 @@ class ParticipationConfig(AppConfig):
             stage_contributors,
             unanswered_concerns,
         )
-        from .messages import compose, replies
+        from .messages import assistance, compose, replies
         from .models import MessageKind, unquotable_ids
         from .panels import texts_on_overview
         from .selectors import activities
 
         compose.register(MessageKind.TEXT_REPLY, replies.text_reply)
+        compose.register(MessageKind.HELP_CODE, assistance.help_code)
         checks.register(phone_region)
         evidence.register(stage_contributors)
         evidence.register(stage_attendees)

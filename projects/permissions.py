@@ -38,6 +38,7 @@ MANAGE_PAYMENTS = "manage_payments"
 CLAIM_EXPENSES = "claim_expenses"
 ANSWER_SURVEYS = "answer_surveys"
 WRITE_EVALUATION = "write_evaluation"
+HELP_MEMBERS = "help_members"
 
 EVERY_MEMBER = frozenset({VIEW_PROJECT, CONTRIBUTE, VIEW_EVALUATION})
 
@@ -49,8 +50,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # team's summary and findings. Commissioners read the evaluation and sign off.
     Role.EXPERT_BY_EXPERIENCE: EVERY_MEMBER
     | {VOTE, CLAIM_EXPENSES, ANSWER_SURVEYS, WRITE_EVALUATION},
+    # Practitioners and co-leads record a vote, an idea or a reply for an expert by
+    # experience who asks for help (participation.services.assistance).
     Role.PRACTITIONER: EVERY_MEMBER
-    | {VOTE, RECORD_ACTIVITIES, CLAIM_EXPENSES, ANSWER_SURVEYS, WRITE_EVALUATION},
+    | {VOTE, RECORD_ACTIVITIES, CLAIM_EXPENSES, ANSWER_SURVEYS, WRITE_EVALUATION, HELP_MEMBERS},
     # Commissioners give assurance; they never vote on gates.
     Role.COMMISSIONER: EVERY_MEMBER | {SIGN_OFF},
     ProjectRoleGroup.CO_LEAD: frozenset(
@@ -61,6 +64,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             RECORD_ACTIVITIES,
             VIEW_ACCESS_NEEDS,
             MANAGE_PAYMENTS,
+            HELP_MEMBERS,
         }
     ),
 }
@@ -91,6 +95,10 @@ WHO_MAY: dict[str, str | Promise] = {
     ),
     WRITE_EVALUATION: _lazy(
         "Experts by experience and practitioners write the evaluation; commissioners read it."
+    ),
+    HELP_MEMBERS: _lazy(
+        "Practitioners and co-leads record votes, ideas and replies for experts by experience "
+        "who ask for help."
     ),
 }
 CLOSED = _lazy("This project is closed. You can read everything, but nothing can be changed.")

@@ -24,6 +24,11 @@ urlpatterns: list[URLPattern] = [
     path("<slug:slug>/gates/<int:pk>/withdraw/", gates.gate_withdraw, name="gate_withdraw"),
     path("<slug:slug>/gates/<int:pk>/open/", gates.gate_open, name="gate_open"),
     path("<slug:slug>/gates/<int:pk>/vote/", gates.gate_vote, name="gate_vote"),
+    path(
+        "<slug:slug>/gates/<int:pk>/vote/withdraw/",
+        gates.gate_vote_withdraw,
+        name="gate_vote_withdraw",
+    ),
     path("<slug:slug>/gates/<int:pk>/sign-off/", gates.gate_signoff, name="gate_signoff"),
     path(
         "<slug:slug>/gates/<int:pk>/objections/<int:vote_pk>/respond/",

@@ -32,6 +32,7 @@ EVERY_PERMISSION = {
     "claim_expenses",
     "answer_surveys",
     "write_evaluation",
+    "help_members",
 }
 
 # What each role may do while the project is open (any stage but closed). Co-leads come from
@@ -55,6 +56,7 @@ WHILE_OPEN: dict[tuple[str, bool], set[str]] = {
         "claim_expenses",
         "answer_surveys",
         "write_evaluation",
+        "help_members",
     },
     ("commissioner", False): {"view_project", "contribute", "view_evaluation", "sign_off"},
     ("expert_by_experience", True): {
@@ -71,6 +73,7 @@ WHILE_OPEN: dict[tuple[str, bool], set[str]] = {
         "manage_payments",
         "answer_surveys",
         "write_evaluation",
+        "help_members",
     },
     ("practitioner", True): {
         "view_project",
@@ -86,6 +89,7 @@ WHILE_OPEN: dict[tuple[str, bool], set[str]] = {
         "manage_payments",
         "answer_surveys",
         "write_evaluation",
+        "help_members",
     },
 }
 

@@ -23,6 +23,7 @@ from coproduce import limits
 from projects.models import Choice, Gate, Project
 
 from .activity import Activity, Answer
+from .contribution import ContributionKind
 
 
 class HelpKind(models.TextChoices):
@@ -62,6 +63,10 @@ class HelpRequest(models.Model):
     answer = models.CharField(
         _("will they come?"), max_length=20, choices=Answer.choices, blank=True
     )
+    # What kind of contribution an idea is (an idea, a comment or a concern).
+    contribution_kind = models.CharField(
+        _("kind of contribution"), max_length=20, choices=ContributionKind.choices, blank=True
+    )
     # The reason for an objection, or the idea itself.
     body = models.TextField(
         _("their words"), blank=True, validators=[limits.MaxChars(limits.CONTRIBUTION)]
@@ -71,6 +76,8 @@ class HelpRequest(models.Model):
     # Where the code went ("text" or "email"), or "" when the member has neither.
     code_sent_by = models.CharField(_("code sent by"), max_length=10, blank=True)
     failed_attempts = models.PositiveSmallIntegerField(default=0)
+    # How many times the code was sent: each send is its own outbox message.
+    sends = models.PositiveSmallIntegerField(default=0)
     status = models.CharField(
         _("status"), max_length=20, choices=HelpStatus.choices, default=HelpStatus.WAITING
     )
@@ -92,3 +99,10 @@ class HelpRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.member}"
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == HelpStatus.WAITING
+
+    def has_expired(self, now: datetime | None = None) -> bool:
+        return self.expires_at <= (now or timezone.now())

@@ -12,7 +12,7 @@ from django.utils import timezone
 from coproduce.models import User
 from projects.dashboard import DashboardSection
 from projects.models import Bloc, Membership
-from projects.permissions import VIEW_ACCESS_NEEDS, ProjectAccess
+from projects.permissions import RECORD_ACTIVITIES, VIEW_ACCESS_NEEDS, ProjectAccess
 
 from ..models import Activity, Adjustment, Answer, Attendance, Presence, Reply
 
@@ -54,6 +54,9 @@ class ActivityPage:
     took_part: dict[Bloc, int]  # recorded as taking part, per group
     recorded: bool
     adjustments: list[Adjustment] = field(default_factory=list)  # only for co-leads
+    # Replies recorded with help, with who helped: for those who plan activities and record
+    # attendance, who see who is coming anyway.
+    helped: list[Reply] = field(default_factory=list)
 
 
 def activity_page(access: ProjectAccess, activity: Activity, user: User) -> ActivityPage:
@@ -74,7 +77,9 @@ def activity_page(access: ProjectAccess, activity: Activity, user: User) -> Acti
         if presence == Presence.ATTENDED and user_id in roles:
             took_part[Membership(role=roles[user_id]).bloc] += 1
     return ActivityPage(
-        my_reply=Reply.objects.filter(activity=activity, user=user).first(),
+        my_reply=Reply.objects.filter(activity=activity, user=user)
+        .select_related("recorded_by")
+        .first(),
         my_adjustment=Adjustment.objects.filter(activity=activity, user=user).first(),
         replies={answer: replies.get(answer, 0) for answer in Answer},
         took_part=took_part,
@@ -85,6 +90,13 @@ def activity_page(access: ProjectAccess, activity: Activity, user: User) -> Acti
             .order_by("asked_at", "pk")
         )
         if access.can(VIEW_ACCESS_NEEDS)
+        else [],
+        helped=list(
+            Reply.objects.filter(activity=activity, confirmed__isnull=False)
+            .select_related("user", "recorded_by")
+            .order_by("at", "pk")
+        )
+        if access.can(RECORD_ACTIVITIES)
         else [],
     )
 

@@ -23,6 +23,7 @@ from coproduce.dates import moment
 from coproduce.models import User
 from projects.models import EventKind, Membership, Project
 from projects.services import ProjectError, log_event
+from projects.services.gates import Help
 
 from ..models import (
     Activity,
@@ -191,20 +192,32 @@ def _checked(details: ActivityDetails) -> dict[str, Any]:
 
 
 @transaction.atomic
-def reply(*, activity: Activity, user: User, answer: Answer | str) -> Reply:
-    """Record (or change) whether `user` will come. Raises ProjectError once it has started
-    or when it is cancelled."""
+def reply(
+    *, activity: Activity, user: User, answer: Answer | str, helped: Help | None = None
+) -> Reply:
+    """Record (or change) whether `user` will come, themselves or with help (`helped`). A
+    reply the member sends themselves is theirs again, no longer marked as made with help.
+    Raises ProjectError once it has started or when it is cancelled."""
     _open_project(activity.project)
     activity = _going_ahead(activity)
     if activity.has_started():
         raise ProjectError(_("This activity has started, so replies are closed."))
     answer = Answer(answer)
+    recorded_by = helped.helper if helped else None
+    confirmed = helped.confirmed if helped else None
     found, _created = Reply.objects.get_or_create(
-        activity=activity, user=user, defaults={"answer": answer}
+        activity=activity,
+        user=user,
+        defaults={"answer": answer, "recorded_by": recorded_by, "confirmed": confirmed},
     )
-    if found.answer != answer:
+    if (found.answer, found.recorded_by_id, found.confirmed) != (
+        answer,
+        recorded_by.pk if recorded_by else None,
+        confirmed,
+    ):
         found.answer, found.at = answer, timezone.now()
-        found.save(update_fields=["answer", "at"])
+        found.recorded_by, found.confirmed = recorded_by, confirmed
+        found.save(update_fields=["answer", "at", "recorded_by", "confirmed"])
     return found
 
 

@@ -16,6 +16,7 @@ from coproduce import limits
 from coproduce.models import User
 from projects.models import EventKind, Project, ResponseOutcome
 from projects.services import ProjectError, log_event
+from projects.services.gates import Help
 from projects.services.responses import clean_response, log_response, record_response
 
 from ..models import Contribution, ContributionKind, ContributionResponse
@@ -24,11 +25,17 @@ from .notify import tell_writer
 
 @transaction.atomic
 def add_contribution(
-    *, project: Project, author: User, kind: ContributionKind | str, body: str
+    *,
+    project: Project,
+    author: User,
+    kind: ContributionKind | str,
+    body: str,
+    helped: Help | None = None,
 ) -> Contribution:
-    """Record an idea, comment or concern against the project's current stage. The same one
-    sent again within a minute (a double tap, a retry) returns the first; later, the same words
-    are a new contribution ("I still think so")."""
+    """Record an idea, comment or concern against the project's current stage, by the author
+    or recorded with help (`helped`). The same one sent again within a minute (a double tap, a
+    retry) returns the first; later, the same words are a new contribution ("I still think
+    so")."""
     limits.refuse_too_long(body, limit=limits.CONTRIBUTION, error=ProjectError)
     body = body.strip()
     if not body:
@@ -48,13 +55,23 @@ def add_contribution(
     if same is not None:
         return same
     contribution = Contribution.objects.create(
-        project=project, author=author, stage=project.stage, kind=kind, body=body
+        project=project,
+        author=author,
+        stage=project.stage,
+        kind=kind,
+        body=body,
+        recorded_by=helped.helper if helped else None,
+        confirmed=helped.confirmed if helped else None,
     )
+    words = {"name": author, "kind": kind.label.lower()}
     log_event(
         project=project,
         kind=EventKind.CONTRIBUTION_ADDED,
         actor=author,
-        summary=_("%(name)s added: %(kind)s.") % {"name": author, "kind": kind.label.lower()},
+        summary=_("%(name)s added: %(kind)s, with help from %(helper)s.")
+        % (words | {"helper": helped.helper})
+        if helped
+        else _("%(name)s added: %(kind)s.") % words,
         data={"contribution": contribution.pk},
     )
     return contribution

@@ -39,7 +39,7 @@ def _ideas_page(
     failed: shown in place with what was typed, its messages in the summary at the top."""
     rows = (
         Contribution.objects.filter(project=access.project)
-        .select_related("author", "response__responder")
+        .select_related("author", "recorded_by", "response__responder")
         .order_by("-created_at", "-pk")
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))

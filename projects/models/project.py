@@ -138,6 +138,7 @@ class Project(models.Model):
             ("claim_expenses", _("Claim expenses")),
             ("answer_surveys", _("Answer evaluation surveys")),
             ("write_evaluation", _("Write the evaluation summary and peer research findings")),
+            ("help_members", _("Record votes, ideas and replies with help")),
         ]
         constraints = [
             models.CheckConstraint(

@@ -73,7 +73,7 @@ def objections(gate: Gate) -> list[Vote]:
         return []
     return list(
         gate.votes.filter(choice=Choice.OBJECT)
-        .select_related("voter", "response__responder")
+        .select_related("voter", "recorded_by", "response__responder")
         .order_by("cast_at")
     )
 

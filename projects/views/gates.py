@@ -62,7 +62,11 @@ def _gate_page(
         context["open_form"] = _failed(error_form, OpenGateForm) or OpenGateForm(
             initial={"window_hours": access.project.voting_window_hours, **kept}
         )
-    my_vote = None if gate.is_draft else Vote.objects.filter(gate=gate, voter=user).first()
+    my_vote = (
+        None
+        if gate.is_draft
+        else Vote.objects.filter(gate=gate, voter=user).select_related("recorded_by").first()
+    )
     context["my_vote"] = my_vote
     if gate.is_open or gate.is_closed:
         context["channels"] = gate_reading.vote_channels(gate)
@@ -268,6 +272,22 @@ def gate_vote(request: Request, slug: str, pk: int) -> HttpResponse:
             )
             return redirect(gate)
     return _gate_page(request, access, gate, error_form=form)
+
+
+@post_only("projects:gate", "slug", "pk")
+def gate_vote_withdraw(request: Request, slug: str, pk: int) -> HttpResponse:
+    access, gate = _gate(request, slug, pk, VOTE)
+    try:
+        taken_back = gates.withdraw_vote(gate=gate, voter=request.user)
+    except gates.GateError as error:
+        return _gate_page(request, access, gate, error_form=Refusal(str(error)))
+    messages.success(
+        request,
+        _("Your vote is taken back. You can vote again until voting closes.")
+        if taken_back
+        else _("You have no vote on this decision to take back."),
+    )
+    return redirect(gate)
 
 
 @form_page
