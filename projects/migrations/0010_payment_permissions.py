@@ -2,9 +2,9 @@
 the role table (projects/permissions.py) says: co-leads manage payments, experts by experience
 and practitioners claim expenses. New projects get them when they are created."""
 
-from typing import Any
-
 from django.db import migrations
+
+from projects.migration_grants import grant_to_groups
 
 GRANTS = {
     "co_lead": ["manage_payments"],
@@ -15,34 +15,6 @@ NAMES = {
     "manage_payments": "Set the payment policy and decide expenses",
     "claim_expenses": "Claim expenses",
 }
-
-
-def grant(apps: Any, schema_editor: Any) -> None:
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    Permission = apps.get_model("auth", "Permission")
-    ProjectRoleGroup = apps.get_model("projects", "ProjectRoleGroup")
-    GroupPerm = apps.get_model("projects", "ProjectGroupObjectPermission")
-    # Django makes permission rows after migrating; these are needed now, so made here.
-    content_type, _ = ContentType.objects.get_or_create(app_label="projects", model="project")
-    perms = {
-        codename: Permission.objects.get_or_create(
-            content_type=content_type, codename=codename, defaults={"name": name}
-        )[0]
-        for codename, name in NAMES.items()
-    }
-    GroupPerm.objects.bulk_create(
-        [
-            GroupPerm(group_id=row.group_id, permission=perms[codename], content_object_id=row.project_id)
-            for row in ProjectRoleGroup.objects.filter(key__in=GRANTS)
-            for codename in GRANTS[row.key]
-        ],
-        ignore_conflicts=True,
-    )
-
-
-def revoke(apps: Any, schema_editor: Any) -> None:
-    GroupPerm = apps.get_model("projects", "ProjectGroupObjectPermission")
-    GroupPerm.objects.filter(permission__codename__in=NAMES).delete()
 
 
 class Migration(migrations.Migration):
@@ -73,5 +45,5 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "projects",
             },
         ),
-        migrations.RunPython(grant, revoke),
+        grant_to_groups(GRANTS, NAMES),
     ]
