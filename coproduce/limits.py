@@ -78,6 +78,12 @@ class MaxChars(MaxLengthValidator):
             )
 
 
+def has_words(value: str) -> bool:
+    """Whether `value` says anything: at least one letter or digit. A required reason of "."
+    or of an emoji alone is treated as empty, since no one can respond to it."""
+    return any(character.isalnum() for character in value)
+
+
 def has_control_characters(value: str) -> bool:
     return any(unicodedata.category(char) in _NOT_IN_A_LINE for char in value)
 

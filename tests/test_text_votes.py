@@ -151,7 +151,7 @@ def test_yes_records_a_vote_by_text_with_a_confirmation_and_history(
     assert cast.data["channel"] == "text"
     assert "approve" not in str(cast.data) and "YES" not in cast.summary
     confirmed = Event.objects.get(kind=EventKind.TEXT_CONFIRMED)
-    assert confirmed.summary == "A text confirming Eli's vote was sent."
+    assert confirmed.summary == "A text was sent to Eli to confirm their vote."
 
 
 def test_a_reply_changes_the_vote_until_voting_closes(
@@ -434,3 +434,84 @@ def test_a_text_with_no_vote_open_reaches_the_co_leads_of_running_projects_only(
     assert text.outcome == TextOutcome.NO_OPEN_VOTE
     assert list(text.projects.all()) == [project]
     assert list(InboundText.objects.to_look_at(project.pk)) == [text]
+
+
+# --- Replies that are not votes (found by a new user's try) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "body", ["YES NO", "no yes", "No thanks", "NO 001 .", "NO 001 \U0001f621", "no ok"]
+)
+def test_a_text_that_contradicts_itself_or_gives_no_reason_is_not_an_objection(
+    client: Any, gate: Any, texter: Any, body: str
+) -> None:
+    send(client, body.replace("001", gate.text_code))
+    assert vote_of(gate, texter) is None
+
+
+def test_glued_words_and_codes_are_read(client: Any, gate: Any, texter: Any) -> None:
+    send(client, f"yes{gate.text_code}")
+    assert vote_of(gate, texter).choice == Choice.APPROVE  # type: ignore[union-attr]
+
+
+def test_a_question_after_a_bare_no_is_not_taken_as_the_reason(
+    client: Any, project: Any, gate: Any, texter: Any, sms: list[Any]
+) -> None:
+    send(client, "NO")
+    send(client, "Is the meeting still on Tuesday?")
+    assert vote_of(gate, texter) is None
+    assert InboundText.objects.to_look_at(project.pk).count() == 1
+    send(client, "The hostel is too far from the bus")
+    assert vote_of(gate, texter).reason == "The hostel is too far from the bus"  # type: ignore[union-attr]
+    # The reason is said back, so a mistake can be put right.
+    assert '"The hostel is too far from the bus"' in last_answer(sms)
+
+
+def test_a_reply_to_a_help_code_text_is_never_a_vote_nor_shown_to_co_leads(
+    client: Any, project: Any, gate: Any, texter: Any, practitioner: Any, sms: list[Any]
+) -> None:
+    from participation.models import HelpKind
+    from participation.services.assistance import Details, code_for, record_with_help
+
+    made = record_with_help(
+        project=project,
+        helper=practitioner,
+        member=texter,
+        details=Details(kind=HelpKind.VOTE, gate=gate, choice=Choice.OBJECT, reason="Too far"),
+    )
+    send(client, "Yes that's right")
+    send(client, code_for(made))
+    assert vote_of(gate, texter) is None
+    assert "read it to" in last_answer(sms)
+    assert not InboundText.objects.to_look_at(project.pk).exists()
+    # A vote with its decision's code still counts.
+    send(client, f"PASS {gate.text_code}")
+    assert vote_of(gate, texter).choice == Choice.ABSTAIN  # type: ignore[union-attr]
+
+
+def test_stop_switches_texts_off_without_an_answer_and_tells_the_co_leads(
+    client: Any, project: Any, gate: Any, texter: Any, sms: list[Any]
+) -> None:
+    before = len(answers(sms))
+    send(client, "Stop")
+    assert NotificationPreference.objects.get(user=texter).channel == "email"
+    assert len(answers(sms)) == before
+    assert InboundText.objects.to_look_at(project.pk).get().outcome == TextOutcome.STOPPED
+    send(client, "START")
+    assert NotificationPreference.objects.get(user=texter).channel == "sms"
+    assert "again" in last_answer(sms)
+
+
+def test_help_says_how_to_reply(client: Any, gate: Any, texter: Any, sms: list[Any]) -> None:
+    send(client, "help")
+    assert f"YES {gate.text_code}" in last_answer(sms) and "STOP" in last_answer(sms)
+    assert vote_of(gate, texter) is None
+
+
+def test_a_text_not_understood_while_a_vote_is_open_keeps_its_words_from_co_leads(
+    client: Any, project: Any, practitioner: Any, gate: Any, texter: Any
+) -> None:
+    send(client, "I'd say yes001 probably")
+    client.force_login(practitioner)
+    page = client.get(reverse("text_inbox:list", args=[project.slug])).content.decode()
+    assert "probably" not in page

@@ -239,7 +239,7 @@ class ExpenseDecisionForm(ItemForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("decision") == REFUSE and not data.get("reason", "").strip():
+        if data.get("decision") == REFUSE and not limits.has_words(data.get("reason", "")):
             self.add_error("reason", _("Write why you are refusing this claim."))
         return data
 

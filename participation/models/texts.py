@@ -34,6 +34,10 @@ class TextOutcome(models.TextChoices):
     NOT_UNDERSTOOD = "not_understood", _("Not understood")
     TOO_MANY = "too_many", _("Too many texts; not answered")
     UNKNOWN_NUMBER = "unknown_number", _("Number not linked to a member")
+    STOPPED = "stopped", _("Asked for no more texts")
+    RESTARTED = "restarted", _("Asked for texts again")
+    HOW_TO = "how_to", _("Asked how to reply")
+    ABOUT_HELP_CODE = "about_help_code", _("About a record made with help")
 
 
 # What co-leads are shown, to read and act on.
@@ -42,6 +46,8 @@ NEEDS_A_PERSON = (
     TextOutcome.NO_OPEN_VOTE,
     TextOutcome.TOO_MANY,
     TextOutcome.REFUSED,
+    # Someone who will get no more texts needs a person to reach them another way.
+    TextOutcome.STOPPED,
 )
 
 

@@ -38,7 +38,7 @@ def add_contribution(
     so")."""
     limits.refuse_too_long(body, limit=limits.CONTRIBUTION, error=ProjectError)
     body = body.strip()
-    if not body:
+    if not limits.has_words(body):
         raise ProjectError(_("Please write something before sending."))
     project = Project.objects.select_for_update().get(pk=project.pk)
     if project.is_closed:

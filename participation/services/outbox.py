@@ -188,7 +188,7 @@ def _log_vote_confirmation(message: OutboxMessage) -> None:
         project=message.project,
         kind=EventKind.TEXT_CONFIRMED,
         actor=None,
-        summary=_("A text confirming %(name)s's vote was sent.") % {"name": message.user},
+        summary=_("A text was sent to %(name)s to confirm their vote.") % {"name": message.user},
         data={"text": message.data.get("text"), "message": message.pk},
     )
 

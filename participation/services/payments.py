@@ -291,7 +291,7 @@ def decide_expense(*, expense: Expense, actor: User, approve: bool, reason: str 
     if expense.member_id == actor.pk:
         raise ProjectError(_("Another co-lead must decide your own claim."))
     status = ExpenseStatus.APPROVED if approve else ExpenseStatus.REFUSED
-    if not approve and not reason:
+    if not approve and not limits.has_words(reason):
         raise ProjectError(_("Write why you are refusing this claim."))
     reason = "" if approve else reason
     if expense.status == status and expense.refusal_reason == reason:

@@ -15,6 +15,7 @@ it once. Anything the service cannot act on is shown to the co-leads of the memb
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -22,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coproduce import limits
 from coproduce.contact import InvalidContact, normalise_phone
 from coproduce.dates import moment
 from coproduce.models import User
@@ -41,8 +43,11 @@ from projects.services.gates import GateError, cast_vote
 from ..models import (
     INBOUND_TEXT_LIMIT,
     Channel,
+    ChannelChoice,
+    HelpRequest,
     InboundText,
     MessageKind,
+    NotificationPreference,
     OutboxMessage,
     TextOutcome,
 )
@@ -66,25 +71,40 @@ RECENTLY_CLOSED = timedelta(days=7)
 
 @dataclass(frozen=True)
 class Reading:
-    """What a text says: a choice word, a decision code, and the remaining words (a reason)."""
+    """What a text says: a choice word, a decision code, and the remaining words (a reason).
+    `mixed` is True when it names two different choices ("YES NO"), which is not a vote."""
 
     choice: Choice | None
     code: str | None
     words: str
+    mixed: bool = False
+
+
+# "YES012", "no12": a choice word and a code typed without a space.
+_GLUED = re.compile(r"^(YES|Y|NO|N|PASS|ABSTAIN)(\d+)$")
+# Words that are politeness, not a reason: "NO thanks" is a NO without a reason.
+_NOT_A_REASON = frozenset({"thanks", "thank", "you", "ok", "okay", "please", "cheers", "ta", "thx"})
+
+
+def _bare(word: str) -> str:
+    return word.strip(".,!?;:'\"()").upper()
 
 
 def read_reply(body: str) -> Reading:
-    """Read a reply such as "no 012 too far", "012 YES" or "Too far from the bus".
+    """Read a reply such as "no 012 too far", "012 YES", "yes012" or "Too far from the bus".
 
     The choice word and the code may be the first two words, in either order; a code is any
-    word of digits. Punctuation stuck to them ("Yes.", "012,") is ignored.
+    word of digits. Punctuation stuck to them ("Yes.", "012,") is ignored. Words that say
+    nothing (punctuation, emoji, "thanks") are no reason.
     """
     words = body.split()
+    if words and (glued := _GLUED.match(_bare(words[0]))):
+        words = [glued.group(1), glued.group(2), *words[1:]]
     choice: Choice | None = None
     code: str | None = None
     taken = 0
     for word in words[:2]:
-        bare = word.strip(".,!?;:'\"()").upper()
+        bare = _bare(word)
         if choice is None and bare in CHOICE_WORDS:
             choice = CHOICE_WORDS[bare]
         elif code is None and bare.isdigit() and bare.isascii():
@@ -92,7 +112,20 @@ def read_reply(body: str) -> Reading:
         else:
             break
         taken += 1
-    return Reading(choice=choice, code=code, words=" ".join(words[taken:]).strip())
+    rest = words[taken:]
+    mixed = bool(
+        choice is not None
+        and rest
+        and _bare(rest[0]) in CHOICE_WORDS
+        and CHOICE_WORDS[_bare(rest[0])] != choice
+    )
+    reason = " ".join(rest).strip()
+    if (
+        not limits.has_words(reason)
+        or {w.strip(".,!?;:'\"()").lower() for w in rest} <= _NOT_A_REASON
+    ):
+        reason = ""
+    return Reading(choice=choice, code=code, words=reason, mixed=mixed)
 
 
 @dataclass
@@ -161,8 +194,30 @@ def _act(text: InboundText, *, flooded: bool, now: datetime) -> Result:
         )
     open_gates = _open_gates(user, now)
     if flooded:
-        return Result(TextOutcome.TOO_MANY, show_to=_projects_of(user, open_gates))
+        return Result(
+            TextOutcome.TOO_MANY,
+            gate=_context(open_gates),
+            show_to=_projects_of(user, open_gates),
+        )
+    keyword = _bare(text.body.strip()) if len(text.body.split()) <= 2 else ""
+    if keyword.split(" ")[0] in STOP_WORDS | START_WORDS | HOW_TO_WORDS:
+        return _keyword(user, keyword.split(" ")[0], open_gates)
     reading = read_reply(text.body)
+    if reading.mixed:
+        return _not_understood(user, open_gates)
+    waiting_help = HelpRequest.objects.waiting(now).filter(member=user).first()
+    if waiting_help is not None and (reading.choice is None or reading.code is None):
+        # Most likely an answer to the code text ("Yes that's right", or the code itself):
+        # never a vote, and never shown to co-leads, since it may hold the code.
+        return Result(
+            TextOutcome.ABOUT_HELP_CODE,
+            _(
+                "coproduce: nothing changed. Please do not text us the code: read it to "
+                "%(helper)s, who is helping you. To vote by text, put the code of the "
+                "decision after your vote, for example: YES 012"
+            )
+            % {"helper": waiting_help.helper or _("the person helping you")},
+        )
     if reading.choice is None:
         return _reason_for_a_no(text, user, reading, open_gates, now)
     gate = _which(reading.code, open_gates)
@@ -182,6 +237,48 @@ def _act(text: InboundText, *, flooded: bool, now: datetime) -> Result:
             awaiting_reason=True,
         )
     return _vote(user, gate, reading.choice, reading.words, now)
+
+
+# The keywords every SMS provider and network honours (Twilio's default opt-out, opt-in and
+# help keywords, https://help.twilio.com/articles/223134027).
+STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT"})
+START_WORDS = frozenset({"START", "UNSTOP"})
+HOW_TO_WORDS = frozenset({"HELP", "INFO"})
+
+
+def _keyword(user: User, word: str, open_gates: list[Gate]) -> Result:
+    """STOP: no more texts (the member's messages go by email; co-leads are told, so a person
+    can reach them another way); START: texts again; HELP: how to reply."""
+    if word in STOP_WORDS:
+        NotificationPreference.objects.update_or_create(
+            user=user, defaults={"channel": ChannelChoice.EMAIL}
+        )
+        # No answer: after STOP the provider sends its own last text, and we must send none.
+        return Result(TextOutcome.STOPPED, show_to=_projects_of(user, open_gates))
+    if word in START_WORDS:
+        NotificationPreference.objects.update_or_create(
+            user=user, defaults={"channel": ChannelChoice.SMS}
+        )
+        return Result(
+            TextOutcome.RESTARTED,
+            _("coproduce: you will get our texts again. Text STOP to stop them."),
+        )
+    example = open_gates[0].text_code if open_gates else "012"
+    return Result(
+        TextOutcome.HOW_TO,
+        _(
+            "coproduce: to vote, reply YES, NO or PASS with the decision's code, for example: "
+            "YES %(code)s. If NO, add why: NO %(code)s too far from the bus. Text STOP for no "
+            "more texts."
+        )
+        % {"code": example},
+    )
+
+
+def _context(open_gates: list[Gate]) -> Gate | None:
+    """The decision a text no one could act on was probably about: its words stay hidden from
+    co-leads until that vote closes, since they may say how the member meant to vote."""
+    return open_gates[0] if open_gates else None
 
 
 def _open_gates(user: User, now: datetime) -> list[Gate]:
@@ -231,6 +328,7 @@ def _not_understood(user: User, open_gates: list[Gate]) -> Result:
             "Your project's co-leads will see your text."
         )
         % {"how": _how_to_reply(example)},
+        gate=_context(open_gates),
         show_to=_projects_of(user, open_gates),
     )
 
@@ -248,7 +346,9 @@ def _reason_for_a_no(
     if reading.code is not None:
         gates = {pk: g for pk, g in gates.items() if g.text_code == reading.code.zfill(3)}
     still_open = [g for g in gates.values() if any(g.pk == o.pk for o in open_gates)]
-    if len(still_open) == 1 and reading.words:
+    # A question is not a reason ("Is the meeting still on Tuesday?"): a person answers it,
+    # and the NO keeps waiting for its reason.
+    if len(still_open) == 1 and reading.words and not reading.words.rstrip().endswith("?"):
         return _vote(user, still_open[0], Choice.OBJECT, reading.words, now)
     if len(still_open) > 1:
         return _ask_which(still_open)
@@ -335,10 +435,19 @@ def _vote(user: User, gate: Gate, choice: Choice, reason: str, now: datetime) ->
             show_to=[gate.project_id],
         )
     _settle_waiting(user, gate)
+    choice_words = REPLY_WORD[Choice(vote.choice)]
+    if vote.choice == Choice.OBJECT:
+        # The reason is said back, so a member whose words were taken as a reason by mistake
+        # can put it right.
+        short = vote.reason if len(vote.reason) <= 60 else f"{vote.reason[:57].rstrip()}..."
+        choice_words = _('%(choice)s, because "%(reason)s"') % {
+            "choice": choice_words,
+            "reason": short,
+        }
     words = {
         "project": gate.project.title,
         "code": gate.text_code,
-        "choice": REPLY_WORD[Choice(vote.choice)],
+        "choice": choice_words,
         "when": moment(gate.closes_at or now),
     }
     if before is None:

@@ -66,7 +66,11 @@ class VoteForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         objecting = data.get("choice") == Choice.OBJECT
-        if objecting and not data.get("reason", "").strip() and "reason" not in self.errors:
+        if (
+            objecting
+            and not limits.has_words(data.get("reason", ""))
+            and "reason" not in self.errors
+        ):
             self.add_error("reason", _("Say why you object. Your reason helps everyone respond."))
         return data
 

@@ -261,7 +261,9 @@ _CAST_BY = {
 _CHANGED_BY = {
     VoteChannel.WEB: gettext_lazy("%(name)s changed their vote."),
     VoteChannel.TEXT: gettext_lazy("%(name)s changed their vote by text message."),
-    VoteChannel.ASSISTED: gettext_lazy("%(name)s changed their vote, with help from %(helper)s."),
+    # The same words as a first vote: the person helping must not learn from the history
+    # whether the member had voted before.
+    VoteChannel.ASSISTED: _CAST_BY[VoteChannel.ASSISTED],
 }
 
 
@@ -284,7 +286,7 @@ def cast_vote(
     limits.refuse_too_long(reason, limit=limits.VOTE_REASON, error=GateError)
     choice = Choice(choice)
     reason = reason.strip()
-    if choice == Choice.OBJECT and not reason:
+    if choice == Choice.OBJECT and not limits.has_words(reason):
         raise GateError(_("Please say why you object. Your reason helps everyone respond."))
     if helped is not None:
         channel = VoteChannel.ASSISTED
@@ -364,7 +366,8 @@ def _cast_vote(
         vote.save(
             update_fields=["choice", "reason", "changed_at", "channel", "recorded_by", "confirmed"]
         )
-        kind, summary = EventKind.VOTE_CHANGED, _CHANGED_BY[channel]
+        kind = EventKind.VOTE_CAST if helped else EventKind.VOTE_CHANGED
+        summary = _CHANGED_BY[channel]
     data = {"gate": gate.pk, "bloc": gate.electorate[str(voter.pk)], "channel": channel.value}
     if helped is not None:
         data |= {"helper": helped.helper.pk, "confirmed": helped.confirmed}
@@ -415,7 +418,7 @@ def record_signoff(*, gate: Gate, commissioner: User, assured: bool, reasons: st
     limits.refuse_too_long(reasons, limit=limits.SIGNOFF_REASONS, error=GateError)
     gate = lock_gate(gate.pk)
     reasons = reasons.strip()
-    if not reasons:
+    if not limits.has_words(reasons):
         raise GateError(_("Please write your reasons. Every member will be able to read them."))
     if not (gate.is_closed and gate.passed and gate.signoff_required):
         raise GateError(_("This decision does not need a sign-off."))

@@ -33,7 +33,7 @@ def clean_response(
     for words too long or empty, or an outcome that is not one to choose."""
     limits.refuse_too_long(body, limit=limits.RESPONSE, error=error)
     body = body.strip()
-    if not body:
+    if not limits.has_words(body):
         raise error(_("Please write what you did, or why not."))
     if outcome not in CHOSEN_OUTCOMES:
         raise error(str(CHOOSE_AN_OUTCOME))

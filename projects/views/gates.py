@@ -68,7 +68,9 @@ def _gate_page(
         else Vote.objects.filter(gate=gate, voter=user).select_related("recorded_by").first()
     )
     context["my_vote"] = my_vote
-    if gate.is_open or gate.is_closed:
+    if gate.is_closed:
+        # Only after the close: while voting is open, counts by channel that change after a
+        # vote recorded with help would tell the person helping whether the member had voted.
         context["channels"] = gate_reading.vote_channels(gate)
     if gate.is_open:
         context["turnout"] = gate_closing.turnout(gate)
