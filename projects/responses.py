@@ -92,7 +92,10 @@ class GroupAnswered:
 
     @property
     def summary(self) -> str:
-        """E.g. "Experts by experience: 4 of 6 answered"."""
+        """E.g. "Experts by experience: 4 of 6 answered", or "Practitioners: nothing raised"
+        when the group said nothing in the stage (never "0 of 0 answered")."""
+        if not self.total:
+            return _("%(group)s: nothing raised") % {"group": self.bloc.label}
         return _("%(group)s: %(answered)d of %(total)d answered") % {
             "group": self.bloc.label,
             "answered": self.answered,

@@ -229,7 +229,7 @@ def test_a_commissioners_comment_is_counted_as_theirs_not_a_voting_groups(
     [row] = answered_by_stage(project)
     assert [group.summary for group in row.groups] == [
         "Experts by experience: 0 of 1 answered",
-        "Practitioners: 0 of 0 answered",
+        "Practitioners: nothing raised",
         "Commissioners: 0 of 1 answered",
     ]
 
