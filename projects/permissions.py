@@ -140,11 +140,15 @@ class ProjectAccess:
         }
 
 
-def access_project(user: User, slug: str, perm: str = VIEW_PROJECT) -> ProjectAccess:
+def access_project(
+    user: User, slug: str, perm: str = VIEW_PROJECT, *, who_may: str | Promise = ""
+) -> ProjectAccess:
     """The one door into a project.
 
     Raises Http404 for anyone who is not a current member, whether or not the project exists,
-    so outsiders learn nothing; raises PermissionDenied (403) for a member without `perm`.
+    so outsiders learn nothing; raises PermissionDenied (403) for a member without `perm`,
+    whose message says who may: `who_may` where a page needs its own words (one permission
+    can serve several pages), else WHO_MAY[perm].
     """
     membership = get_object_or_404(
         Membership.objects.active().select_related("project"),
@@ -161,5 +165,5 @@ def access_project(user: User, slug: str, perm: str = VIEW_PROJECT) -> ProjectAc
         raise Http404
     if not access.can(perm):
         # The page says why: the project is closed, or who may do this.
-        raise PermissionDenied(str(CLOSED if perm in granted else WHO_MAY.get(perm, "")))
+        raise PermissionDenied(str(CLOSED if perm in granted else who_may or WHO_MAY.get(perm, "")))
     return access

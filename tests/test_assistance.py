@@ -177,7 +177,7 @@ def test_the_code_goes_by_text_to_a_checked_phone_and_is_never_stored(
     code = code_for(made)
     assert content.sms.startswith(f"coproduce: {practitioner2} is recording for you on ")
     assert 'your vote is NO on moving from Design to Delivery, because "Too far"' in content.sms
-    assert f"tell them this code: {code}" in content.sms
+    assert f"tell them this code: {code}. Do not reply to this text." in content.sms
     stored = [str(value) for value in HelpRequest.objects.values().get(pk=made.pk).values()]
     assert code not in stored
     assert all(
@@ -193,6 +193,7 @@ def test_the_code_goes_by_email_when_there_is_no_checked_phone(project, practiti
     content = render(message, now=timezone.now())
     assert content is not None and content.address == expert2.email
     assert code_for(made) in content.text
+    assert f"Do not reply to this message: say the code to {practitioner2}." in content.text
 
 
 def test_what_was_recorded_is_said_in_plain_words(
@@ -237,7 +238,7 @@ def test_too_many_wrong_codes_cancel_the_record_even_the_right_one_after(
     )
     wrong = "000000" if code_for(made) != "000000" else "111111"
     for _ in range(MAX_TRIES - 1):
-        with pytest.raises(AssistanceError, match="tries left"):
+        with pytest.raises(AssistanceError, match=r"(tries|try) left"):
             confirm(request=made, helper=practitioner2, code=wrong)
     with pytest.raises(AssistanceError, match="wrong too many times"):
         confirm(request=made, helper=practitioner2, code=wrong)
@@ -311,8 +312,9 @@ def test_a_cancelled_record_records_nothing_and_cancelling_twice_is_harmless(
     project, practitioner2, expert2
 ):
     made = record_with_help(project=project, helper=practitioner2, member=expert2, details=idea())
-    assert cancel(request=made, helper=practitioner2) is True
-    assert cancel(request=made, helper=practitioner2) is False
+    assert cancel(request=made, helper=practitioner2).status == HelpStatus.CANCELLED
+    with pytest.raises(AssistanceError, match="already cancelled, so nothing was changed"):
+        cancel(request=made, helper=practitioner2)
 
     with pytest.raises(AssistanceError):
         confirm(request=made, helper=practitioner2, code=code_for(made))
@@ -459,4 +461,54 @@ def test_a_long_idea_is_shortened_in_the_text_but_the_code_is_never_cut(
     content = render(OutboxMessage.objects.get(kind=MessageKind.HELP_CODE), now=timezone.now())
     assert content is not None
     assert len(content.sms) <= 3 * 153
-    assert f"tell them this code: {code_for(made)}. If not, do not give it." in content.sms
+    assert (
+        f"tell them this code: {code_for(made)}. Do not reply to this text. If not right, do "
+        "not give it." in content.sms
+    )
+
+
+def test_cancelling_or_sending_again_after_it_was_confirmed_says_so_and_changes_nothing(
+    project, practitioner2, expert2
+):
+    made = record_with_help(project=project, helper=practitioner2, member=expert2, details=idea())
+    confirm(request=made, helper=practitioner2, code=code_for(made))
+    sent = OutboxMessage.objects.filter(kind=MessageKind.HELP_CODE).count()
+
+    with pytest.raises(AssistanceError, match=f"{expert2} has already confirmed this record"):
+        cancel(request=made, helper=practitioner2)
+    with pytest.raises(AssistanceError, match="already confirmed"):
+        resend(request=made, helper=practitioner2)
+
+    made.refresh_from_db()
+    assert made.status == HelpStatus.CONFIRMED
+    assert Contribution.objects.filter(author=expert2).count() == 1
+    assert OutboxMessage.objects.filter(kind=MessageKind.HELP_CODE).count() == sent
+
+
+@pytest.mark.parametrize("words", [".", "  ", "!!", "\U0001f44d"])
+def test_a_reason_or_idea_with_no_words_is_refused(project, gate, practitioner2, expert2, words):
+    with pytest.raises(AssistanceError, match="why they object"):
+        record_with_help(
+            project=project,
+            helper=practitioner2,
+            member=expert2,
+            details=vote(gate, Choice.OBJECT, words),
+        )
+    with pytest.raises(AssistanceError, match="Write their idea"):
+        record_with_help(
+            project=project,
+            helper=practitioner2,
+            member=expert2,
+            details=Details(kind=HelpKind.IDEA, contribution_kind="idea", body=words),
+        )
+    assert not HelpRequest.objects.exists()
+
+
+def test_the_last_try_is_counted_in_the_singular(project, practitioner2, expert2):
+    made = record_with_help(project=project, helper=practitioner2, member=expert2, details=idea())
+    wrong = "000000" if code_for(made) != "000000" else "111111"
+    for _ in range(MAX_TRIES - 2):
+        with pytest.raises(AssistanceError, match="tries left"):
+            confirm(request=made, helper=practitioner2, code=wrong)
+    with pytest.raises(AssistanceError, match=r"\(1 try left\)"):
+        confirm(request=made, helper=practitioner2, code=wrong)

@@ -42,6 +42,10 @@ def signed_in(client: Client, user: Any) -> Client:
     return client
 
 
+def vote(gate: Gate) -> Details:
+    return Details(kind=HelpKind.VOTE, gate=gate, choice=Choice.OBJECT, reason="Too far")
+
+
 def vote_form(member: Any, **extra: Any) -> dict[str, Any]:
     return {
         "member": member.pk,
@@ -156,6 +160,64 @@ def test_a_wrong_code_is_shown_on_the_code_box(client, project, gate, practition
     assert not Contribution.objects.filter(author=expert2).exists()
 
 
+@pytest.mark.parametrize("typed", ["12345", "1234567", "12a456", "", "١٢٣٤٥٦"])
+def test_something_that_is_not_a_six_number_code_uses_no_try(
+    client, project, gate, practitioner2, expert2, typed
+):
+    made = record_with_help(
+        project=project, helper=practitioner2, member=expert2, details=vote(gate)
+    )
+    response = signed_in(client, practitioner2).post(confirm_url(made), {"code": typed})
+    page = response.content.decode()
+    assert "<title>Error:" in page
+    assert ("The code is 6 numbers" in page) or ("Type the code they read to you" in page)
+    made.refresh_from_db()
+    assert (made.failed_attempts, made.status) == (0, HelpStatus.WAITING)
+
+
+def test_a_code_typed_with_spaces_is_read(client, project, gate, practitioner2, expert2):
+    made = record_with_help(
+        project=project, helper=practitioner2, member=expert2, details=vote(gate)
+    )
+    code = code_for(made)
+    signed_in(client, practitioner2).post(confirm_url(made), {"code": f" {code[:3]} {code[3:]} "})
+    made.refresh_from_db()
+    assert made.status == HelpStatus.CONFIRMED
+
+
+def test_only_the_chosen_kind_is_read_and_checked(client, project, gate, practitioner2, expert2):
+    # An idea, with a half-filled vote part and a stale activity left on the page.
+    response = signed_in(client, practitioner2).post(
+        record_url(project),
+        {
+            "member": expert2.pk,
+            "kind": "idea",
+            "contribution_kind": "idea",
+            "body": "Evening drop-ins, please",
+            "choice": "not-a-choice",
+            "activity": "999999",
+            "answer": "perhaps",
+            "asked": "on",
+        },
+    )
+    assert response.status_code == 302
+    made = HelpRequest.objects.get()
+    assert (made.kind, made.gate, made.choice, made.activity) == (HelpKind.IDEA, None, "", None)
+
+
+def test_the_code_page_says_how_the_member_answers_and_how_often_it_is_sent(
+    client, project, gate, practitioner2, expert2
+):
+    made = record_with_help(
+        project=project, helper=practitioner2, member=expert2, details=vote(gate)
+    )
+    page = signed_in(client, practitioner2).get(confirm_url(made)).content.decode()
+    assert "They do not reply to it" in page
+    assert "sent 1 time of the 3" in page
+    client.post(confirm_url(made, "resend"))
+    assert "sent 2 times of the 3" in client.get(confirm_url(made)).content.decode()
+
+
 def test_sending_the_form_twice_makes_one_record(client, project, gate, practitioner2, expert2):
     signed_in(client, practitioner2)
     client.post(record_url(project), vote_form(expert2))
@@ -173,7 +235,9 @@ def test_resend_and_cancel_from_the_code_page(client, project, gate, practitione
     assert made.sends == 2
 
     assert client.post(confirm_url(made, "cancel")).status_code == 302
-    assert client.post(confirm_url(made, "cancel")).status_code == 302  # a double tap
+    again = client.post(confirm_url(made, "cancel"))  # a double tap: said truthfully
+    assert again.status_code == 200
+    assert "already cancelled, so nothing was changed" in again.content.decode()
     made.refresh_from_db()
     assert made.status == HelpStatus.CANCELLED
     assert not Vote.objects.filter(voter=expert2).exists()
@@ -299,7 +363,12 @@ def test_activity_replies_made_with_help_are_marked(
     lead_page = signed_in(client, practitioner).get(address).content.decode()
     assert f"With help from {practitioner2}" in lead_page
     member_page = signed_in(client, expert2).get(address).content.decode()
-    assert "Your reply was recorded with help." in member_page
+    # One sentence about their own reply, not "your reply ... With help from ...".
+    assert (
+        f"Your reply was recorded with help from {practitioner2}, <strong>not confirmed</strong>."
+        in member_page
+    )
+    assert "With help from" not in member_page
 
 
 # --- Taking back a vote ------------------------------------------------------------------------
@@ -334,7 +403,11 @@ def test_a_member_takes_back_a_vote_recorded_for_them_with_help(
     )
     signed_in(client, expert2)
     page = client.get(gate.get_absolute_url()).content.decode()
-    assert "Your vote was recorded with help." in page
+    assert (
+        f"Your vote was recorded with help from {practitioner2}, <strong>not confirmed</strong>."
+        in page
+    )
+    assert "With help from" not in page
     client.post(
         reverse("projects:gate_vote_withdraw", kwargs={"slug": project.slug, "pk": gate.pk})
     )

@@ -64,6 +64,9 @@ def test_only_co_leads_record_what_was_done(
     for person, status in [(outsider, 404), (expert2, 403)]:
         client.force_login(person)
         assert client.post(url, {"outcome": "done", "body": "Done"}).status_code == status
+    # The refusal names who answers ideas, not who opens decisions (the same permission).
+    refused = client.post(url, {"outcome": "done", "body": "Done"}).content.decode()
+    assert "Only the project&#x27;s co-leads answer ideas and comments." in refused
     assert not ContributionResponse.objects.exists()
     assert Event.objects.count() == events
     client.force_login(practitioner)

@@ -52,6 +52,8 @@ def test_the_easy_read_page_gives_the_proposal_the_choices_and_three_ways_to_vot
     assert f"NO {code} too far from the bus" in text
     assert f"YES {code}" in text and f"PASS {code}" in text
     assert "By phone or in person, with help" in text
+    # The member reads the code to the person helping; a reply by text would not confirm it.
+    assert "read the code to them. Do not reply to the message." in text
     assert "Then we send you a code by text or email." in text
     assert f"{PUBLIC}{open_decision.get_absolute_url()}" in text
 

@@ -89,7 +89,10 @@ def test_only_co_leads_see_the_texts(
     assert client.get(target).status_code == 404
     for member in (expert2, practitioner2, commissioner):
         client.force_login(member)
-        assert client.get(target).status_code == 403
+        refused = client.get(target)
+        assert refused.status_code == 403
+        # Said in the page's own words, not "... manage its members".
+        assert "read the texts people sent to it" in refused.content.decode()
     client.force_login(expert)  # the co-lead from the experts by experience
     assert client.get(target).status_code == 200
 

@@ -111,17 +111,31 @@ class HelpForm(forms.Form):
             for name in ("choice", "reason"):
                 del self.fields[name]
 
+    # The fields each kind reads; a mistake in another kind's part is not the person's concern.
+    PARTS = {
+        HelpKind.VOTE: ("choice", "reason"),
+        HelpKind.IDEA: ("contribution_kind", "body"),
+        HelpKind.REPLY: ("activity", "answer"),
+    }
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         kind = data.get("kind")
+        for other, names in self.PARTS.items():
+            if other != kind:
+                # Only the chosen part is read: drop what was typed (or mistyped) elsewhere.
+                for name in names:
+                    self.errors.pop(name, None)
+                    data.pop(name, None)
         if kind == HelpKind.VOTE:
             if not data.get("choice") and "choice" not in self.errors:
                 self.add_error("choice", _("Choose their vote."))
             objecting = data.get("choice") == Choice.OBJECT
-            if objecting and not data.get("reason", "").strip() and "reason" not in self.errors:
+            reason = data.get("reason", "")
+            if objecting and not limits.has_words(reason) and "reason" not in self.errors:
                 self.add_error("reason", _("Write why they object, in their words."))
         elif kind == HelpKind.IDEA:
-            if not data.get("body", "").strip() and "body" not in self.errors:
+            if not limits.has_words(data.get("body", "")) and "body" not in self.errors:
                 self.add_error("body", _("Write what they want to say, in their words."))
             if not data.get("contribution_kind") and "contribution_kind" not in self.errors:
                 self.add_error("contribution_kind", _("Choose what kind of thing it is."))
@@ -167,4 +181,12 @@ class CodeForm(forms.Form):
     )
 
     def clean_code(self) -> str:
-        return "".join(str(self.cleaned_data["code"]).split())
+        """The code without spaces. Anything but six digits is refused here, before the
+        service, so a slip of the finger (a letter, five digits) uses none of the tries."""
+        code = "".join(str(self.cleaned_data["code"]).split())
+        if not (len(code) == CODE_DIGITS and code.isascii() and code.isdigit()):
+            raise forms.ValidationError(
+                _("The code is 6 numbers, like 123456. Check it with them and type it again."),
+                code="not_a_code",
+            )
+        return code

@@ -42,6 +42,7 @@ def help_code(message: OutboxMessage, now: datetime) -> Draft | None:
         paragraphs=[
             _("%(name)s is recording this for you on %(project)s: %(what)s.") % words,
             _("If that is right, tell them this code: %(code)s") % words,
+            _("Do not reply to this message: say the code to %(name)s.") % words,
             _("If it is not right, do not give them the code, and nothing will be recorded.")
             % words,
             _("The code works until %(until)s.") % words,
@@ -53,8 +54,8 @@ def help_code(message: OutboxMessage, now: datetime) -> Draft | None:
             _("coproduce: %(name)s is recording for you on %(project)s:") % words,
             _("%(what)s.") % words,
             _(
-                "If that is right, tell them this code: %(code)s. If not, do not give it. It "
-                "works until %(until)s."
+                "If that is right, tell them this code: %(code)s. Do not reply to this text. "
+                "If not right, do not give it. It works until %(until)s."
             )
             % words,
             parts=SMS_PARTS,

@@ -26,7 +26,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from coproduce import limits
 from coproduce.dates import moment
@@ -174,11 +174,11 @@ def _check_details(*, project: Project, member: User, details: Details, now: dat
         if details.choice not in Choice.values:
             raise AssistanceError(_("Choose their vote."))
         limits.refuse_too_long(details.reason, limit=limits.VOTE_REASON, error=AssistanceError)
-        if details.choice == Choice.OBJECT and not details.reason.strip():
+        if details.choice == Choice.OBJECT and not limits.has_words(details.reason):
             raise AssistanceError(_("Write why they object, in their words."))
     elif details.kind == HelpKind.IDEA:
         limits.refuse_too_long(details.body, limit=limits.CONTRIBUTION, error=AssistanceError)
-        if not details.body.strip():
+        if not limits.has_words(details.body):
             raise AssistanceError(_("Write their idea or comment, in their words."))
         if details.contribution_kind not in ContributionKind.values:
             raise AssistanceError(_("Choose what kind of thing it is."))
@@ -437,8 +437,10 @@ def _confirm(
                 "The code was wrong too many times, so nothing was recorded. Start again if "
                 "they still want it."
             )
-        return request, _(
-            "That is not the code we sent. Check it with them and try again (%(left)d tries left)."
+        return request, ngettext(
+            "That is not the code we sent. Check it with them and try again (%(left)d try left).",
+            "That is not the code we sent. Check it with them and try again (%(left)d tries left).",
+            left,
         ) % {"left": left}
     try:
         with transaction.atomic():
@@ -462,10 +464,15 @@ def resend(*, request: HelpRequest, helper: User, now: datetime | None = None) -
     request = _locked(request)
     _check_own(request, helper)
     if request.status != HelpStatus.WAITING:
-        raise AssistanceError(_("This record is no longer waiting for a code."))
+        raise AssistanceError(
+            str(NOT_WAITING[HelpStatus(request.status)]) % {"name": request.member}
+        )
     if request.sends >= MAX_SENDS:
         raise AssistanceError(
-            _("The code has been sent %(n)d times. Cancel this record and start again.")
+            _(
+                "The code has been sent %(n)d times, which is the most we send. Cancel this "
+                "record and start again: they will get a new code."
+            )
             % {"n": request.sends}
         )
     request.expires_at = now + CODE_LIFETIME
@@ -481,15 +488,32 @@ def resend(*, request: HelpRequest, helper: User, now: datetime | None = None) -
 
 
 @transaction.atomic
-def cancel(*, request: HelpRequest, helper: User, now: datetime | None = None) -> bool:
-    """Drop a record still waiting for its code. False when it was not waiting (a double tap,
-    or it was confirmed meanwhile)."""
+def cancel(*, request: HelpRequest, helper: User, now: datetime | None = None) -> HelpRequest:
+    """Drop a record still waiting for its code. Raises AssistanceError, changing nothing,
+    when it was not waiting: a double tap, or it was confirmed meanwhile."""
     request = _locked(request)
     _check_own(request, helper)
     if request.status != HelpStatus.WAITING:
-        return False
+        raise AssistanceError(
+            str(NOT_WAITING[HelpStatus(request.status)]) % {"name": request.member}
+        )
     _cancel(request, actor=helper, now=now or timezone.now(), why=_("the helper cancelled it"))
-    return True
+    return request
+
+
+# Why sending again or cancelling changed nothing, by what became of the record.
+NOT_WAITING = {
+    HelpStatus.CONFIRMED: gettext_lazy(
+        "%(name)s has already confirmed this record, so nothing was changed."
+    ),
+    HelpStatus.NOT_CONFIRMED: gettext_lazy(
+        "This was already recorded, marked as not confirmed, so nothing was changed."
+    ),
+    HelpStatus.CANCELLED: gettext_lazy(
+        "This record was already cancelled, so nothing was changed."
+    ),
+    HelpStatus.WAITING: gettext_lazy("This record is still waiting for its code."),
+}
 
 
 def _cancel(request: HelpRequest, *, actor: User, now: datetime, why: str) -> None:

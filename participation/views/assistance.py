@@ -112,6 +112,8 @@ def _confirm_page(
             form=form or (CodeForm() if made.is_waiting and not expired else None),
             error_form=error_form,
             can_resend=made.is_waiting and made.sends < assistance.MAX_SENDS,
+            max_sends=assistance.MAX_SENDS,
+            minutes=int(assistance.CODE_LIFETIME.total_seconds() // 60),
         ),
     )
 
@@ -158,7 +160,11 @@ def resend(request: Request, slug: str, pk: int) -> HttpResponse:
 def cancel(request: Request, slug: str, pk: int) -> HttpResponse:
     access = access_project(request.user, slug, HELP_MEMBERS)
     made = _mine(request, access, pk)
-    assistance.cancel(request=made, helper=request.user)
+    try:
+        assistance.cancel(request=made, helper=request.user)
+    except assistance.AssistanceError as error:
+        made.refresh_from_db()
+        return _confirm_page(request, access, made, error_form=Refusal(str(error)))
     messages.success(
         request, _("Cancelled. Nothing was recorded for %(name)s.") % {"name": made.member}
     )

@@ -8,6 +8,7 @@ from django.forms import BaseForm
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coproduce.http import AuthenticatedHttpRequest as Request
 from coproduce.kept_forms import form_page, kept_fields, post_only
@@ -92,7 +93,12 @@ def contribution_list(request: Request, slug: str) -> HttpResponse:
 
 @post_only("contributions:list", "slug")
 def contribution_respond(request: Request, slug: str, pk: int) -> HttpResponse:
-    access = access_project(request.user, slug, MANAGE_GATES)
+    access = access_project(
+        request.user,
+        slug,
+        MANAGE_GATES,
+        who_may=gettext_lazy("Only the project's co-leads answer ideas and comments."),
+    )
     contribution = get_object_or_404(
         Contribution.objects.select_related("author", "response"), pk=pk, project=access.project
     )
