@@ -42,8 +42,14 @@ def test_a_practitioner_records_a_vote_with_help_on_a_phone(
 
     page.get_by_label("The code they read to you").fill("nonsense")
     page.get_by_role("button", name="Confirm").click()
-    expect(page.get_by_text("tries left").first).to_be_visible()
+    expect(page.get_by_text("The code is 6 numbers").first).to_be_visible()
     assert_accessible(page)
+
+    made = HelpRequest.objects.get()
+    wrong = "000000" if code_for(made) != "000000" else "111111"
+    page.get_by_label("The code they read to you").fill(wrong)
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_text("4 tries left").first).to_be_visible()
 
     page.get_by_label("The code they read to you").fill(code_for(HelpRequest.objects.get()))
     page.get_by_role("button", name="Confirm").click()
@@ -53,7 +59,7 @@ def test_a_practitioner_records_a_vote_with_help_on_a_phone(
     page.context.clear_cookies()
     sign_in(page, live_server, expert2)
     page.goto(live_server.url + gate.get_absolute_url())
-    expect(page.get_by_text(f"With help from {practitioner2}")).to_be_visible()
+    expect(page.get_by_text(f"Your vote was recorded with help from {practitioner2}")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Take back my vote").click()
     expect(page.get_by_text("Your vote is taken back.")).to_be_visible()
