@@ -13,6 +13,7 @@ admin.site.site_header = "coproduce administration"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("up/", views.up, name="up"),
     # The signed-in home lists the person's projects, so it lives in the projects app.
     path("dashboard/", project_views.dashboard, name="dashboard"),
     path("projects/", include("projects.urls")),

@@ -16,6 +16,7 @@ from django.utils import timezone
 from participation.models import Activity
 from projects import services
 from projects.models import Choice, Gate, Role, Stage, Vote
+from projects.selectors.projects import NEEDS_SHOWN, PROJECTS_PAGE_SIZE
 from tests.gate_helpers import closed_gate
 from tests.gate_helpers import made_open_gate as open_gate
 
@@ -190,7 +191,7 @@ def test_project_page_has_no_call_to_vote_when_no_vote_is_open(client: Client, p
 # --- Query budgets --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("size", [1, 15])
+@pytest.mark.parametrize("size", [1, 33])
 def test_dashboard_runs_a_fixed_number_of_queries(
     client: Client, django_assert_max_num_queries, user_factory, project_factory, size
 ):
@@ -225,13 +226,13 @@ def test_dashboard_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(DASHBOARD_BUDGET):
         response = client.get(reverse("dashboard"))
     html = response.content.decode()
-    assert html.count('class="card"') == size
+    # One page of projects at most, and at most NEEDS_SHOWN of each waiting list.
+    assert html.count('class="card"') == min(size, PROJECTS_PAGE_SIZE)
     rotation = [n % 3 for n in range(size)]
-    assert html.count(": sign off the move to") == rotation.count(0)
-    assert html.count("You can vote until") == rotation.count(1)
-    assert html.count(": is it time to move on to Delivery?") == rotation.count(1) + rotation.count(
-        2
-    )
+    signoffs, votes, drafts = (min(rotation.count(n), NEEDS_SHOWN) for n in range(3))
+    assert html.count(": sign off the move to") == signoffs
+    assert html.count("You can vote until") == votes
+    assert html.count(": is it time to move on to Delivery?") == votes + drafts
 
 
 def _project_with(size: int, join, project_factory, *, gates: int = 0):
@@ -277,3 +278,49 @@ def test_history_page_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(HISTORY_BUDGET):
         response = client.get(reverse("projects:history", args=[project.slug]))
     assert response.status_code == 200
+
+
+def test_my_projects_come_a_page_at_a_time_those_that_need_me_first(
+    client: Client, user_factory, project_factory
+):
+    me, lead = user_factory(display_name="Mo"), user_factory(display_name="Lee")
+    quiet = []
+    for n in range(PROJECTS_PAGE_SIZE + 4):
+        project = project_factory(created_by=lead, title=f"A quiet project {n:02d}")
+        services.add_member(project=project, user=me, role=Role.PRACTITIONER, actor=lead)
+        quiet.append(project)
+    busy = project_factory(created_by=lead, title="Zebra crossing")
+    services.add_member(project=busy, user=me, role=Role.PRACTITIONER, actor=lead)
+    open_gate(busy)
+    client.force_login(me)
+
+    first = client.get(reverse("dashboard")).content.decode()
+    # "Zebra" sorts last by title, but it needs a vote, so it leads the first page.
+    assert first.index("Zebra crossing</a></h3>") < first.index("A quiet project 00</a></h3>")
+    assert first.count("Needs you</p>") == 1
+    assert f"You are in {len(quiet) + 1} projects. Those that need you come first." in first
+    assert 'href="?page=2" rel="next">More projects</a>' in first
+    assert "Page 1 of 2" in first
+
+    second = client.get(reverse("dashboard"), {"page": 2}).content.decode()
+    assert second.count('class="card"') == len(quiet) + 1 - PROJECTS_PAGE_SIZE
+    assert "A quiet project 23" in second
+    assert 'rel="prev">Previous projects</a>' in second
+    # A page number that does not exist, or is not a number, shows the nearest page.
+    assert client.get(reverse("dashboard"), {"page": "99"}).status_code == 200
+    assert "Page 1 of 2" in client.get(reverse("dashboard"), {"page": "x"}).content.decode()
+
+
+def test_a_long_list_of_votes_shows_the_first_ones_and_says_how_many_more(
+    client: Client, user_factory, project_factory
+):
+    me, lead = user_factory(display_name="Mo"), user_factory(display_name="Lee")
+    for _ in range(NEEDS_SHOWN + 2):
+        project = project_factory(created_by=lead)
+        services.add_member(project=project, user=me, role=Role.PRACTITIONER, actor=lead)
+        open_gate(project)
+    client.force_login(me)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert f"You have {NEEDS_SHOWN + 2} decisions to vote on" in html
+    assert html.count("You can vote until") == NEEDS_SHOWN
+    assert "And 2 more, in the projects marked “Needs you”" in html

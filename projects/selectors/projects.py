@@ -8,6 +8,7 @@ than in views or templates, which only display what they are given.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.paginator import Page, Paginator
 
@@ -19,6 +20,10 @@ from ..responses import GroupAnswered, answered_by_stage
 from .gates import blocking_among
 
 HISTORY_PAGE_SIZE = 50
+# My projects shows this many projects a page, and this many of each kind of waiting item:
+# a person in dozens of projects gets a page that loads as fast as anyone's.
+PROJECTS_PAGE_SIZE = 20
+NEEDS_SHOWN = 10
 
 # The order groups are shown in; each is headed by its one name (`Bloc.label`).
 BLOC_ORDER = [Bloc.LIVED, Bloc.LEARNED, Bloc.NON_VOTING]
@@ -47,13 +52,16 @@ class DashboardEntry:
 
 @dataclass(frozen=True)
 class Dashboard:
-    """My projects: what needs the person now across all their projects, then each project.
+    """My projects: what needs the person now across all their projects, then their projects,
+    a page at a time, those that need them first.
 
     `votes`, `signoffs` and `drafts` gather every project's waiting items (each gate knows its
-    project), soonest deadline first for votes, so the page can start with them.
+    project), soonest deadline first for votes, so the page can start with them; the page
+    shows the first NEEDS_SHOWN of each and says how many more there are.
     """
 
     entries: list[DashboardEntry]
+    page: Page[DashboardEntry]
 
     @property
     def votes(self) -> list[Gate]:
@@ -76,6 +84,27 @@ class Dashboard:
     def needs_me(self) -> bool:
         return any(e.needs_me for e in self.entries)
 
+    @cached_property
+    def lists(self) -> dict[str, Shown]:
+        """Each waiting list cut to what the page shows: "votes", "signoffs", "drafts"."""
+        return {
+            "votes": Shown.first(self.votes),
+            "signoffs": Shown.first(self.signoffs),
+            "drafts": Shown.first(self.drafts),
+        }
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The first NEEDS_SHOWN items of a list, and how many more there are."""
+
+    items: list[Gate]
+    more: int
+
+    @classmethod
+    def first(cls, items: list[Gate]) -> Shown:
+        return cls(items=items[:NEEDS_SHOWN], more=max(len(items) - NEEDS_SHOWN, 0))
+
 
 def _by_project(gates: list[Gate], memberships: list[Membership]) -> dict[int, list[Gate]]:
     """Gates grouped by project, each given the project already loaded with the memberships,
@@ -88,10 +117,11 @@ def _by_project(gates: list[Gate], memberships: list[Membership]) -> dict[int, l
     return grouped
 
 
-def dashboard(user: User) -> Dashboard:
+def dashboard(user: User, page_number: str | int | None = None) -> Dashboard:
     """The person's current projects and what waits for them in each: votes they can still
     cast, sign-offs (commissioners), drafts to open (co-leads). Four queries whatever the
-    number of projects or gates."""
+    number of projects or gates; `page_number` picks the page of PROJECTS_PAGE_SIZE projects
+    (an out-of-range or malformed number gives the nearest page)."""
     memberships = list(
         Membership.objects.taking_part()
         .filter(user=user)
@@ -125,17 +155,19 @@ def dashboard(user: User) -> Dashboard:
         list(Gate.objects.drafts().filter(project_id__in=leading).order_by("created_at", "pk")),
         memberships,
     )
-    return Dashboard(
-        entries=[
-            DashboardEntry(
-                membership=m,
-                votes_waiting=votes.get(m.project_id, []),
-                signoffs_waiting=signoffs.get(m.project_id, []),
-                drafts_waiting=drafts.get(m.project_id, []),
-            )
-            for m in memberships
-        ]
-    )
+    entries = [
+        DashboardEntry(
+            membership=m,
+            votes_waiting=votes.get(m.project_id, []),
+            signoffs_waiting=signoffs.get(m.project_id, []),
+            drafts_waiting=drafts.get(m.project_id, []),
+        )
+        for m in memberships
+    ]
+    # Projects that need the person come first, each group in title order (a stable sort).
+    ordered = sorted(entries, key=lambda entry: not entry.needs_me)
+    page = Paginator(ordered, PROJECTS_PAGE_SIZE).get_page(page_number)
+    return Dashboard(entries=entries, page=page)
 
 
 # --- Members --------------------------------------------------------------------------------

@@ -64,7 +64,7 @@ def dashboard(request: Request) -> HttpResponse:
         request,
         "dashboard.html",
         {
-            "dashboard": selectors.dashboard(request.user),
+            "dashboard": selectors.dashboard(request.user, request.GET.get("page")),
             "sections": dashboard_sections(request.user),
         },
     )
