@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from participation.models import Invitation, InvitationState, NotificationPreference
+from participation.selectors.invitations import PAGE_SIZE
 from participation.services.invitations import invite, revoke
 from participation.services.joining import accept
 from participation.tokens import invitation_token
@@ -129,7 +130,7 @@ def test_co_leads_see_every_invitations_status(client: Client, project, practiti
         assert label in html
 
 
-@pytest.mark.parametrize("count", [1, 20])
+@pytest.mark.parametrize("count", [1, 30])
 def test_the_invitations_page_makes_a_fixed_number_of_queries(
     client: Client, project, practitioner, user_factory, count, django_assert_max_num_queries
 ):
@@ -138,8 +139,36 @@ def test_the_invitations_page_makes_a_fixed_number_of_queries(
         if n % 2:
             accept(invitation=invitation, user=user_factory())
     client.force_login(practitioner)
-    with django_assert_max_num_queries(8):  # measured: 6 at both sizes
-        assert client.get(list_url(project)).status_code == 200
+    with django_assert_max_num_queries(8):  # measured: 8 at both sizes
+        response = client.get(list_url(project))
+    assert response.content.decode().count('<li class="card">') == min(count, PAGE_SIZE)
+
+
+def test_invitations_come_a_page_at_a_time_unanswered_first(
+    client: Client, project, practitioner, user_factory
+):
+    waiting = invite_maya(project, practitioner, "waiting@example.org")
+    for n in range(PAGE_SIZE):
+        accept(
+            invitation=invite_maya(project, practitioner, f"in{n}@example.org"), user=user_factory()
+        )
+    with time_machine.travel("2020-01-01"):
+        invite_maya(project, practitioner, "expired@example.org")
+    client.force_login(practitioner)
+
+    first = client.get(list_url(project)).content.decode()
+    # The two not accepted lead the first page, whatever order they were sent in.
+    assert "waiting@example.org" in first and "expired@example.org" in first
+    assert first.count('<li class="card">') == PAGE_SIZE
+    assert (
+        f"{PAGE_SIZE + 2} invitations: 1 waiting for a reply, 1 expired, {PAGE_SIZE} accepted, "
+        "0 withdrawn." in first
+    )
+    assert 'href="?page=2" rel="next">More invitations</a>' in first
+    second = client.get(list_url(project), {"page": 2}).content.decode()
+    assert second.count('<li class="card">') == 2
+    assert 'rel="prev">Previous invitations</a>' in second
+    assert waiting.contact not in second
 
 
 # --- Accepting ------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -24,6 +25,7 @@ from projects.permissions import MANAGE_MEMBERS, ProjectAccess, access_project
 
 from ..forms.invitations import BulkInviteForm, InviteForm
 from ..models import Invitation
+from ..selectors.invitations import invitations_page
 from ..services import bulk
 from ..services.invitations import InvitationError, SendKind, Sent, invite, resend, revoke
 
@@ -69,11 +71,7 @@ def _invitations_page(
     request: Request, access: ProjectAccess, form: InviteForm, refusal: Refusal | None = None
 ) -> HttpResponse:
     """The page; `refusal` says why a button ("Send again", "Withdraw") changed nothing."""
-    rows = (
-        Invitation.objects.filter(project=access.project)
-        .select_related("invited_by", "accepted_by")
-        .order_by("-sent_at", "-pk")
-    )
+    listing = invitations_page(access.project, request.GET.get("page"), timezone.now())
     return render(
         request,
         "participation/invitations.html",
@@ -81,7 +79,7 @@ def _invitations_page(
             nav="members",
             form=form,
             error_form=refusal,
-            invitations=[(i, i.state()) for i in rows],
+            listing=listing,
             expiry_days=settings.INVITATION_EXPIRY_DAYS,
         ),
     )

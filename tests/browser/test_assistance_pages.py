@@ -59,7 +59,9 @@ def test_a_practitioner_records_a_vote_with_help_on_a_phone(
     page.context.clear_cookies()
     sign_in(page, live_server, expert2)
     page.goto(live_server.url + gate.get_absolute_url())
-    expect(page.get_by_text(f"Your vote was recorded with help from {practitioner2}")).to_be_visible()
+    expect(
+        page.get_by_text(f"Your vote was recorded with help from {practitioner2}")
+    ).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Take back my vote").click()
     expect(page.get_by_text("Your vote is taken back.")).to_be_visible()
