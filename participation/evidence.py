@@ -22,6 +22,8 @@ def stage_contributors(project: Project, stage: str, before: datetime) -> set[in
     return set(
         Contribution.objects.filter(project=project, stage=stage, created_at__lt=before)
         .values_list("author_id", flat=True)
+        # Without order_by(), the model's ordering joins the DISTINCT: one row per idea.
+        .order_by()
         .distinct()
     )
 
@@ -54,6 +56,7 @@ def stage_attendees(project: Project, stage: str, before: datetime) -> set[int]:
         Attendance.objects.took_part()
         .filter(activity__project=project, activity__stage=stage, activity__starts_at__lt=before)
         .values_list("user_id", flat=True)
+        .order_by()
         .distinct()
     )
 

@@ -109,3 +109,21 @@ def test_the_evidence_pack_shows_attendance_per_group_for_each_activity_of_the_s
     ).content.decode()
     assert "Who took part in each activity" in page
     assert "Design workshop" in page
+
+
+def test_who_took_part_is_read_one_row_per_person_not_per_idea(project, expert2, practitioner):
+    """The model's default ordering must not join the DISTINCT (it made one row per idea)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from participation.evidence import stage_contributors
+    from participation.models import Contribution
+
+    for author in (expert2, expert2, expert2, practitioner):
+        Contribution.objects.create(project=project, author=author, stage=project.stage, body="x")
+    with CaptureQueriesContext(connection) as queries:
+        people = stage_contributors(project, project.stage, timezone.now() + timedelta(days=1))
+    assert people == {expert2.pk, practitioner.pk}
+    (sql,) = [query["sql"] for query in queries]
+    assert "created_at" not in sql.split("FROM")[0]
+    assert "ORDER BY" not in sql

@@ -14,6 +14,7 @@ from django.utils import timezone
 from projects.models import (
     Choice,
     Event,
+    EventKind,
     Gate,
     GateStatus,
     ObjectionResponse,
@@ -302,6 +303,29 @@ def test_a_commissioner_signs_off_through_the_evidence_page(
         url("gate_signoff", passed_commissioning), {"assured": "yes", "reasons": "Both groups led."}
     )
     assert Project.objects.get().stage == Stage.EVALUATION
+
+
+def test_the_evidence_page_lists_the_stages_latest_events_and_links_to_the_rest(
+    client, passed_commissioning, commissioner
+):
+    from projects.selectors.gates import EVIDENCE_EVENTS
+    from projects.services import log_event
+
+    for n in range(EVIDENCE_EVENTS + 5):
+        log_event(
+            project=passed_commissioning.project,
+            kind=EventKind.RESPONSE_RECORDED,
+            actor=commissioner,
+            summary=f"Note number {n:03d}.",
+        )
+    stage_events = Event.objects.filter(
+        project=passed_commissioning.project, stage=passed_commissioning.from_stage
+    ).count()
+    as_user(client, commissioner)
+    page = client.get(url("gate_signoff", passed_commissioning)).content.decode()
+    assert f"The latest {EVIDENCE_EVENTS} of {stage_events} things that happened." in page
+    assert f"Note number {EVIDENCE_EVENTS + 4:03d}." in page  # the newest
+    assert "Note number 000." not in page
 
 
 def test_a_co_lead_records_a_response_to_an_objection(client, closed_with_objection, practitioner):

@@ -106,10 +106,25 @@ class EvidencePack:
     results: dict[str, Any]
     objections: list[Vote]
     guards: list[dict[str, str]]
-    events: list[Event]
+    events: list[Event]  # the latest EVIDENCE_EVENTS of the stage, oldest first
+    events_total: int  # how many the stage has in all
     unquoted: frozenset[int]  # voters who asked not to be quoted: their reasons are left out
     activities: list[ActivityEvidence]
     channels: VoteChannels
+
+
+# The evidence pack lists the stage's latest events; the project's history has them all.
+EVIDENCE_EVENTS = 50
+
+
+def _stage_events(gate: Gate) -> dict[str, Any]:
+    """The stage's latest EVIDENCE_EVENTS events, oldest first, and how many it has in all (a
+    second query only when there are more). The summary names whoever acted, so the actor's
+    row is not loaded."""
+    stage = Event.objects.filter(project_id=gate.project_id, stage=gate.from_stage)
+    latest = list(stage.only("at", "summary").order_by("-at", "-pk")[:EVIDENCE_EVENTS])
+    total = stage.count() if len(latest) == EVIDENCE_EVENTS else len(latest)
+    return {"events": latest[::-1], "events_total": total}
 
 
 def evidence_pack(gate: Gate) -> EvidencePack:
@@ -141,11 +156,7 @@ def evidence_pack(gate: Gate) -> EvidencePack:
         objections=gate_objections,
         unquoted=frozenset(evidence.not_to_quote({vote.voter_id for vote in gate_objections})),
         guards=gate.guard_results,
-        events=list(
-            Event.objects.filter(project_id=gate.project_id, stage=gate.from_stage)
-            .select_related("actor")
-            .order_by("at", "pk")
-        ),
+        **_stage_events(gate),
         activities=_activities(gate, memberships),
         channels=vote_channels(gate),
     )
