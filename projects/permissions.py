@@ -10,7 +10,6 @@ The stage narrows what the grants allow: once a project is closed it is a read-o
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import chain
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -156,10 +155,11 @@ def access_project(
         user=user,
     )
     project = membership.project
-    checker = ObjectPermissionChecker(user)
-    # Only what the project's role groups grant: guardian's get_perms() would hand a site
-    # superuser every permission, and a superuser who joined as commissioner must not vote.
-    granted = frozenset(chain(checker.get_user_perms(project), checker.get_group_perms(project)))
+    # Only what the project's role groups grant (one query): permissions are only ever granted
+    # to those groups, never to a person, so guardian's per-user table is not read; and
+    # guardian's get_perms() would hand a site superuser every permission, but a superuser who
+    # joined as commissioner must not vote.
+    granted = frozenset(ObjectPermissionChecker(user).get_group_perms(project))
     access = ProjectAccess(project=project, membership=membership, granted=granted)
     if VIEW_PROJECT not in granted:
         raise Http404

@@ -24,12 +24,12 @@ pytestmark = pytest.mark.django_db
 
 DASHBOARD_BUDGET = 9  # session, user, memberships, votes, sign-offs, drafts, next activities,
 # surveys waiting, and whether the person commissions a project (the link to their portfolio)
-DETAIL_BUDGET = 17  # session, user, membership, 2 x guardian perms, gates, my vote, members,
+DETAIL_BUDGET = 16  # session, user, membership, the groups' grants, gates, my vote, members,
 # the two counts of responses per stage and group (objections, contributions), and for a
 # co-lead the tokenism flags: one query per flag source (6, evaluation.flags.SOURCES), and the
 # count of texts to look at
-MEMBERS_BUDGET = 7  # session, user, membership, 2 x guardian perms, members
-HISTORY_BUDGET = 7  # session, user, membership, 2 x guardian perms, count, one page
+MEMBERS_BUDGET = 6  # session, user, membership, the groups' grants, members
+HISTORY_BUDGET = 6  # session, user, membership, the groups' grants, count, one page
 
 
 def gate_link(gate: Gate) -> str:

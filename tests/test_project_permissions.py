@@ -196,3 +196,14 @@ def test_a_refusal_in_a_closed_project_says_the_project_is_closed(client, projec
     response = client.get(reverse("projects:settings", args=[project.slug]))
     assert response.status_code == 403
     assert "This project is closed" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_door_reads_the_membership_and_the_groups_grants_in_two_queries(
+    lead, started, django_assert_num_queries
+):
+    # Permissions are only granted to the project's role groups, never to a person, so the
+    # per-person table (which could never hold anything) is not read on every page.
+    with django_assert_num_queries(2):
+        access = access_project(lead, started.slug, permissions.MANAGE_MEMBERS)
+    assert access.can(permissions.MANAGE_MEMBERS)

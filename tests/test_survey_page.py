@@ -25,7 +25,7 @@ from tests.error_pattern import assert_error_page, summary_of
 pytestmark = pytest.mark.django_db
 
 # Measured: 11 and 26 at both sizes.
-SURVEY_BUDGET = 11  # session, user, membership, 2 x guardian perms, instrument, items,
+SURVEY_BUDGET = 10  # session, user, membership, the groups' grants, instrument, items,
 # request, the person's set of answers and its answers, consent
 SAVE_BUDGET = 26  # the same, then the lock, finding or making the set (with its savepoint),
 # the answers held, one insert per question answered (6), marking the request answered
