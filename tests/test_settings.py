@@ -88,7 +88,7 @@ def _settings_with(**env: str) -> dict[str, object]:
     """Settings as a fresh process with this environment reads them."""
     code = (
         "import json; from django.conf import settings as s; print(json.dumps({"
-        "'cache': s.CACHES['default'], 'broker': s.CELERY_BROKER_URL, "
+        "'cache': s.CACHES['default'], 'broker': s.CELERY_BROKER_URL, 'sessions': s.SESSION_ENGINE, "
         "'results': s.CELERY_RESULT_BACKEND, "
         "'broker_prefix': s.CELERY_BROKER_TRANSPORT_OPTIONS['global_keyprefix'], "
         "'results_prefix': s.CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS['global_keyprefix']}))"
@@ -108,6 +108,8 @@ def test_two_sites_on_one_redis_keep_apart_by_database_number_or_key_prefix():
     }
     # Broker, results and cache share the database without sharing a key.
     assert len({first["broker_prefix"], first["results_prefix"], "coproduce:cache:"}) == 3
+    # Sessions are read from that shared cache and kept in the database too.
+    assert first["sessions"] == "django.contrib.sessions.backends.cached_db"
     second = _settings_with(REDIS_URL="redis://127.0.0.1:6379/3", REDIS_KEY_PREFIX="other-site")
     assert second["cache"]["KEY_PREFIX"] == "other-site:cache"  # type: ignore[index]
     assert second["broker_prefix"] == "other-site:broker:"
@@ -163,3 +165,8 @@ def test_the_old_name_of_a_text_message_backend_is_given_its_new_one(monkeypatch
     with override_settings(SMS_BACKEND="participation.sms.FileBackend"):
         [error] = [m for m in run_checks() if m.id == "coproduce.E001"]
     assert error.hint == "Set SMS_BACKEND=coproduce.sms.FileBackend."
+
+
+def test_without_redis_sessions_stay_in_the_database():
+    # A cache of each process's own would sign people out between processes.
+    assert _settings_with(REDIS_URL="")["sessions"] == "django.contrib.sessions.backends.db"
