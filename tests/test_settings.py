@@ -88,7 +88,8 @@ def _settings_with(**env: str) -> dict[str, object]:
     """Settings as a fresh process with this environment reads them."""
     code = (
         "import json; from django.conf import settings as s; print(json.dumps({"
-        "'cache': s.CACHES['default'], 'broker': s.CELERY_BROKER_URL, 'sessions': s.SESSION_ENGINE, "
+        "'cache': s.CACHES['default'], 'broker': s.CELERY_BROKER_URL, "
+        "'sessions': s.SESSION_ENGINE, "
         "'results': s.CELERY_RESULT_BACKEND, "
         "'broker_prefix': s.CELERY_BROKER_TRANSPORT_OPTIONS['global_keyprefix'], "
         "'results_prefix': s.CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS['global_keyprefix']}))"
