@@ -31,9 +31,14 @@ from ..services import gates, guards
 
 def _gate(request: Request, slug: str, pk: int, perm: str) -> tuple[ProjectAccess, Gate]:
     access = access_project(request.user, slug, perm)
+    # Every name the decision pages show comes in the one query: who proposed it and who
+    # signed it off. The project is the one the door already read.
     gate = get_object_or_404(
-        Gate.objects.select_related("project", "signoff"), pk=pk, project=access.project
+        Gate.objects.select_related("proposed_by", "signoff__commissioner"),
+        pk=pk,
+        project=access.project,
     )
+    gate.project = access.project
     return access, gate
 
 
