@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format worker beat migrate seed clean screenshots
+.PHONY: run test lint format worker beat migrate seed clean screenshots bench
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "coproduce needs Python 3.11 or newer")'
@@ -40,6 +40,11 @@ run: seed
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Speed at a partnership's size and at a tenth of it (bench/run.py; needs PostgreSQL, Redis
+# and wrk). Writes bench/results.json. BENCH_ARGS="--seconds 10 --rounds 3" for a longer run.
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # The README's pictures of the key pages, phone and desktop (tests/browser/test_screenshots.py).
 screenshots: $(VENV)/.installed-dev
