@@ -236,15 +236,33 @@ def text_length(words: str) -> int:
     return len(words.encode("utf-16-le")) // 2  # UCS-2 code units: an emoji takes two
 
 
+def _without_non_gsm(words: str) -> str:
+    """`words` without the characters GSM-7 lacks, each with the space before it."""
+    kept: list[str] = []
+    for char in words:
+        if _is_gsm(char):
+            kept.append(char)
+        elif kept and kept[-1] == " ":
+            kept.pop()
+    return " ".join("".join(kept).split())
+
+
 def fit_texts(head: str, middle: str, tail: str, *, parts: int = 2) -> str:
     """`head`, `middle` and `tail` joined with spaces, `middle` shortened with "..." so the
-    whole fits in `parts` concatenated texts. Returns head and tail alone when even an empty
-    middle does not fit (they are never cut: they hold what to do)."""
+    whole fits in `parts` concatenated texts. `head` and `tail` are never cut: they hold what
+    to do. A character outside GSM-7 (an emoji, say) makes every part hold 67 characters
+    rather than 153; when the whole does not fit as it is, such characters are left out of
+    `middle` so that the member's words keep their room rather than being cut to nothing.
+    Returns head and tail alone only when even an empty middle does not fit."""
     head, middle, tail = plain_text(head), plain_text(middle).strip(), plain_text(tail)
     whole = " ".join(p for p in (head, middle, tail) if p)
     limit = (_GSM_PART if _is_gsm(whole) else _UCS2_PART) * parts
     if text_length(whole) <= limit:
         return whole
+    if not _is_gsm(middle) and _is_gsm(f"{head} {tail}"):
+        kept = _without_non_gsm(middle)
+        if kept:
+            return fit_texts(head, kept, tail, parts=parts)
     room = limit - text_length(f"{head}  {tail}") - len("...")
     if room <= 0:
         return f"{head} {tail}"

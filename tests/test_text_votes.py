@@ -115,9 +115,24 @@ def test_a_long_proposal_is_shortened_so_the_text_still_fits_in_two(
 
 def test_fitting_keeps_what_to_do_whole_and_counts_non_gsm_text_in_ucs2() -> None:
     head, tail = "Vote on X. Proposal:", "Reply YES 012."
+    # Short enough: the emoji stays, and the texts are counted as UCS-2.
+    assert fit_texts(head, "Tenants 😀 decide", tail) == f"{head} Tenants 😀 decide {tail}"
+    # Too long: the emoji goes, so the words keep GSM-7's room and are shortened with "...".
     fitted = fit_texts(head, "Tenants 😀 decide " * 40, tail)
-    assert fitted.startswith(head) and fitted.endswith(tail)
-    assert text_length(fitted) <= 2 * 67
+    assert fitted.startswith(f"{head} Tenants decide Tenants decide") and fitted.endswith(tail)
+    assert "..." in fitted and "😀" not in fitted
+    assert text_length(fitted) <= 2 * 153
+
+
+def test_a_long_tail_never_squeezes_the_members_words_out_because_of_an_emoji() -> None:
+    # The help code's text: a long "what to do" and a member's words with an emoji in them.
+    head = "coproduce: Priya is recording for you on Night shelter redesign:"
+    tail = (
+        "If that is right, tell them this code: 143992. Do not reply to this text. If not "
+        "right, do not give it. It works until 5 December 2026, 15:47."
+    )
+    fitted = fit_texts(head, 'your concern: "The beds are too close together 😠".', tail, parts=3)
+    assert 'your concern: "The beds are too close together".' in fitted
     # Curly quotes are made plain, so they do not force the shorter UCS-2 texts.
     assert fit_texts("A", "It\u2019s \u201cours\u201d", "B") == 'A It\'s "ours" B'
 
