@@ -19,7 +19,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -57,18 +57,20 @@ def post_only(
     `form_page` is the URL name of the page the form is on, reversed with the view's keyword
     arguments named in `page_kwargs`: a vote posted to /projects/p/gates/3/vote/ sends
     someone signed out to sign in, then back to /projects/p/gates/3/ with their choice kept.
+    Opening the address itself (a bookmark, the address bar after a refused form, a reload)
+    leads to that page too, rather than to the browser's own blank "405" screen.
     """
 
     def decorator(view: View[R, P]) -> View[R, P]:
         @wraps(view)
         def wrapper(request: R, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+            page = reverse(form_page, kwargs={name: kwargs[name] for name in page_kwargs})
             if not request.user.is_authenticated:
-                page = reverse(form_page, kwargs={name: kwargs[name] for name in page_kwargs})
                 if request.method == "POST":
                     keep(request, page, message)
                 return redirect_to_login(page)
             if request.method != "POST":
-                return HttpResponseNotAllowed(["POST"])
+                return HttpResponseRedirect(page)
             return view(request, *args, **kwargs)
 
         return wrapper

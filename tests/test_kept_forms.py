@@ -92,10 +92,16 @@ def test_passwords_and_codes_are_never_kept(client: Client, open_one):
     assert kept == {"choice": ["approve"]}
 
 
-def test_a_signed_in_get_on_a_post_only_address_is_refused(client: Client, open_one, expert2):
+def test_a_signed_in_get_on_a_post_only_address_leads_to_its_page_and_changes_nothing(
+    client: Client, open_one, expert2
+):
     client.force_login(expert2)
     vote_url = reverse("projects:gate_vote", args=[open_one.project.slug, open_one.pk])
-    assert client.get(vote_url).status_code == 405
+    response = client.get(vote_url, {"choice": "approve"})
+    # Not the browser's blank "405" screen: the decision page, with nothing voted.
+    assert response.status_code == 302
+    assert response["Location"] == open_one.get_absolute_url()
+    assert not open_one.votes.exists()
 
 
 def _patterns(resolvers: list[URLPattern | URLResolver], prefix: str = ""):

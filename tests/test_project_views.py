@@ -131,10 +131,13 @@ def test_signed_in_pages_outside_a_project_need_sign_in(client: Client, outsider
     assert client.get(reverse(url_name)).status_code == 200
 
 
-def test_member_actions_refuse_a_get_request(client: Client, project, people):
+def test_member_actions_do_nothing_on_a_get_request(client: Client, project, people):
     client.force_login(people["expert"])
     url = PAGES["change role"].url(project, people)
-    assert client.get(url).status_code == 405
+    roles = list(project.memberships.values_list("user_id", "role"))
+    response = client.get(url, {"role": "commissioner"})
+    assert response.status_code == 302
+    assert list(project.memberships.values_list("user_id", "role")) == roles
 
 
 def test_a_membership_from_another_project_is_not_found(client: Client, project, expert, outsider):
