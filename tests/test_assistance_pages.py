@@ -126,6 +126,10 @@ def test_recording_a_vote_leads_to_the_code_page_and_the_code_makes_it_count(
     response = client.post(confirm_url(made), {"code": code_for(made)})
     assert response.status_code == 302
     assert Vote.objects.get(voter=expert2).confirmed is True
+    # Once confirmed, the page no longer asks for the code.
+    done = client.get(confirm_url(made)).content.decode()
+    assert f"<h1>Recorded for {expert2}, confirmed</h1>" in done
+    assert "for the code" not in done.split("<h1>", 1)[1].split("</h1>")[0]
 
 
 def test_the_form_says_what_is_missing_in_the_one_error_pattern(
@@ -212,7 +216,8 @@ def test_the_code_page_says_how_the_member_answers_and_how_often_it_is_sent(
         project=project, helper=practitioner2, member=expert2, details=vote(gate)
     )
     page = signed_in(client, practitioner2).get(confirm_url(made)).content.decode()
-    assert "They do not reply to it" in page
+    assert "they do not reply to the message" in page
+    assert f"<h1>Ask {expert2} for the code</h1>" in page
     assert "sent 1 time of the 3" in page
     client.post(confirm_url(made, "resend"))
     assert "sent 2 times of the 3" in client.get(confirm_url(made)).content.decode()
@@ -235,9 +240,11 @@ def test_resend_and_cancel_from_the_code_page(client, project, gate, practitione
     assert made.sends == 2
 
     assert client.post(confirm_url(made, "cancel")).status_code == 302
-    again = client.post(confirm_url(made, "cancel"))  # a double tap: said truthfully
-    assert again.status_code == 200
-    assert "already cancelled, so nothing was changed" in again.content.decode()
+    again = client.post(confirm_url(made, "cancel"), follow=True)  # a double tap
+    page = again.content.decode()
+    # Said truthfully, as a notice: there is nothing to fix.
+    assert "already cancelled, so nothing was changed" in page
+    assert "<title>Error:" not in page
     made.refresh_from_db()
     assert made.status == HelpStatus.CANCELLED
     assert not Vote.objects.filter(voter=expert2).exists()
@@ -365,8 +372,8 @@ def test_activity_replies_made_with_help_are_marked(
     member_page = signed_in(client, expert2).get(address).content.decode()
     # One sentence about their own reply, not "your reply ... With help from ...".
     assert (
-        f"Your reply was recorded with help from {practitioner2}, <strong>not confirmed</strong>."
-        in member_page
+        f"Your reply, “I am coming”, was recorded with help from {practitioner2}, "
+        "<strong>not confirmed</strong>." in member_page
     )
     assert "With help from" not in member_page
 

@@ -51,7 +51,12 @@ class HelpForm(forms.Form):
     )
     choice = forms.ChoiceField(
         label=_("Their vote"),
-        choices=Choice.choices,
+        # The words a member uses in a text or on the easy-read printout, beside the site's.
+        choices=[
+            (Choice.APPROVE, _("Approve (YES)")),
+            (Choice.OBJECT, _("Object (NO)")),
+            (Choice.ABSTAIN, _("Abstain (PASS)")),
+        ],
         required=False,
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": _("Choose their vote.")},
@@ -84,7 +89,12 @@ class HelpForm(forms.Form):
     )
     answer = forms.ChoiceField(
         label=_("Will they come?"),
-        choices=Answer.choices,
+        # Said of the member, not by them: the helper is filling this in.
+        choices=[
+            (Answer.COMING, _("Coming")),
+            (Answer.NOT_COMING, _("Not coming")),
+            (Answer.NOT_SURE, _("Not sure yet")),
+        ],
         required=False,
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": _("Choose coming, not coming or not sure.")},

@@ -61,6 +61,11 @@ class AssistanceError(ProjectError):
     """A record with help that was refused; the message is plain English for the helper."""
 
 
+class AlreadyDone(AssistanceError):
+    """Cancelling or sending again after the record was confirmed, recorded or cancelled
+    (a double tap, two tabs): nothing to fix, and nothing changed."""
+
+
 @dataclass(frozen=True)
 class Details:
     """What is recorded: a vote (`gate`, `choice`, `reason`), an idea (`contribution_kind`,
@@ -464,9 +469,7 @@ def resend(*, request: HelpRequest, helper: User, now: datetime | None = None) -
     request = _locked(request)
     _check_own(request, helper)
     if request.status != HelpStatus.WAITING:
-        raise AssistanceError(
-            str(NOT_WAITING[HelpStatus(request.status)]) % {"name": request.member}
-        )
+        raise AlreadyDone(str(NOT_WAITING[HelpStatus(request.status)]) % {"name": request.member})
     if request.sends >= MAX_SENDS:
         raise AssistanceError(
             _(
@@ -494,9 +497,7 @@ def cancel(*, request: HelpRequest, helper: User, now: datetime | None = None) -
     request = _locked(request)
     _check_own(request, helper)
     if request.status != HelpStatus.WAITING:
-        raise AssistanceError(
-            str(NOT_WAITING[HelpStatus(request.status)]) % {"name": request.member}
-        )
+        raise AlreadyDone(str(NOT_WAITING[HelpStatus(request.status)]) % {"name": request.member})
     _cancel(request, actor=helper, now=now or timezone.now(), why=_("the helper cancelled it"))
     return request
 
@@ -530,6 +531,7 @@ def _cancel(request: HelpRequest, *, actor: User, now: datetime, why: str) -> No
 
 __all__ = [
     "CODE_LIFETIME",
+    "AlreadyDone",
     "MAX_SENDS",
     "MAX_TRIES",
     "AssistanceError",

@@ -149,6 +149,9 @@ def resend(request: Request, slug: str, pk: int) -> HttpResponse:
     made = _mine(request, access, pk)
     try:
         assistance.resend(request=made, helper=request.user)
+    except assistance.AlreadyDone as done:
+        messages.info(request, str(done))
+        return redirect("assistance:confirm", slug=slug, pk=pk)
     except assistance.AssistanceError as error:
         made.refresh_from_db()
         return _confirm_page(request, access, made, error_form=Refusal(str(error)))
@@ -162,9 +165,10 @@ def cancel(request: Request, slug: str, pk: int) -> HttpResponse:
     made = _mine(request, access, pk)
     try:
         assistance.cancel(request=made, helper=request.user)
-    except assistance.AssistanceError as error:
-        made.refresh_from_db()
-        return _confirm_page(request, access, made, error_form=Refusal(str(error)))
+    except assistance.AlreadyDone as done:
+        # A double tap or a second tab: nothing to fix, so a notice, not an error.
+        messages.info(request, str(done))
+        return redirect("assistance:confirm", slug=slug, pk=pk)
     messages.success(
         request, _("Cancelled. Nothing was recorded for %(name)s.") % {"name": made.member}
     )

@@ -28,12 +28,12 @@ def test_a_practitioner_records_a_vote_with_help_on_a_phone(
 
     page.get_by_label("Who are you recording for?").select_option(label=str(expert2))
     page.get_by_role("radio", name="A vote", exact=True).check()
-    page.get_by_role("radio", name="Object", exact=True).check()
+    page.get_by_role("radio", name="Object (NO)", exact=True).check()
     page.get_by_role("button", name="Record and send them the code").click()
     expect(page.get_by_text("Write why they object, in their words.").first).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_role("radio", name="Object", exact=True).check()
+    page.get_by_role("radio", name="Object (NO)", exact=True).check()
     page.get_by_label("Their reason, in their words").fill("Too far from the bus")
     page.get_by_label("They asked me to record this for them").check()
     page.get_by_role("button", name="Record and send them the code").click()
