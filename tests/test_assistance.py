@@ -512,3 +512,21 @@ def test_the_last_try_is_counted_in_the_singular(project, practitioner2, expert2
             confirm(request=made, helper=practitioner2, code=wrong)
     with pytest.raises(AssistanceError, match=r"\(1 try left\)"):
         confirm(request=made, helper=practitioner2, code=wrong)
+
+
+def test_a_member_who_texted_stop_gets_the_code_by_email(project, gate, practitioner2, expert2):
+    from participation.models import InboundText, TextOutcome
+
+    expert2.phone, expert2.phone_verified = "+447700900123", True
+    expert2.save(update_fields=["phone", "phone_verified"])
+    InboundText.objects.create(
+        provider="fake",
+        message_id="m1",
+        sender=expert2.phone,
+        body="STOP",
+        received_at=timezone.now(),
+        user=expert2,
+        outcome=TextOutcome.STOPPED,
+    )
+    record_with_help(project=project, helper=practitioner2, member=expert2, details=vote(gate))
+    assert OutboxMessage.objects.get(kind=MessageKind.HELP_CODE).channel == "email"

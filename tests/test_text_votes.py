@@ -195,6 +195,15 @@ def test_no_without_a_reason_asks_why_and_counts_only_when_the_reason_arrives(
     assert not InboundText.objects.filter(awaiting_reason=True).exists()
 
 
+def test_a_reason_that_starts_with_because_is_said_back_once(
+    client: Any, gate: Any, texter: Any, sms: list[Any]
+) -> None:
+    send(client, f"NO {gate.text_code}")
+    send(client, "because the bus stops at 6")
+    assert 'is NO, "because the bus stops at 6"' in last_answer(sms)
+    assert 'because "because' not in last_answer(sms)
+
+
 def test_no_with_a_reason_in_one_text_objects_at_once(client: Any, gate: Any, texter: Any) -> None:
     send(client, f"no {gate.text_code} too far from the bus")
     vote = vote_of(gate, texter)
@@ -498,6 +507,8 @@ def test_a_reply_to_a_help_code_text_is_never_a_vote_nor_shown_to_co_leads(
     send(client, code_for(made))
     assert vote_of(gate, texter) is None
     assert "read it to" in last_answer(sms)
+    # The example is the member's own open decision, never a made-up code.
+    assert last_answer(sms).endswith(f"for example: YES {gate.text_code}")
     assert not InboundText.objects.to_look_at(project.pk).exists()
     # A vote with its decision's code still counts.
     send(client, f"PASS {gate.text_code}")
@@ -515,6 +526,28 @@ def test_stop_switches_texts_off_without_an_answer_and_tells_the_co_leads(
     send(client, "START")
     assert NotificationPreference.objects.get(user=texter).channel == "sms"
     assert "again" in last_answer(sms)
+
+
+def test_after_stop_a_texted_vote_counts_and_its_answer_goes_by_email_not_by_text(
+    client: Any, gate: Any, texter: Any, sms: list[Any], mailoutbox: list[Any]
+) -> None:
+    send(client, "STOP")
+    before = len(answers(sms))
+    send(client, f"YES {gate.text_code}")
+    assert vote_of(gate, texter).choice == Choice.APPROVE  # type: ignore[union-attr]
+    assert len(answers(sms)) == before  # the provider would refuse it, and we must not try
+    assert mailoutbox and "is YES" in " ".join(mailoutbox[-1].body.split())
+    # With no email either, it is answered nowhere, and the vote still counts.
+    texter.email = None
+    texter.save(update_fields=["email"])
+    mails = len(mailoutbox)
+    send(client, f"NO {gate.text_code} too far")
+    assert vote_of(gate, texter).choice == Choice.OBJECT  # type: ignore[union-attr]
+    assert (len(answers(sms)), len(mailoutbox)) == (before, mails)
+    # START brings the answers back by text.
+    send(client, "START")
+    send(client, f"PASS {gate.text_code}")
+    assert "is now PASS" in last_answer(sms)
 
 
 def test_help_says_how_to_reply(client: Any, gate: Any, texter: Any, sms: list[Any]) -> None:

@@ -201,7 +201,10 @@ def _check_details(*, project: Project, member: User, details: Details, now: dat
 
 
 def _code_channel(member: User) -> str:
-    if member.phone and member.phone_verified:
+    """By text to a checked number (unless the member texted STOP), else by email."""
+    from .texts import has_stopped_texts  # texts reads help records, so imported here
+
+    if member.phone and member.phone_verified and not has_stopped_texts(member):
         return Channel.SMS
     if member.email:
         return Channel.EMAIL

@@ -214,9 +214,12 @@ def _act(text: InboundText, *, flooded: bool, now: datetime) -> Result:
             _(
                 "coproduce: nothing changed. Please do not text us the code: read it to "
                 "%(helper)s, who is helping you. To vote by text, put the code of the "
-                "decision after your vote, for example: YES 012"
+                "decision after your vote, for example: YES %(code)s"
             )
-            % {"helper": waiting_help.helper or _("the person helping you")},
+            % {
+                "helper": waiting_help.helper or _("the person helping you"),
+                "code": _example_code(open_gates),
+            },
         )
     if reading.choice is None:
         return _reason_for_a_no(text, user, reading, open_gates, now)
@@ -263,7 +266,7 @@ def _keyword(user: User, word: str, open_gates: list[Gate]) -> Result:
             TextOutcome.RESTARTED,
             _("coproduce: you will get our texts again. Text STOP to stop them."),
         )
-    example = open_gates[0].text_code if open_gates else "012"
+    example = _example_code(open_gates)
     return Result(
         TextOutcome.HOW_TO,
         _(
@@ -319,8 +322,14 @@ def _how_to_reply(code: str) -> str:
     return _("Reply YES, NO or PASS with the code, for example: YES %(code)s") % {"code": code}
 
 
+def _example_code(open_gates: list[Gate]) -> str:
+    """The code of a decision the member can vote on now, so an example never names someone
+    else's decision; "123" only when they have none open."""
+    return open_gates[0].text_code if open_gates else "123"
+
+
 def _not_understood(user: User, open_gates: list[Gate]) -> Result:
-    example = open_gates[0].text_code if open_gates else "012"
+    example = _example_code(open_gates)
     return Result(
         TextOutcome.NOT_UNDERSTOOD,
         _(
@@ -440,10 +449,13 @@ def _vote(user: User, gate: Gate, choice: Choice, reason: str, now: datetime) ->
         # The reason is said back, so a member whose words were taken as a reason by mistake
         # can put it right.
         short = vote.reason if len(vote.reason) <= 60 else f"{vote.reason[:57].rstrip()}..."
-        choice_words = _('%(choice)s, because "%(reason)s"') % {
-            "choice": choice_words,
-            "reason": short,
-        }
+        # "NO, because "because the bus"" reads wrongly: the member's own "because" is enough.
+        template = (
+            _('%(choice)s, "%(reason)s"')
+            if short.lower().startswith(("because", "cos ", "as "))
+            else _('%(choice)s, because "%(reason)s"')
+        )
+        choice_words = template % {"choice": choice_words, "reason": short}
     words = {
         "project": gate.project.title,
         "code": gate.text_code,
@@ -468,12 +480,33 @@ def _vote(user: User, gate: Gate, choice: Choice, reason: str, now: datetime) ->
     return Result(outcome, reply % words, gate=gate, vote=True)
 
 
+def has_stopped_texts(user: User) -> bool:
+    """Whether the member's last STOP or START was STOP: the provider then delivers none of
+    our texts to them, and we must send none."""
+    last = (
+        InboundText.objects.filter(
+            user=user, outcome__in=[TextOutcome.STOPPED, TextOutcome.RESTARTED]
+        )
+        .order_by("-received_at", "-pk")
+        .values_list("outcome", flat=True)
+        .first()
+    )
+    return last == TextOutcome.STOPPED
+
+
 def _queue_reply(text: InboundText, *, vote: bool) -> None:
-    """One answer per text (one a day to a number we do not know), through the outbox."""
+    """One answer per text (one a day to a number we do not know), through the outbox. A
+    member who texted STOP is answered by email, or not at all when they have none: their
+    vote by text still counts."""
+    channel = Channel.SMS
     if text.user_id is None:
         occasion, recipient = f"unknown-number:{text.received_at:%Y-%m-%d}", f"phone:{text.sender}"
     else:
         occasion, recipient = f"text:{text.pk}", f"user:{text.user_id}"
+        if text.user is not None and has_stopped_texts(text.user):
+            if not text.user.email:
+                return
+            channel = Channel.EMAIL
     project: Project | None = text.gate.project if vote and text.gate else None
     messages = outbox.queue(
         [
@@ -481,7 +514,7 @@ def _queue_reply(text: InboundText, *, vote: bool) -> None:
                 kind=MessageKind.TEXT_REPLY,
                 occasion=occasion,
                 recipient=recipient,
-                channel=Channel.SMS,
+                channel=channel,
                 user_id=text.user_id,
                 project=project,
                 data={"text": text.pk, "vote": vote},
