@@ -313,37 +313,83 @@ def _log(made: Made, history: History) -> None:
     to = Stage(gate.to_stage).label
     log = history.add
     data = {"gate": gate.pk}
-    log(lp, EventKind.GATE_DRAFTED, gate.created_at, f"{lp.lead} proposed moving to {to}.",
-        actor=lp.lead, data=data)  # fmt: skip
+    log(
+        lp,
+        EventKind.GATE_DRAFTED,
+        gate.created_at,
+        f"{lp.lead} proposed moving to {to}.",
+        actor=lp.lead,
+        data=data,
+    )
     if gate.status == GateStatus.WITHDRAWN and gate.closed_at is not None:
-        log(lp, EventKind.GATE_WITHDRAWN, gate.closed_at,
+        log(
+            lp,
+            EventKind.GATE_WITHDRAWN,
+            gate.closed_at,
             f"{lp.lead} withdrew the proposal to move to {to} before voting.",
-            actor=lp.lead, data=data)  # fmt: skip
+            actor=lp.lead,
+            data=data,
+        )
     if gate.opened_at is None or gate.closes_at is None:
         return
-    log(lp, EventKind.GATE_OPENED, gate.opened_at,
+    log(
+        lp,
+        EventKind.GATE_OPENED,
+        gate.opened_at,
         f"Voting opened on moving to {to}; it closes {gate.closes_at:%-d %B %Y at %H:%M}.",
-        actor=lp.lead, data={**data, "closes_at": gate.closes_at.isoformat()})  # fmt: skip
+        actor=lp.lead,
+        data={**data, "closes_at": gate.closes_at.isoformat()},
+    )
     for vote in made.votes:
         helped = {"helper": lp.lead.pk, "confirmed": vote.confirmed} if vote.assisted else {}
-        log(lp, EventKind.VOTE_CAST, vote.cast_at,
+        log(
+            lp,
+            EventKind.VOTE_CAST,
+            vote.cast_at,
             CAST_BY[VoteChannel(vote.channel)].format(name=vote.voter, helper=lp.lead),
             actor=vote.voter,
-            data={**data, "bloc": gate.electorate[str(vote.voter.pk)],
-                  "channel": vote.channel, **helped})  # fmt: skip
+            data={
+                **data,
+                "bloc": gate.electorate[str(vote.voter.pk)],
+                "channel": vote.channel,
+                **helped,
+            },
+        )
     if gate.closed_at is not None:
         words = OUTCOME_WORDS.get(gate.reason, "Not passed: the vote did not carry.")
-        log(lp, EventKind.GATE_CLOSED, gate.closed_at, words,
-            data={**data, "passed": gate.passed, "reason": gate.reason})  # fmt: skip
+        log(
+            lp,
+            EventKind.GATE_CLOSED,
+            gate.closed_at,
+            words,
+            data={**data, "passed": gate.passed, "reason": gate.reason},
+        )
     if made.signoff is not None:
         signoff = made.signoff
-        words = "assured that the co-production was genuine." if signoff.assured else (
-            f"could not assure the co-production: {signoff.reasons}")  # fmt: skip
-        log(lp, EventKind.SIGNED_OFF, signoff.at, f"{signoff.commissioner} {words}",
-            actor=signoff.commissioner, data={**data, "assured": signoff.assured})  # fmt: skip
+        words = (
+            "assured that the co-production was genuine."
+            if signoff.assured
+            else (f"could not assure the co-production: {signoff.reasons}")
+        )
+        log(
+            lp,
+            EventKind.SIGNED_OFF,
+            signoff.at,
+            f"{signoff.commissioner} {words}",
+            actor=signoff.commissioner,
+            data={**data, "assured": signoff.assured},
+        )
     for answer in made.answers:
-        log(lp, EventKind.RESPONSE_RECORDED, answer.at,
+        log(
+            lp,
+            EventKind.RESPONSE_RECORDED,
+            answer.at,
             f"{lp.lead} responded to an objection ({answer.get_outcome_display().lower()}).",
             actor=lp.lead,
-            data={"vote": answer.objection.pk, "updated": False, "outcome": answer.outcome,
-                  "version": 1})  # fmt: skip
+            data={
+                "vote": answer.objection.pk,
+                "updated": False,
+                "outcome": answer.outcome,
+                "version": 1,
+            },
+        )

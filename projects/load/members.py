@@ -255,9 +255,12 @@ def _grant(plan: Plan, loaded_projects: list[LoadedProject]) -> None:
 def _log_members(lp: LoadedProject, history: History) -> None:
     lead = lp.lead
     history.add(
-        lp, EventKind.PROJECT_CREATED, lp.project.created_at, f"{lead} started the project.",
+        lp,
+        EventKind.PROJECT_CREATED,
+        lp.project.created_at,
+        f"{lead} started the project.",
         actor=lead,
-    )  # fmt: skip
+    )
     for m in lp.members:
         history.add(
             lp,
@@ -269,6 +272,10 @@ def _log_members(lp: LoadedProject, history: History) -> None:
         )
         if m.left_at is not None:
             history.add(
-                lp, EventKind.MEMBER_LEFT, m.left_at, f"{m.user} left the project.",
-                actor=m.user, data={"user": m.user.pk},
-            )  # fmt: skip
+                lp,
+                EventKind.MEMBER_LEFT,
+                m.left_at,
+                f"{m.user} left the project.",
+                actor=m.user,
+                data={"user": m.user.pk},
+            )
