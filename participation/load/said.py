@@ -114,7 +114,7 @@ def load_invitations(
                         project=lp.project,
                         role=m.role,
                         name=m.user.display_name,
-                        email=m.user.email,
+                        email=m.user.email or "",
                         invited_by=lp.lead,
                         created_at=sent,
                         sent_at=sent,
