@@ -127,7 +127,7 @@ def load_invitations(
         waiting = 0
         if is_open:
             heavy = str(lp.lead.email) == co_lead_email
-            waiting = plan.pick([(3, 0.75), (4, 0.25)]) if heavy else plan.rng.randint(0, 2)
+            waiting = plan.pick([(3, 0.3), (4, 0.7)]) if heavy else plan.rng.randint(0, 2)
         states = ["waiting"] * waiting
         states += ["expired"] * plan.pick([(0, 0.7), (1, 0.25), (2, 0.05)])
         states += ["withdrawn"] * (1 if plan.chance(0.05) else 0)

@@ -136,15 +136,19 @@ def _members(
     chosen: dict[Role, list[User]] = {}
     for role, count in counts.items():
         wanted = [personas[key] for key in sorted(heavy) if PERSONA_ROLES[key] == role]
-        # The persona co-lead starts the project, so comes first among practitioners.
-        wanted.sort(key=lambda user: user != personas["colead"])
-        chosen[role] = wanted + pools.draw(role, max(count - len(wanted), 0), taken)
+        others = pools.draw(role, max(count - len(wanted), 1), taken)
+        # The first of each voting group co-leads: the persona co-lead where it is a member
+        # (it starts the project), never the other personas, who are there as members.
+        if "colead" in heavy and role == PERSONA_ROLES["colead"]:
+            wanted.sort(key=lambda user: user != personas["colead"])
+            chosen[role] = wanted + others
+        else:
+            chosen[role] = others[:1] + wanted + others[1:]
     latest = plan.now - timedelta(days=1)
     for role, users in chosen.items():
         for position, user in enumerate(users):
-            co_lead = role != Role.COMMISSIONER and (
-                position == 0 or (position == 1 and plan.chance(0.3))
-            )
+            second = position == 1 and user not in personas.values()
+            co_lead = role != Role.COMMISSIONER and (position == 0 or (second and plan.chance(0.3)))
             if role == Role.PRACTITIONER and position == 0:
                 joined = created
             elif co_lead or role == Role.COMMISSIONER or plan.chance(0.75):
