@@ -123,6 +123,18 @@ def _bloc_json(result: BlocResult) -> dict[str, Any]:
     }
 
 
+def results_json(decision: Decision, *, early: bool, unreachable: Bloc | None) -> dict[str, Any]:
+    """The figures stored on a closed gate (`Gate.results`)."""
+    return {
+        "rule": decision.rule.kind.value,
+        "lived": _bloc_json(decision.lived),
+        "learned": _bloc_json(decision.learned),
+        "weighted_score": decision.weighted_score,
+        "closed_early": early,
+        "quorum_unreachable": unreachable.value if unreachable else None,
+    }
+
+
 def _unreachable_bloc(gate: Gate, decision: Decision, still_to_vote: set[int]) -> Bloc | None:
     """The first group (lived before learned) that can no longer reach its quorum, because
     people who could vote have left or stopped voting; None while both still can."""
@@ -183,14 +195,7 @@ def _close_locked(
     gate.passed, gate.reason = decision.passed, decision.reason.value
     if unreachable is not None:
         gate.passed, gate.reason = False, QUORUM_UNREACHABLE
-    gate.results = {
-        "rule": decision.rule.kind.value,
-        "lived": _bloc_json(decision.lived),
-        "learned": _bloc_json(decision.learned),
-        "weighted_score": decision.weighted_score,
-        "closed_early": early,
-        "quorum_unreachable": unreachable.value if unreachable else None,
-    }
+    gate.results = results_json(decision, early=early, unreachable=unreachable)
     gate.signoff_required = decision.passed and gate.signoff_required
     gate.save(
         update_fields=["status", "closed_at", "passed", "reason", "results", "signoff_required"]
