@@ -534,9 +534,9 @@ def _cancel(request: HelpRequest, *, actor: User, now: datetime, why: str) -> No
 
 __all__ = [
     "CODE_LIFETIME",
-    "AlreadyDone",
     "MAX_SENDS",
     "MAX_TRIES",
+    "AlreadyDone",
     "AssistanceError",
     "Details",
     "cancel",
