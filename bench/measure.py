@@ -103,6 +103,7 @@ def choose_pages() -> list[Page]:
     closed_gate = Gate.objects.filter(project=project, status=GateStatus.CLOSED).last()
     signed = (
         Gate.objects.filter(status=GateStatus.CLOSED, signoff_required=True)
+        .exclude(project__stage="closed")  # a closed project's pages can no longer sign off
         .filter(project__memberships__role="commissioner", project__memberships__left_at=None)
         .order_by("-pk")
         .first()

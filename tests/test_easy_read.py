@@ -55,6 +55,8 @@ def test_the_easy_read_page_gives_the_proposal_the_choices_and_three_ways_to_vot
     # The member reads the code to the person helping; a reply by text would not confirm it.
     assert "read the code to them. Do not reply to the message." in text
     assert "Then we send you a code by text or email." in text
+    # Texts only count from a number we already text: the printout says so.
+    assert "This only works from the mobile number we text you on." in text
     assert f"{PUBLIC}{open_decision.get_absolute_url()}" in text
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from coproduce.dates import moment
 from participation.models import InboundText, TextOutcome
 from projects import services
 from projects.models import Event, Gate, GateStatus, Project, Role
@@ -62,6 +63,10 @@ def test_a_co_lead_reads_who_sent_each_text_when_its_words_and_our_answer(
     assert "Sorry, we did not understand." in body
     assert "Not understood" in body
     assert NUMBER not in body
+    # Each button names its text by sender and time, so two from one person differ.
+    text = InboundText.objects.get()
+    assert 'the text from Eli received <time datetime="' in body
+    assert f"{moment(text.received_at)}</time></span></button>" in body
 
 
 def test_while_its_decision_is_open_a_texts_words_are_hidden_as_they_may_say_how_they_voted(

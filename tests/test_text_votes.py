@@ -195,6 +195,15 @@ def test_no_without_a_reason_asks_why_and_counts_only_when_the_reason_arrives(
     assert not InboundText.objects.filter(awaiting_reason=True).exists()
 
 
+def test_a_bare_no_says_the_standing_vote_counts_until_the_reason_comes(
+    client: Any, gate: Any, texter: Any, sms: list[Any]
+) -> None:
+    send(client, f"YES {gate.text_code}")
+    send(client, f"NO {gate.text_code}")
+    assert last_answer(sms).endswith("Until then, your YES still counts.")
+    assert vote_of(gate, texter).choice == Choice.APPROVE  # type: ignore[union-attr]
+
+
 def test_a_reason_that_starts_with_because_is_said_back_once(
     client: Any, gate: Any, texter: Any, sms: list[Any]
 ) -> None:

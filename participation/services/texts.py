@@ -228,14 +228,23 @@ def _act(text: InboundText, *, flooded: bool, now: datetime) -> Result:
         return _no_gate(user, reading, open_gates, now)
     if reading.choice == Choice.OBJECT and not reading.words:
         _settle_waiting(user, gate)
+        standing = gate.votes.filter(voter=user).values_list("choice", flat=True).first()
+        until = (
+            _("Until then, your %(choice)s still counts.")
+            % {"choice": REPLY_WORD[Choice(standing)]}
+            if standing
+            else ""
+        )
         return Result(
             TextOutcome.ASKED_WHY,
-            _(
-                "coproduce: please tell us why you said NO to %(project)s. Reply with your "
-                "reason, for example: NO %(code)s too far from the bus. Your NO counts once we "
-                "have it."
-            )
-            % {"project": gate.project.title, "code": gate.text_code},
+            (
+                _(
+                    "coproduce: please tell us why you said NO to %(project)s. Reply with your "
+                    "reason, for example: NO %(code)s too far from the bus. Your NO counts once "
+                    "we have it. %(until)s"
+                )
+                % {"project": gate.project.title, "code": gate.text_code, "until": until}
+            ).strip(),
             gate=gate,
             awaiting_reason=True,
         )
