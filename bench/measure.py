@@ -75,8 +75,14 @@ def _projects_of(user: User, **extra: Any) -> Any:
     )
 
 
-def _co_lead_of(project: Project) -> User:
-    return Membership.objects.active().filter(project=project, is_co_lead=True).first().user
+def _email_of(membership: Membership | None) -> str:
+    if membership is None or not membership.user.email:
+        raise SystemExit("seed_load made a project without the member the benchmark needs")
+    return membership.user.email
+
+
+def _co_lead_of(project: Project) -> str:
+    return _email_of(Membership.objects.active().filter(project=project, is_co_lead=True).first())
 
 
 def choose_pages() -> list[Page]:
@@ -98,7 +104,7 @@ def choose_pages() -> list[Page]:
     )
     if project is None:
         raise SystemExit("seed_load made no project with open and closed decisions to measure")
-    lead = _co_lead_of(project).email
+    lead = _co_lead_of(project)
     open_gate = Gate.objects.filter(project=project, status=GateStatus.OPEN).first()
     closed_gate = Gate.objects.filter(project=project, status=GateStatus.CLOSED).last()
     signed = (
@@ -110,7 +116,7 @@ def choose_pages() -> list[Page]:
     )
     if open_gate is None or closed_gate is None or signed is None:
         raise SystemExit("seed_load made no decision that needed sign-off to measure")
-    commissioner = (
+    commissioner = _email_of(
         Membership.objects.active().filter(project=signed.project, role="commissioner").first()
     )
     slug = {"slug": project.slug}
@@ -128,7 +134,7 @@ def choose_pages() -> list[Page]:
         Page("decisions", reverse("projects:gates", kwargs=slug), lead),
         Page("open_decision", gate_url(open_gate), lead),
         Page("closed_decision", gate_url(closed_gate), lead),
-        Page("evidence_pack", gate_url(signed, "projects:gate_signoff"), commissioner.user.email),
+        Page("evidence_pack", gate_url(signed, "projects:gate_signoff"), commissioner),
         Page("invitations", reverse("participation:invitations", kwargs=slug), lead),
         Page("ideas", reverse("contributions:list", kwargs=slug), lead),
         Page("activities", reverse("activities:list", kwargs=slug), lead),

@@ -212,6 +212,7 @@ def test_a_loaded_member_opens_their_project_and_its_decision_and_an_outsider_ge
     assert gate is not None
     project = gate.project
     outsider = User.objects.exclude(memberships__project=project).first()
+    assert outsider is not None
     member, stranger = Client(), Client()
     member.force_login(practitioner)
     stranger.force_login(outsider)
@@ -236,7 +237,7 @@ def test_the_heavy_members_are_in_about_one_project_in_twelve():
 def test_some_projects_have_enough_answers_to_show_figures():
     call_command("seed_load", projects=30, users=300, seed=5, verbosity=0)
 
-    groups = {}
+    groups: dict[tuple[int, str], int] = {}
     for project_id, role in SurveyResponse.objects.values_list("project_id", "group"):
         groups.setdefault((project_id, role), 0)
         groups[(project_id, role)] += 1
