@@ -516,3 +516,24 @@ def test_the_pages_state_the_rule_of_3_from_the_one_constant(client, ended, expe
     client.post(url(ended), FULL)
     saved = client.get(url(ended, saved=True)).content.decode()
     assert "only when at least 5 people in" in saved
+
+
+def test_the_dashboard_lists_the_newest_surveys_and_says_how_many_more_wait(
+    client, instruments, project_factory, expert2
+):
+    from evaluation.selectors.surveys import SURVEYS_SHOWN, waiting_for
+    from projects import services
+
+    for _ in range(SURVEYS_SHOWN + 1):
+        other = project_factory()
+        services.add_member(
+            project=other, user=expert2, role=Role.EXPERT_BY_EXPERIENCE, actor=other.created_by
+        )
+        end_stage(Project.objects.get(pk=other.pk))
+    waiting = len(waiting_for(expert2))
+    assert waiting > SURVEYS_SHOWN
+    client.force_login(expert2)
+    html = client.get(reverse("dashboard")).content.decode()
+    section = html[html.index('id="surveys-waiting"') :].split("</section>")[0]
+    assert section.count("<li>") == SURVEYS_SHOWN
+    assert f"And {waiting - SURVEYS_SHOWN} more. As you answer these" in section

@@ -140,9 +140,17 @@ def waiting_for(user: User) -> list[SurveyRequest]:
     )
 
 
+# My projects lists this many surveys, newest first, and says how many more wait.
+SURVEYS_SHOWN = 10
+
+
 def dashboard_section(user: User) -> DashboardSection | None:
-    """My projects: "Surveys waiting for you", when there are any (one query)."""
+    """My projects: "Surveys waiting for you", when there are any (one query): the newest
+    SURVEYS_SHOWN and how many more, so someone in dozens of projects gets a short page."""
     waiting = waiting_for(user)
     if not waiting:
         return None
-    return DashboardSection("evaluation/surveys/_dashboard.html", {"requests": waiting})
+    return DashboardSection(
+        "evaluation/surveys/_dashboard.html",
+        {"requests": waiting[:SURVEYS_SHOWN], "more": max(len(waiting) - SURVEYS_SHOWN, 0)},
+    )
