@@ -171,8 +171,6 @@ def measure_pages() -> list[dict[str, Any]]:
 def _sweep_scenario() -> Gate:
     """A project whose open decision closes in 20 hours, with SWEEP_MEMBERS voters who have
     not voted: every one of them is due a "voting closes soon" reminder."""
-    from participation.services.reminders import queue_due_reminders  # noqa: F401
-
     people = list(User.objects.filter(email__startswith="load-").order_by("pk")[:SWEEP_MEMBERS])
     lead = people[0]
     project = Project.objects.create(

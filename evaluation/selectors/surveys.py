@@ -20,6 +20,7 @@ from participation.models import Consent, Purpose, surveyable
 from projects.dashboard import DashboardSection
 from projects.models import Event, EventKind, Membership, Stage
 from projects.permissions import ProjectAccess
+from projects.selectors.projects import Shown
 
 from ..models import Instrument, Item, Moment, Scale, SurveyRequest, SurveyResponse
 
@@ -152,5 +153,5 @@ def dashboard_section(user: User) -> DashboardSection | None:
         return None
     return DashboardSection(
         "evaluation/surveys/_dashboard.html",
-        {"requests": waiting[:SURVEYS_SHOWN], "more": max(len(waiting) - SURVEYS_SHOWN, 0)},
+        {"waiting": Shown.first(waiting, SURVEYS_SHOWN)},
     )

@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -36,9 +36,26 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
 
     def pending(self, now: datetime | None = None) -> InvitationQuerySet:
         """Links that still work."""
-        return self.unanswered().filter(
-            revoked_at__isnull=True, expires_at__gt=now or timezone.now()
+        return self.filter(in_state(InvitationState.PENDING, now or timezone.now()))
+
+    def count_by_state(self, now: datetime) -> dict[InvitationState, int]:
+        """How many are in each state (`Invitation.state`), in one aggregate query."""
+        counts = self.aggregate(
+            **{state.value: Count("pk", filter=in_state(state, now)) for state in InvitationState}
         )
+        return {InvitationState(key): value for key, value in counts.items()}
+
+
+def in_state(state: InvitationState, now: datetime) -> Q:
+    """The database's form of `Invitation.state`: the same rules, in the same order."""
+    unanswered = Q(accepted_at__isnull=True)
+    live = unanswered & Q(revoked_at__isnull=True)
+    return {
+        InvitationState.ACCEPTED: ~unanswered,
+        InvitationState.REVOKED: unanswered & Q(revoked_at__isnull=False),
+        InvitationState.EXPIRED: live & Q(expires_at__lte=now),
+        InvitationState.PENDING: live & Q(expires_at__gt=now),
+    }[state]
 
 
 class Invitation(models.Model):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Q
+from django.db.models import F
 
 from projects.models import Project
 
@@ -35,15 +35,6 @@ def invitations_page(project: Project, number: str | int | None, now: datetime) 
     invitations a page: unanswered ones (waiting, expired, withdrawn) first, then accepted,
     each newest first."""
     invitations = Invitation.objects.filter(project=project)
-    unanswered = Q(accepted_at__isnull=True)
-    revoked = unanswered & Q(revoked_at__isnull=False)
-    live = unanswered & Q(revoked_at__isnull=True)
-    counts = invitations.aggregate(
-        accepted=Count("pk", filter=~unanswered),
-        revoked=Count("pk", filter=revoked),
-        expired=Count("pk", filter=live & Q(expires_at__lte=now)),
-        pending=Count("pk", filter=live & Q(expires_at__gt=now)),
-    )
     ordered = invitations.select_related("invited_by", "accepted_by").order_by(
         F("accepted_at").desc(nulls_first=True), "-sent_at", "-pk"
     )
@@ -51,5 +42,5 @@ def invitations_page(project: Project, number: str | int | None, now: datetime) 
     return InvitationsPage(
         page=page,
         rows=[(invitation, invitation.state(now)) for invitation in page],
-        counts={InvitationState(key): value for key, value in counts.items()},
+        counts=invitations.count_by_state(now),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Generic, TypeVar
 
 from django.core.paginator import Page, Paginator
 
@@ -20,6 +21,7 @@ from ..responses import GroupAnswered, answered_by_stage
 from .gates import blocking_among
 
 HISTORY_PAGE_SIZE = 50
+T = TypeVar("T")
 # My projects shows this many projects a page, and this many of each kind of waiting item:
 # a person in dozens of projects gets a page that loads as fast as anyone's.
 PROJECTS_PAGE_SIZE = 20
@@ -85,7 +87,7 @@ class Dashboard:
         return any(e.needs_me for e in self.entries)
 
     @cached_property
-    def lists(self) -> dict[str, Shown]:
+    def lists(self) -> dict[str, Shown[Gate]]:
         """Each waiting list cut to what the page shows: "votes", "signoffs", "drafts"."""
         return {
             "votes": Shown.first(self.votes),
@@ -95,15 +97,16 @@ class Dashboard:
 
 
 @dataclass(frozen=True)
-class Shown:
-    """The first NEEDS_SHOWN items of a list, and how many more there are."""
+class Shown(Generic[T]):
+    """The first `limit` items of a list, and how many more there are: how My projects keeps
+    each of its lists short for someone in dozens of projects."""
 
-    items: list[Gate]
+    items: list[T]
     more: int
 
     @classmethod
-    def first(cls, items: list[Gate]) -> Shown:
-        return cls(items=items[:NEEDS_SHOWN], more=max(len(items) - NEEDS_SHOWN, 0))
+    def first(cls, items: list[T], limit: int = NEEDS_SHOWN) -> Shown[T]:
+        return cls(items=items[:limit], more=max(len(items) - limit, 0))
 
 
 def _by_project(gates: list[Gate], memberships: list[Membership]) -> dict[int, list[Gate]]:
