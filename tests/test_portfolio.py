@@ -368,6 +368,33 @@ def test_many_projects_are_shown_a_page_at_a_time_and_the_page_says_so(
     assert len(read_csv(client.get(CSV))) == 1 + 5
 
 
+def test_figures_are_worked_out_for_the_page_only_unless_the_sort_needs_them_all(
+    client: Client, commissioner, practitioner, project_factory, monkeypatch
+):
+    # A commissioner in 86 projects waited 1.2 s: every project's figures for 20 shown.
+    asked: list[int] = []
+
+    def counting_share(projects: Sequence[Project]) -> dict[int, Indicator]:
+        asked.append(len(projects))
+        return fake_share(projects)
+
+    monkeypatch.setattr(indicators, "SOURCES", [counting_share])
+    monkeypatch.setattr(flags, "SOURCES", [fake_flags])
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
+    commissioned(5, commissioner, practitioner, project_factory)
+    client.force_login(commissioner)
+    for sort in ("title", "stage", "signoffs"):
+        assert client.get(PORTFOLIO, {"sort": sort, "page": "2"}).status_code == 200
+    assert asked == [2, 2, 2]
+    asked.clear()
+    for sort in ("flags", "indicator-share"):
+        assert client.get(PORTFOLIO, {"sort": sort}).status_code == 200
+    assert asked == [5, 5]
+    asked.clear()
+    assert len(read_csv(client.get(CSV))) == 1 + 5
+    assert asked == [5]
+
+
 def test_a_short_portfolio_says_nothing_about_pages(
     client: Client, fake_sources, three, commissioner
 ):

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -29,7 +30,7 @@ from .. import indicators as indicator_sources
 from ..flags import Flag
 from ..indicators import Headline
 
-PAGE_SIZE = 50  # projects on one page; the CSV holds them all
+PAGE_SIZE = 20  # projects on one page; the CSV holds them all
 
 ASC, DESC = "asc", "desc"
 INDICATOR_PREFIX = "indicator-"
@@ -84,13 +85,18 @@ class PortfolioRow:
 
 @dataclass(frozen=True)
 class Portfolio:
-    """The rows, sorted by `sort` ("title", "stage", "signoffs", "flags" or
-    "indicator-<key>") in `order` ("asc" or "desc")."""
+    """One page of the rows, sorted by `sort` ("title", "stage", "signoffs", "flags" or
+    "indicator-<key>") in `order` ("asc" or "desc"); `page` says which page of how many."""
 
     columns: tuple[IndicatorColumn, ...]
-    rows: list[PortfolioRow]
+    page: Page[PortfolioRow]
     sort: str
     order: str
+
+    @property
+    def rows(self) -> list[PortfolioRow]:
+        """The rows on this page, in order."""
+        return list(self.page.object_list)
 
     @property
     def sort_keys(self) -> list[str]:
@@ -150,16 +156,51 @@ def signoffs_for(projects: Sequence[Project]) -> dict[int, SignOffs]:
     return found
 
 
-def portfolio(user: User, *, sort: str | None = None, order: str | None = None) -> Portfolio:
-    """Every project the person commissions, sorted by `sort` in `order`. A sort key that is
-    not one of the portfolio's falls back to title, A to Z, and an order that is neither "asc"
-    nor "desc" to "asc": a link typed wrong still shows the portfolio. Empty rows when the
-    person commissions nothing."""
+def portfolio(
+    user: User,
+    *,
+    sort: str | None = None,
+    order: str | None = None,
+    page: str | int | None = None,
+    per_page: int | None = None,
+) -> Portfolio:
+    """One page (`page`, the first when missing or typed wrong, the last when past it) of
+    `per_page` projects the person commissions (PAGE_SIZE when None; every project when 0),
+    sorted by `sort` in `order`. A sort key that is not one of the portfolio's falls back to
+    title, A to Z, and an order that is neither "asc" nor "desc" to "asc": a link typed wrong
+    still shows the portfolio. No rows when the person commissions nothing.
+
+    Indicators and flags are worked out for the page's projects only when the sort needs
+    none of them (title, stage, sign-offs), so the page costs the same at 10 projects or 100;
+    sorting by an indicator or by flags needs them for every project."""
     projects = list(commissioned(user))
     signoffs = signoffs_for(projects)
+    order = order if order in (ASC, DESC) else ASC
+    bare = [PortfolioRow(project, signoffs[project.pk], (), ()) for project in projects]
+    size = PAGE_SIZE if per_page is None else per_page or max(len(projects), 1)
+    rows: list[PortfolioRow] = []
+    if sort is not None and (sort == "flags" or sort.startswith(INDICATOR_PREFIX)):
+        columns, rows = _with_figures(bare)
+        if sort in sort_keys(columns):
+            ordered = _sorted(rows, _sort_value(sort, [c.key for c in columns]), order == DESC)
+            return Portfolio(columns, Paginator(ordered, size).get_page(page), sort, order)
+    if sort not in FIXED_SORTS:
+        sort, order = DEFAULT_SORT, ASC
+    ordered = _sorted(rows or bare, _sort_value(sort, []), order == DESC)
+    chosen = Paginator(ordered, size).get_page(page)
+    if not rows:  # the figures are still to work out, for this page's projects only
+        columns, chosen.object_list = _with_figures(list(chosen.object_list))
+    return Portfolio(columns, chosen, sort, order)
+
+
+def _with_figures(
+    bare: list[PortfolioRow],
+) -> tuple[tuple[IndicatorColumn, ...], list[PortfolioRow]]:
+    """The indicator columns, and these rows with their headlines and flags (a fixed number
+    of queries, see the module's docstring)."""
+    projects = [row.project for row in bare]
     indicators = indicator_sources.for_projects(projects)
     raised = flag_sources.for_projects(projects)
-
     # A column for each indicator that sums itself up in a headline (a table-only one has none).
     columns: dict[str, IndicatorColumn] = {}
     for found in indicators.values():
@@ -169,25 +210,17 @@ def portfolio(user: User, *, sort: str | None = None, order: str | None = None) 
                     indicator.key, IndicatorColumn(indicator.key, indicator.column_heading)
                 )
     rows = []
-    for project in projects:
-        by_key = {indicator.key: indicator.headline for indicator in indicators[project.pk]}
+    for row in bare:
+        by_key = {indicator.key: indicator.headline for indicator in indicators[row.project.pk]}
         rows.append(
             PortfolioRow(
-                project=project,
-                signoffs=signoffs[project.pk],
+                project=row.project,
+                signoffs=row.signoffs,
                 figures=tuple((column, by_key.get(key)) for key, column in columns.items()),
-                flags=tuple(raised[project.pk]),
+                flags=tuple(raised[row.project.pk]),
             )
         )
-    if sort not in sort_keys(list(columns.values())):
-        sort, order = DEFAULT_SORT, ASC
-    order = order if order in (ASC, DESC) else ASC
-    return Portfolio(
-        columns=tuple(columns.values()),
-        rows=_sorted(rows, _sort_value(sort, list(columns)), descending=order == DESC),
-        sort=sort,
-        order=order,
-    )
+    return tuple(columns.values()), rows
 
 
 SortValue = Callable[[PortfolioRow], Any]
@@ -213,7 +246,7 @@ def _sort_value(sort: str, indicator_keys: list[str]) -> SortValue:
     return lambda row: row.project.title.casefold()
 
 
-def _sorted(rows: list[PortfolioRow], value: SortValue, *, descending: bool) -> list[PortfolioRow]:
+def _sorted(rows: list[PortfolioRow], value: SortValue, descending: bool) -> list[PortfolioRow]:
     """Rows by `value`, ties by title; rows whose value is None come last either way."""
     by_title = sorted(rows, key=lambda row: (row.project.title.casefold(), row.project.pk))
     shown = [row for row in by_title if value(row) is not None]

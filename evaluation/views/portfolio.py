@@ -7,7 +7,6 @@ page (status 403) saying what the portfolio is and who it is for.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 
@@ -24,17 +23,19 @@ def _not_for_you(request: Request) -> HttpResponse:
 @login_required
 def portfolio(request: Request) -> HttpResponse:
     found = selectors.portfolio(
-        request.user, sort=request.GET.get("sort"), order=request.GET.get("order")
+        request.user,
+        sort=request.GET.get("sort"),
+        order=request.GET.get("order"),
+        page=request.GET.get("page"),
     )
     if not found.rows:
         return _not_for_you(request)
-    page = Paginator(found.rows, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "evaluation/portfolio/portfolio.html",
         {
             "portfolio": found,
-            "page": page,
+            "page": found.page,
             "page_size": selectors.PAGE_SIZE,
             "headings": selectors.headings(found),
             "min_answers": MIN_ANSWERS,
@@ -45,7 +46,7 @@ def portfolio(request: Request) -> HttpResponse:
 @login_required
 def portfolio_csv(request: Request) -> HttpResponse:
     found = selectors.portfolio(
-        request.user, sort=request.GET.get("sort"), order=request.GET.get("order")
+        request.user, sort=request.GET.get("sort"), order=request.GET.get("order"), per_page=0
     )
     if not found.rows:
         return _not_for_you(request)
