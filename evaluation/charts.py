@@ -194,6 +194,50 @@ def _png(indicator: Indicator, language: str | None) -> bytes:
 
 
 _STYLE_PAIR = re.compile(r"\s*([\w-]+)\s*:\s*([^;]+)")
+_DECIMAL = re.compile(r"-?\d+\.\d{2,}")
+_NO_TURN = re.compile(r"rotate\(-?0 [-\d.]+ [-\d.]+\)")
+# Attributes holding coordinates; a tenth of a unit is under a fifth of a pixel on a phone.
+_COORDINATES = ("d", "x", "y", "x1", "x2", "y1", "y2", "width", "height", "transform", "points")
+
+
+def _slimmed(root: ET.Element) -> None:
+    """Take out of matplotlib's SVG what draws nothing: the id of every element nothing
+    points at, the groups left with no attribute (their children move up), the indenting
+    between elements, and coordinates past the first decimal. A chart of 5 decisions went from
+    11.3 to 5 KB; the evaluation report holds 10 of them."""
+    pointed_at = set()
+    for element in root.iter():
+        for value in element.attrib.values():
+            pointed_at.update(re.findall(r"url\(#([^)]+)\)", value))
+            if value.startswith("#"):
+                pointed_at.add(value[1:])
+    for element in root.iter():
+        if element.get("id") not in pointed_at:
+            element.attrib.pop("id", None)
+        for name in _COORDINATES:
+            if name in element.attrib:
+                value = _DECIMAL.sub(_one_decimal, element.attrib[name])
+                element.set(name, " ".join(value.split()))
+        if _NO_TURN.fullmatch(element.get("transform", "")):
+            del element.attrib["transform"]
+        if element.text is not None and not element.text.strip():
+            element.text = None
+        element.tail = None
+    group = f"{{{SVG}}}g"
+    for parent in list(root.iter()):
+        index = 0
+        while index < len(parent):
+            child = parent[index]
+            if child.tag == group and not child.attrib:
+                parent[index : index + 1] = list(child)
+            elif child.tag == f"{{{SVG}}}defs" and not len(child):
+                del parent[index]
+            else:
+                index += 1
+
+
+def _one_decimal(number: re.Match[str]) -> str:
+    return f"{float(number.group()):.1f}".removesuffix(".0")
 
 
 def _for_the_page(text: str, indicator: Indicator) -> str:
@@ -216,6 +260,7 @@ def _for_the_page(text: str, indicator: Indicator) -> str:
                 element.set(name, value.replace("url(#", f"url(#{prefix}"))
             elif name == f"{{{XLINK}}}href" and value.startswith("#"):
                 element.set(name, f"#{prefix}{value[1:]}")
+    _slimmed(root)
     # What the removed <style> said, as attributes every shape inherits.
     root.set("stroke-linejoin", "round")
     root.set("stroke-linecap", "butt")
