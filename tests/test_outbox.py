@@ -8,6 +8,7 @@ from unittest import mock
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend as MemoryBackend
 from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
@@ -206,3 +207,69 @@ def test_a_message_that_cannot_be_rendered_does_not_hold_up_the_others(
     assert (broken.status, broken.attempts) == (OutboxStatus.PENDING, 1)
     assert "no_such_kind" in broken.last_error
     assert mailoutbox[0].to == ["sam@example.org"]
+
+
+def test_sending_costs_the_same_few_queries_for_each_message(project, practitioner, mailoutbox):
+    # Each message had asked for its person's membership and preferences on its own: nine
+    # round trips a message, 109 emails a second from one worker.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.gate_helpers import closed_gate
+
+    gate = closed_gate(project, passed=True)
+    members = [m.user for m in project.memberships.select_related("user")]
+    costs = []
+    for people in (members[:1], members[1:]):
+        queued = notify_users(
+            kind=MessageKind.DECISION_MADE,
+            occasion=f"gate:{gate.pk}:closed",
+            project=project,
+            users=people,
+            data={"gate": gate.pk},
+        )
+        with CaptureQueriesContext(connection) as queries:
+            deliveries = outbox.deliver_many([message.pk for message in queued])
+        assert [d.outcome for d in deliveries] == [outbox.Outcome.SENT] * len(people)
+        costs.append(len(queries) / len(people))
+    assert costs[0] == costs[1] <= 7
+
+
+class Unreachable(MemoryBackend):
+    """A mail server that cannot be reached."""
+
+    def open(self):
+        raise ConnectionRefusedError("Connection refused")
+
+    def send_messages(self, messages):
+        self.open()
+
+
+def test_a_batch_opens_one_mail_connection_and_an_unreachable_server_is_retried(
+    project, practitioner, settings
+):
+    opened = []
+    real_open = MemoryBackend.open
+
+    def counting_open(self):
+        opened.append(self)
+        return real_open(self)
+
+    first = invite_sam(project, practitioner)
+    second = invite(
+        project=project, role=Role.PRACTITIONER, inviter=practitioner, email="kim@example.org"
+    ).invitation
+    ids = list(
+        OutboxMessage.objects.filter(invitation__in=[first, second]).values_list("pk", flat=True)
+    )
+    settings.EMAIL_BACKEND = "tests.test_outbox.Unreachable"
+    outcomes = [d.outcome for d in outbox.deliver_many(ids)]
+    assert outcomes == [outbox.Outcome.RETRY, outbox.Outcome.RETRY]
+    assert OutboxMessage.objects.filter(pk__in=ids, status=OutboxStatus.PENDING).count() == 2
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with mock.patch.object(MemoryBackend, "open", counting_open):
+        later = timezone.now() + timedelta(hours=1)
+        outcomes = [d.outcome for d in outbox.deliver_many(ids, now=later)]
+    assert outcomes == [outbox.Outcome.SENT, outbox.Outcome.SENT]
+    assert len({id(connection) for connection in opened}) == 1

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -85,18 +86,31 @@ def _still_wanted(message: OutboxMessage) -> bool:
         return True
     if not user.is_active:
         return False
-    if (
-        message.project_id is not None
-        and not Membership.objects.active()
-        .filter(project_id=message.project_id, user=user)
-        .exists()
-    ):
-        return False
+    if message.project_id is not None:
+        member_now = getattr(message, "member_now", None)  # annotated by `still_a_member`
+        if member_now is None:
+            member_now = (
+                Membership.objects.active()
+                .filter(project_id=message.project_id, user=message.user_id)
+                .exists()
+            )
+        if not member_now:
+            return False
     topic = TOPIC_OF_KIND.get(message.kind)
     if topic is None:
         return True
-    preference = NotificationPreference.objects.filter(user=user).first()
-    return preference is None or preference.wants(topic)
+    try:
+        preference = user.notification_preference  # cached when the message's query joined it
+    except NotificationPreference.DoesNotExist:
+        return True
+    return preference.wants(topic)
+
+
+def still_a_member() -> Exists:
+    """For an outbox message row: whether its person is still a member of its project (an
+    `annotate` expression, read by `render` as `member_now`)."""
+    members = Membership.objects.active()
+    return Exists(members.filter(project_id=OuterRef("project_id"), user=OuterRef("user_id")))
 
 
 def _email(message: OutboxMessage, draft: Draft, address: str) -> Content:
