@@ -25,6 +25,8 @@ SITE_SETTINGS = {
     "ALLOWED_HOSTS",
     "DEBUG",
     "SECRET_KEY",
+    "EMAIL_BACKEND",
+    "SMS_BACKEND",
 }
 
 
@@ -52,6 +54,8 @@ PRODUCTION = {
     "CSRF_TRUSTED_ORIGINS": "https://coproduce.example.org",
     "SITE_URL": "https://coproduce.example.org",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "SMS_BACKEND": "coproduce.sms.TwilioBackend",
 }
 
 
@@ -171,3 +175,12 @@ def test_the_old_name_of_a_text_message_backend_is_given_its_new_one(monkeypatch
 def test_without_redis_sessions_stay_in_the_database():
     # A cache of each process's own would sign people out between processes.
     assert _settings_with(REDIS_URL="")["sessions"] == "django.contrib.sessions.backends.db"
+
+
+@override_settings(
+    DEBUG=False,
+    EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
+    SMS_BACKEND="coproduce.sms.ConsoleBackend",
+)
+def test_deploy_check_warns_when_messages_would_be_printed_to_the_log():
+    assert _deploy_warnings().count("coproduce.W003") == 2
