@@ -63,6 +63,31 @@ def check_site_url(**kwargs: Any) -> list[CheckMessage]:
     ]
 
 
+# Backends that write each message, words and address, to the process's output: in
+# production that is the log, and a sign-in code there opens someone's account.
+PRINTING_BACKENDS = {
+    "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+    "SMS_BACKEND": "coproduce.sms.ConsoleBackend",
+}
+
+
+@register(deploy=True)
+def check_messages_stay_out_of_logs(**kwargs: Any) -> list[CheckMessage]:
+    """Emails and texts carry names, addresses and sign-in codes: in production they go to a
+    mail server and an SMS provider, never to the log."""
+    if settings.DEBUG:
+        return []
+    return [
+        CheckWarning(
+            f"{name} prints every message, with its address and any sign-in code, to the log.",
+            hint=f"Set {name} to a real provider (the README's Configuration section).",
+            id="coproduce.W003",
+        )
+        for name, printing in PRINTING_BACKENDS.items()
+        if getattr(settings, name) == printing
+    ]
+
+
 @register()
 def check_sms_backend(**kwargs: Any) -> list[CheckMessage]:
     """SMS_BACKEND names a class that can be loaded. The backends that ship moved from

@@ -345,6 +345,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "participation.tasks.send_reminders",
         "schedule": crontab(minute="*/5"),
     },
+    # Removes personal data past its retention period (RETENTION_* below), nightly.
+    "purge-expired": {
+        "task": "participation.tasks.purge_expired",
+        "schedule": crontab(minute="41", hour="3"),
+    },
 }
 
 # --- Internationalisation -------------------------------------------------------------------
@@ -443,6 +448,15 @@ OUTBOX_MAX_ATTEMPTS: int = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
 OUTBOX_MAX_DELAY_MINUTES: int = env.int("OUTBOX_MAX_DELAY_MINUTES", default=240)
 # How many messages one relay run sends; the rest wait for the next minute's run.
 OUTBOX_BATCH_SIZE: int = env.int("OUTBOX_BATCH_SIZE", default=200)
+# Retention (participation/services/retention.py; the README states each period). Days after
+# a message was sent that its address, error text and, for texts, its words are kept:
+RETENTION_MESSAGE_DAYS: int = env.int("RETENTION_MESSAGE_DAYS", default=90)
+# Days after an unaccepted invitation expired or was withdrawn before it is deleted:
+RETENTION_INVITATION_DAYS: int = env.int("RETENTION_INVITATION_DAYS", default=90)
+# Days after an invitation's link stopped working before the secret that rebuilds it is cleared:
+RETENTION_LINK_DAYS: int = env.int("RETENTION_LINK_DAYS", default=0)
+# Rows purged per transaction: short transactions, so the site never waits on a purge.
+RETENTION_BATCH_SIZE: int = env.int("RETENTION_BATCH_SIZE", default=500)
 # Phone numbers typed without a country code ("07700 900123") are read as numbers of this
 # region (an ISO 3166 code, e.g. "GB" or "IE"); every number is stored as +<country><number>.
 PHONE_DEFAULT_REGION: str = env.str("PHONE_DEFAULT_REGION", default="GB").upper()

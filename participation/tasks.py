@@ -1,4 +1,5 @@
-"""Celery tasks for notifications. Each takes ids, re-reads the database and is idempotent.
+"""Celery tasks for notifications and retention. Each takes ids (or nothing), re-reads the
+database and is idempotent.
 
 Delivery is at least once (acks late, see settings): a task may run twice, and running twice
 sends nothing twice, because each outbox row is locked, checked and marked in one transaction.
@@ -11,12 +12,13 @@ exponential backoff and jitter.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import ParamSpec, TypeVar
 
 from celery import Task, shared_task
 from django.db import DatabaseError
 
-from .services import outbox, reminders
+from .services import outbox, reminders, retention
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -27,7 +29,7 @@ R = TypeVar("R")
 
 
 def outbox_task(function: Callable[P, R]) -> Task[P, R]:
-    """A notification task: acknowledged late, retried only on database trouble."""
+    """A task of this module: acknowledged late, retried only on database trouble."""
     return shared_task(
         autoretry_for=(DatabaseError,),
         retry_backoff=5,
@@ -69,3 +71,13 @@ def send_reminders() -> int:
     queued = reminders.queue_due_reminders()
     deliveries = outbox.deliver_many(message.pk for message in queued)
     return sum(1 for d in deliveries if d.outcome == outbox.Outcome.SENT)
+
+
+@outbox_task
+def purge_expired() -> dict[str, int]:
+    """Remove personal data past its retention period (beat, nightly; see services.retention).
+
+    Works in short batches that skip rows another run holds, and purged rows no longer match,
+    so a retry or an overlapping run removes nothing twice. Returns the counts per kind.
+    """
+    return asdict(retention.purge_expired())

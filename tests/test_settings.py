@@ -25,6 +25,8 @@ SITE_SETTINGS = {
     "ALLOWED_HOSTS",
     "DEBUG",
     "SECRET_KEY",
+    "EMAIL_BACKEND",
+    "SMS_BACKEND",
 }
 
 
@@ -52,6 +54,8 @@ PRODUCTION = {
     "CSRF_TRUSTED_ORIGINS": "https://coproduce.example.org",
     "SITE_URL": "https://coproduce.example.org",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "SMS_BACKEND": "coproduce.sms.TwilioBackend",
 }
 
 
@@ -183,3 +187,12 @@ def test_postgresql_never_compiles_a_page_query_to_machine_code():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone() == ("off",)
+
+
+@override_settings(
+    DEBUG=False,
+    EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
+    SMS_BACKEND="coproduce.sms.ConsoleBackend",
+)
+def test_deploy_check_warns_when_messages_would_be_printed_to_the_log():
+    assert _deploy_warnings().count("coproduce.W003") == 2

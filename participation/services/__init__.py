@@ -8,4 +8,5 @@
 - `preferences`: each member's channel and topics, and one-click unsubscribe.
 - `joining`: joining a project through an invitation link.
 - `contributions`: ideas and comments, and a co-lead's response to one.
+- `retention`: purge old addresses, words of texts, expired invitations and dead links.
 """

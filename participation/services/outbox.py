@@ -228,11 +228,14 @@ def _record_failure(message: OutboxMessage, error: Exception, *, now: datetime) 
     message.last_error = f"{type(error).__name__}: {error}"[:2000]
     if isinstance(error, Undeliverable) or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
         message.status = OutboxStatus.FAILED
+        # Only the error's type: a mail server's or provider's refusal quotes the address or
+        # number, which stays out of the logs. The full text is on the row (and is purged
+        # with the row's other details, participation/services/retention.py).
         logger.error(
             "Gave up on message %s after %s attempt(s): %s",
             message.pk,
             message.attempts,
-            message.last_error,
+            type(error).__name__,
         )
         outcome = Outcome.FAILED
     else:
