@@ -19,7 +19,7 @@ import json
 import os
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,7 @@ PERSONAS = {
     "co_lead": "load-colead@example.org",
 }
 SWEEP_MEMBERS = 10_000
+BIG_TABLE = 5_000
 HOST = "127.0.0.1"
 
 
@@ -63,6 +64,10 @@ class Page:
     status: int = 0
     queries: int = 0
     bytes: int = 0
+    slowest_query_ms: float = 0.0  # by EXPLAIN ANALYZE, at this size
+    # Tables of more than BIG_TABLE rows read whole by one of the page's queries: a filter on
+    # a hot path that no index serves.
+    big_table_scans: list[str] = field(default_factory=list)
 
 
 def _person(persona: str) -> User:
@@ -159,9 +164,40 @@ def measure_pages() -> list[dict[str, Any]]:
         page.status = response.status_code
         page.queries = len(queries)
         page.bytes = len(response.content)
+        page.slowest_query_ms, page.big_table_scans = explained(
+            [query["sql"] for query in queries.captured_queries]
+        )
         cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
         page.cookie = f"{settings.SESSION_COOKIE_NAME}={cookie}"
     return [asdict(page) for page in pages]
+
+
+def explained(statements: list[str]) -> tuple[float, list[str]]:
+    """Each SELECT run again under EXPLAIN ANALYZE (PostgreSQL): the slowest one's time in
+    ms, and the tables of more than BIG_TABLE rows that any of them reads whole."""
+    if connection.vendor != "postgresql":
+        return 0.0, []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relkind = 'r' AND reltuples > %s", [BIG_TABLE]
+        )
+        big = {name for (name,) in cursor.fetchall()}
+        slowest, scanned = 0.0, set()
+        for sql in statements:
+            if not sql.startswith("SELECT"):
+                continue
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+            [[plan]] = cursor.fetchall()
+            slowest = max(slowest, plan[0]["Execution Time"])
+            scanned |= {table for table in _seq_scans(plan[0]["Plan"]) if table in big}
+    return round(slowest, 2), sorted(scanned)
+
+
+def _seq_scans(node: dict[str, Any]) -> list[str]:
+    found = [node["Relation Name"]] if node.get("Node Type") == "Seq Scan" else []
+    for child in node.get("Plans", []):
+        found += _seq_scans(child)
+    return found
 
 
 # --- The reminder sweep and the relay -------------------------------------------------------

@@ -8,7 +8,9 @@ requests per second as a fraction of the ceiling says how much the page itself c
 whatever the machine. Ceiling runs come between every two pages, and each page's fraction is
 taken against the mean of the ceiling runs either side of it; the best of --rounds rounds is
 kept. On the large data set it also times the reminder sweep for 10,000 members and the rate
-at which one Celery worker relays emails to the file email backend.
+at which one Celery worker relays emails to the file email backend. Every SELECT of every page
+is run again under EXPLAIN ANALYZE at each size: the slowest one's time, and any table of more
+than 5,000 rows read whole (a filter on a hot path that no index serves), are reported.
 
 Writes bench/results.json (see the README's "Speed" section) and prints a table.
 Needs PostgreSQL (BENCH_DATABASE_URL's server, default postgres://postgres@127.0.0.1:5432),
@@ -190,6 +192,8 @@ def bench_pages(
                         "errors": figures["errors"],
                         "queries": page["queries"],
                         "bytes": page["bytes"],
+                        "slowest_query_ms": page["slowest_query_ms"],
+                        "big_table_scans": page["big_table_scans"],
                     }
         return statistics.median(ceilings), best
     finally:
@@ -305,15 +309,17 @@ def machine() -> str:
 
 def table(results: dict[str, Any]) -> str:
     rows = [
-        "| page | of ceiling (large) | p95 ms | queries | KB | of ceiling (small) | kept |",
-        "|---|---|---|---|---|---|---|",
+        "| page | of ceiling (large) | p95 ms | queries | slowest query ms | KB "
+        "| of ceiling (small) | kept |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for name, large in results["pages"].items():
         small = results["pages_small"].get(name, {})
         kept = large["rps"] / small["rps"] if small.get("rps") else 0
         rows.append(
             f"| {name} | {large['fraction']:.3f} | {large['p95_ms']:.0f} | {large['queries']} | "
-            f"{large['bytes'] / 1024:.0f} | {small.get('fraction', 0):.3f} | {kept:.2f} |"
+            f"{large['slowest_query_ms']:.1f} | {large['bytes'] / 1024:.0f} | "
+            f"{small.get('fraction', 0):.3f} | {kept:.2f} |"
         )
     return "\n".join(rows)
 
@@ -348,6 +354,9 @@ def main() -> None:
     }
     (BENCH / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     print(table(results))
+    for name, page in results["pages"].items():
+        if page["big_table_scans"]:
+            print(f"{name} reads whole: {', '.join(page['big_table_scans'])}")
     print(
         f"\nceiling {results['ceiling_rps']:.0f} requests/s; sweep {results['sweep']}; "
         f"relay {results['relay']}"
