@@ -324,3 +324,22 @@ def test_a_long_list_of_votes_shows_the_first_ones_and_says_how_many_more(
     assert f"You have {NEEDS_SHOWN + 2} decisions to vote on" in html
     assert html.count("You can vote until") == NEEDS_SHOWN
     assert "And 2 more, in the projects marked “Needs you”" in html
+
+
+def test_a_long_list_is_cut_in_the_database_and_still_says_how_many_more(project_factory):
+    # 119 surveys waiting for one expert were all loaded to show 10 (11 ms of My projects).
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from projects.models import Project
+    from projects.selectors.projects import Shown
+
+    for n in range(NEEDS_SHOWN + 3):
+        project_factory(title=f"Project {n:02d}")
+    with CaptureQueriesContext(connection) as queries:
+        shown = Shown.first_of(Project.objects.order_by("title"))
+    assert len(queries) == 1 and "LIMIT 10" in queries[0]["sql"]
+    assert [p.title for p in shown.items] == [f"Project {n:02d}" for n in range(NEEDS_SHOWN)]
+    assert (shown.more, shown.total) == (3, NEEDS_SHOWN + 3)
+    nothing = Shown.first_of(Project.objects.none())
+    assert (nothing.items, nothing.more) == ([], 0)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 
 from coproduce.models import User
@@ -127,13 +127,13 @@ def _initial(items: list[Item], response: SurveyResponse | None) -> dict[str, An
     return initial
 
 
-def waiting_for(user: User) -> list[SurveyRequest]:
+def waiting_for(user: User) -> QuerySet[SurveyRequest]:
     """The person's unanswered surveys in projects they still take part in with a role that
-    answers, newest first; none if they said no to surveys. One query."""
+    answers, newest first; none if they said no to surveys."""
     taking_part = Membership.objects.voting().filter(
         project_id=OuterRef("project_id"), user_id=OuterRef("user_id")
     )
-    return list(
+    return (
         surveyable(SurveyRequest.objects.waiting().filter(user=user), person="user_id")
         .filter(Exists(taking_part), instrument__in_use=True)
         .select_related("instrument", "project")
@@ -148,10 +148,7 @@ SURVEYS_SHOWN = 10
 def dashboard_section(user: User) -> DashboardSection | None:
     """My projects: "Surveys waiting for you", when there are any (one query): the newest
     SURVEYS_SHOWN and how many more, so someone in dozens of projects gets a short page."""
-    waiting = waiting_for(user)
-    if not waiting:
+    waiting = Shown.first_of(waiting_for(user), SURVEYS_SHOWN)
+    if not waiting.items:
         return None
-    return DashboardSection(
-        "evaluation/surveys/_dashboard.html",
-        {"waiting": Shown.first(waiting, SURVEYS_SHOWN)},
-    )
+    return DashboardSection("evaluation/surveys/_dashboard.html", {"waiting": waiting})

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet, Window
 
 from coproduce.models import User
 
@@ -104,9 +105,21 @@ class Shown(Generic[T]):
     items: list[T]
     more: int
 
+    @property
+    def total(self) -> int:
+        return len(self.items) + self.more
+
     @classmethod
     def first(cls, items: list[T], limit: int = NEEDS_SHOWN) -> Shown[T]:
         return cls(items=items[:limit], more=max(len(items) - limit, 0))
+
+    @classmethod
+    def first_of(cls, rows: QuerySet[Any], limit: int = NEEDS_SHOWN) -> Shown[Any]:
+        """The first `limit` rows of an ordered query and how many more, in one query: a
+        window counts the whole list before it is cut, so the rest are never loaded."""
+        found = list(rows.annotate(whole_list=Window(Count("pk")))[:limit])
+        total = found[0].whole_list if found else 0
+        return cls(items=found, more=total - len(found))
 
 
 def _by_project(gates: list[Gate], memberships: list[Membership]) -> dict[int, list[Gate]]:
