@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "guardian",
     "csp",
+    "pgtrigger",
 ]
 
 MIDDLEWARE = [
@@ -340,6 +341,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "send-reminders": {
         "task": "participation.tasks.send_reminders",
         "schedule": crontab(minute="*/5"),
+    },
+    # Re-checks every project's hash chain, so the evidence pack and the report can say the
+    # record checks out without reading the log per page view.
+    "check-records": {
+        "task": "projects.tasks.check_records",
+        "schedule": crontab(minute="41"),
     },
 }
 
