@@ -21,8 +21,9 @@ from django.db import DatabaseError, connection, transaction
 from participation.services.erasure import erase_account
 from projects import chain
 from projects.models import Event, EventKind, Fault, Project, RecordCheck
+from projects.selectors.record import record_status
 from projects.services import history
-from projects.services.record import check_record, record_status, walk_chain
+from projects.services.record import check_record, walk_chain
 from tests.concurrency import postgresql_only, race
 
 pytestmark = pytest.mark.django_db

@@ -9,12 +9,13 @@ or entries removed from the end (fewer than the last check found sound).
 
 Why a stored check, not a check per page view: the evidence pack and the evaluation report
 must stay fast (a fixed handful of queries) at 10,000 events, and reading the whole log per
-request would not. So each check is saved as the project's `RecordCheck` row and copied into
-the Django cache (Redis in production, shared by every web process); the pages read the cache
-and only fall back to the one-row table on a miss (`record_status`). Checks are made by
-`verify_log` and by the `check_records` task, which beat runs every hour, so the pages say
-when the record was last checked. The stored last sound position and hash also anchor the next
-check, which is how removing entries from the end is caught.
+request would not. So each check is saved as the project's one `RecordCheck` row, and the
+pages read it through the project's access door, which joins it to the query that already
+reads the project: no query more per page, and the same answer in every web process (a cache
+would have been per process without Redis, and one more thing to keep in step). Checks are
+made by `verify_log` and by the `check_records` task, which beat runs every hour, so the pages
+say when the record was last checked. The stored last sound position and hash also anchor the
+next check, which is how removing entries from the end is caught.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,7 +43,6 @@ _FIELDS = (
     "prev_hash",
     "hash",
 )
-CACHE_SECONDS = 2 * 24 * 3600  # a missed hourly run or two still leaves the pages an answer
 
 
 @dataclass(frozen=True)
@@ -56,10 +55,6 @@ class Finding:
     verified_hash: str
     fault: str = ""
     fault_seq: int | None = None
-
-
-def _cache_key(project_id: int) -> str:
-    return f"record-check:v1:{project_id}"
 
 
 def walk_chain(*, project_id: int, anchor: tuple[int, str] | None = None) -> Finding:
@@ -113,7 +108,7 @@ def walk_chain(*, project_id: int, anchor: tuple[int, str] | None = None) -> Fin
 @transaction.atomic
 def check_record(*, project: Project, now: datetime | None = None) -> RecordCheck:
     """Check `project`'s whole chain (see the module docstring), store the result as its
-    RecordCheck, copy it into the cache and return it. Never raises for a broken chain: a
+    RecordCheck and return it. Never raises for a broken chain: a
     fault is a result. Reads the log in a stream; a 10,000-entry log takes well under a
     second."""
     previous = RecordCheck.objects.select_for_update().filter(project=project).first()
@@ -131,20 +126,7 @@ def check_record(*, project: Project, now: datetime | None = None) -> RecordChec
         fault_seq=finding.fault_seq,
     )
     check.save()
-    transaction.on_commit(lambda: cache.set(_cache_key(project.pk), check, CACHE_SECONDS))
     return check
-
-
-def record_status(project: Project) -> RecordCheck | None:
-    """The project's last check for a page to show: from the cache (no query), else from its
-    one row (one query, then cached). None: never checked yet."""
-    found = cache.get(_cache_key(project.pk))
-    if isinstance(found, RecordCheck):
-        return found
-    found = RecordCheck.objects.filter(project=project).first()
-    if found is not None:
-        cache.set(_cache_key(project.pk), found, CACHE_SECONDS)
-    return found
 
 
 def describe(check: RecordCheck) -> str:
