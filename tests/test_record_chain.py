@@ -232,3 +232,17 @@ def test_events_logged_at_once_queue_up_and_never_fork_the_chain(project, practi
     finding = walk_chain(project_id=project.pk)
     assert not finding.fault
     assert finding.entries == Event.objects.filter(project=project).count()
+
+
+# --- The hourly check ---------------------------------------------------------------------------
+
+
+def test_the_hourly_task_checks_every_record_and_counts_the_faulty(project, project_factory):
+    from projects.tasks import check_records
+
+    other = project_factory()
+    assert check_records() == 0
+    assert RecordCheck.objects.filter(project__in=[project, other], fault="").count() == 2
+    tamper("DELETE FROM projects_event WHERE project_id = %s AND seq = 1", other.pk)
+    assert check_records() == 1
+    assert RecordCheck.objects.get(project=other).fault == Fault.MISSING
