@@ -8,6 +8,7 @@ import csv
 import hashlib
 import io
 
+import pgtrigger
 import pytest
 from django.db import connection
 from django.test import Client
@@ -70,7 +71,7 @@ def test_the_evidence_pack_says_the_record_checks_out_at_no_query_more(
 def test_the_report_warns_when_the_record_does_not_check_out(client: Client, project, expert):
     client.force_login(expert)
     html, before = page(client, report_url(project))
-    with connection.cursor() as cursor:
+    with pgtrigger.ignore(), connection.cursor() as cursor:  # as a database owner could
         cursor.execute(
             "UPDATE projects_event SET summary = 'Nothing.' WHERE project_id = %s AND seq = 2",
             [project.pk],
