@@ -181,6 +181,19 @@ def test_erasing_a_name_keeps_the_record_checking_out(project, expert2):
     assert check.sound, check
 
 
+def test_every_name_leaves_a_wording_that_holds_several(project, expert2, practitioner):
+    history.log_event(
+        project=project,
+        kind=EventKind.INVITATION_SENT,
+        actor=practitioner,
+        summary=f"{expert2.display_name} was invited at {expert2.email}.",
+    )
+    erase_account(user=expert2)
+    last_invited = Event.objects.filter(project=project, kind=EventKind.INVITATION_SENT).get()
+    assert last_invited.summary == "Former member was invited at Former member."
+    assert check_record(project=project).sound
+
+
 # --- The bulk loader ---------------------------------------------------------------------------
 
 

@@ -88,15 +88,22 @@ def redact_names(*, names: Iterable[str], replacement: str) -> int:
     positions, which is how `verify_log` tells this erasure from tampering. In PostgreSQL the
     update passes the `no_update` trigger only here, and `only_wording_changes` still holds.
     """
-    redacted_by_project: dict[int, list[tuple[int, int, str]]] = {}
-    for name in {n for n in names if n}:
-        pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+    wanted = sorted({n for n in names if n}, key=len, reverse=True)
+    patterns = [re.compile(rf"(?<!\w){re.escape(name)}(?!\w)") for name in wanted]
+    found: dict[int, tuple[int, int, str]] = {}  # pk -> (project id, seq, wording)
+    for name in wanted:
         for pk, project_id, seq, summary in Event.objects.filter(
             summary__contains=name
         ).values_list("pk", "project_id", "seq", "summary"):
-            redacted = pattern.sub(replacement, summary)
-            if redacted != summary:
-                redacted_by_project.setdefault(project_id, []).append((pk, seq, redacted[:300]))
+            found[pk] = (project_id, seq, summary)
+    redacted_by_project: dict[int, list[tuple[int, int, str]]] = {}
+    for pk, (project_id, seq, summary) in found.items():
+        # Every name out of one wording before it is written, so none is left behind.
+        redacted = summary
+        for pattern in patterns:
+            redacted = pattern.sub(replacement, redacted)
+        if redacted != summary:
+            redacted_by_project.setdefault(project_id, []).append((pk, seq, redacted[:300]))
     with pgtrigger.ignore("projects.Event:no_update"):
         for changes in redacted_by_project.values():
             for pk, _seq, redacted in changes:
