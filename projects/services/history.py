@@ -20,7 +20,9 @@ from .. import chain
 from ..models import Event, EventKind, Project
 
 
-@transaction.atomic
+# No savepoint of its own (two queries per event saved): callers are atomic already, and an
+# error here should end their transaction anyway.
+@transaction.atomic(savepoint=False)
 def log_event(
     *,
     project: Project,
