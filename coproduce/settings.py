@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "guardian",
     "csp",
+    "pgtrigger",
 ]
 
 MIDDLEWARE = [
@@ -349,6 +350,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "purge-expired": {
         "task": "participation.tasks.purge_expired",
         "schedule": crontab(minute="41", hour="3"),
+    },
+    # Re-checks every project's hash chain, so the evidence pack and the report can say the
+    # record checks out without reading the log per page view.
+    "check-records": {
+        "task": "projects.tasks.check_records",
+        "schedule": crontab(minute="17"),
     },
 }
 

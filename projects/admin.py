@@ -35,6 +35,7 @@ from .models import (
     ProjectGroupObjectPermission,
     ProjectRoleGroup,
     ProjectUserObjectPermission,
+    RecordCheck,
     SignOff,
     Vote,
 )
@@ -177,11 +178,20 @@ class ObjectionResponseAdmin(ReadOnlyMixin, admin.ModelAdmin[ObjectionResponse])
 
 @admin.register(Event)
 class EventAdmin(ReadOnlyMixin, admin.ModelAdmin[Event]):
-    list_display = ("at", "project", "kind", "actor", "stage", "summary")
+    list_display = ("at", "project", "seq", "kind", "actor", "stage", "summary")
     list_filter = ("kind", "stage")
     search_fields = ("project__title", "summary")
     list_select_related = ("project", "actor")
     date_hierarchy = "at"
+
+
+@admin.register(RecordCheck)
+class RecordCheckAdmin(ReadOnlyMixin, admin.ModelAdmin[RecordCheck]):
+    """The last check of each project's hash chain, made by `verify_log` and every hour."""
+
+    list_display = ("project", "checked_at", "entries", "fault", "fault_seq")
+    list_filter = ("fault",)
+    list_select_related = ("project",)
 
 
 @admin.register(ProjectRoleGroup)

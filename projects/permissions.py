@@ -150,7 +150,8 @@ def access_project(
     can serve several pages), else WHO_MAY[perm].
     """
     membership = get_object_or_404(
-        Membership.objects.active().select_related("project"),
+        # The record's last check comes in the same query, for the pages that show it.
+        Membership.objects.active().select_related("project__record_check"),
         project__slug=slug,
         user=user,
     )

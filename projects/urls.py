@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern] = [
     path("<slug:slug>/leave/", projects.leave, name="leave"),
     path("<slug:slug>/settings/", projects.project_settings, name="settings"),
     path("<slug:slug>/history/", projects.history, name="history"),
+    path("<slug:slug>/history/record.csv", projects.history_csv, name="history_csv"),
     path("<slug:slug>/gates/", gates.gate_list, name="gates"),
     path("<slug:slug>/gates/new/", gates.gate_new, name="gate_new"),
     path("<slug:slug>/gates/<int:pk>/", gates.gate_detail, name="gate"),

@@ -24,6 +24,7 @@ from coproduce.http import AuthenticatedHttpRequest as Request
 from coproduce.kept_forms import post_only
 from coproduce.refusals import Refusal
 from projects.permissions import VIEW_EVALUATION, WRITE_EVALUATION, ProjectAccess, access_project
+from projects.selectors.record import record_status
 from projects.services import ProjectError
 
 from .. import flags, pdf
@@ -63,6 +64,7 @@ def _report_page(
             error_form=error_form,
             me=request.user.pk,
             min_answers=MIN_ANSWERS,
+            record=record_status(access.project),
         ),
     )
 

@@ -14,6 +14,7 @@ from coproduce.loading import PERSONAS, Plan
 from projects.load import Loaded
 from projects.load.shape import History
 from projects.models import Event
+from projects.services.history import seal_in_bulk
 
 from .said import load_contributions, load_invitations
 from .taking_part import Made, load_activities, load_money
@@ -27,5 +28,5 @@ def load(plan: Plan, *, people: People, projects: Loaded, **_made: Any) -> Made:
     load_invitations(plan, projects.projects, history, PERSONAS["colead"])
     made = load_activities(plan, projects.projects, history)
     load_money(plan, projects.projects, made)
-    plan.save(Event, history.events, "history")
+    plan.save(Event, seal_in_bulk(history.events), "history")
     return made

@@ -15,6 +15,7 @@ from coproduce.load import People
 from coproduce.loading import Plan
 
 from ..models import Event
+from ..services.history import seal_in_bulk
 from .gates import Made, load_gates
 from .members import load_projects
 from .shape import History, LoadedProject, Member
@@ -32,5 +33,5 @@ def load(plan: Plan, *, people: People, **_made: Any) -> Loaded:
     history = History()
     projects = load_projects(plan, people, history)
     gates = load_gates(plan, projects, history)
-    plan.save(Event, history.events, "history")
+    plan.save(Event, seal_in_bulk(history.events), "history")
     return Loaded(projects=projects, gates=gates)

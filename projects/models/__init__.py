@@ -31,6 +31,7 @@ from .project import (
     Role,
     Stage,
 )
+from .record import Fault, RecordCheck
 from .response import CHOSEN_OUTCOMES, RecordedResponse, ResponseOutcome
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "Event",
     "EventKind",
     "EventQuerySet",
+    "Fault",
     "Gate",
     "GateOutcome",
     "GateQuerySet",
@@ -58,6 +60,7 @@ __all__ = [
     "ProjectGroupObjectPermission",
     "ProjectRoleGroup",
     "ProjectUserObjectPermission",
+    "RecordCheck",
     "RecordedResponse",
     "RecordedWithHelp",
     "ResponseOutcome",

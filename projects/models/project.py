@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, ClassVar
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -20,6 +21,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from coproduce import limits
 
+from .. import chain
 from ..decision import Rule, RuleKind
 
 
@@ -325,6 +327,7 @@ class EventKind(models.TextChoices):
     VOTE_WITHDRAWN = "vote_withdrawn", _("Vote withdrawn")
     TEXT_CONFIRMED = "text_confirmed", _("Confirmation texted")
     HELP_RECORDED = "help_recorded", _("Recorded with help")
+    NAMES_ERASED = "names_erased", _("Name erased at the person's request")
 
 
 class AppendOnlyError(Exception):
@@ -360,6 +363,13 @@ class Event(models.Model):
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     summary = models.CharField(_("details"), max_length=300)
     data = models.JSONField(_("data"), default=dict, blank=True)
+    # The hash chain (see `projects.chain` for exactly what each field holds and how `hash` is
+    # computed): set once by `seal`, just before the row is first written.
+    seq = models.PositiveIntegerField(_("position in the log"))
+    nonce = models.CharField(_("nonce"), max_length=32, blank=True, default="")
+    summary_digest = models.CharField(_("digest of the details"), max_length=64, default="")
+    prev_hash = models.CharField(_("hash of the entry before"), max_length=64, default="")
+    hash = models.CharField(_("hash"), max_length=64, default="")
 
     objects: ClassVar[EventQuerySet] = EventQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -368,6 +378,19 @@ class Event(models.Model):
         verbose_name = _("event")
         verbose_name_plural = _("event log")
         indexes = [models.Index(fields=["project", "-at"])]
+        constraints = [
+            # Two requests appending at once cannot both become entry n + 1: the chain never
+            # forks (log_event also locks the project row, so they queue instead of failing).
+            models.UniqueConstraint(fields=["project", "seq"], name="event_one_entry_per_position")
+        ]
+        # Append-only in PostgreSQL itself, whatever code or SQL console asks. Only erasing a
+        # person's name may pass `no_update` (`pgtrigger.ignore`, in history.redact_names), and
+        # even then `only_wording_changes` refuses any change but the wording and its nonce.
+        triggers = [
+            pgtrigger.Protect(name="no_delete", operation=pgtrigger.Delete),
+            pgtrigger.Protect(name="no_update", operation=pgtrigger.Update),
+            pgtrigger.ReadOnly(name="only_wording_changes", exclude=["summary", "nonce"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}: {self.summary}"
@@ -375,7 +398,31 @@ class Event(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise AppendOnlyError("Event log rows cannot be changed.")
+        if not self.hash:
+            raise AppendOnlyError("An event is sealed into its project's chain before saving.")
         super().save(*args, **kwargs)
+
+    def seal(self, *, previous_seq: int, previous_hash: str) -> None:
+        """Place this unsaved event after entry `previous_seq` (0 and `chain.GENESIS` for the
+        first) of its project's chain: set seq, nonce, summary_digest, prev_hash and hash."""
+        self.seq = previous_seq + 1
+        self.nonce = chain.new_nonce()
+        self.summary_digest = chain.summary_digest(nonce=self.nonce, summary=self.summary)
+        self.prev_hash = previous_hash
+        self.hash = chain.entry_hash(self.chain_entry())
+
+    def chain_entry(self) -> chain.Entry:
+        return chain.Entry(
+            project_id=self.project_id,
+            seq=self.seq or 0,
+            kind=self.kind,
+            stage=self.stage,
+            at=self.at,
+            actor_id=self.actor_id,
+            summary_digest=self.summary_digest,
+            data=self.data,
+            prev_hash=self.prev_hash,
+        )
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Event log rows cannot be deleted.")

@@ -25,6 +25,7 @@ from ..forms.gates import ObjectionResponseForm, OpenGateForm, ProposalForm, Sig
 from ..models import Gate, Vote
 from ..permissions import MANAGE_GATES, SIGN_OFF, VIEW_PROJECT, VOTE, ProjectAccess, access_project
 from ..selectors import gates as gate_reading
+from ..selectors.record import record_status
 from ..services import closing as gate_closing
 from ..services import gates, guards
 
@@ -321,6 +322,7 @@ def gate_signoff(request: Request, slug: str, pk: int) -> HttpResponse:
             objections=[(objection, None) for objection in pack.objections],
             unquoted=pack.unquoted,
             panels=panels.evidence(access, gate),
+            record=record_status(access.project),
             form=form if gate_reading.awaits_signoff(gate) else None,
             error_form=form,
         ),

@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -31,6 +31,7 @@ from ..forms.projects import CoLeadForm, ConfirmForm, NewProjectForm, ProjectSet
 from ..models import Membership, Role
 from ..permissions import CHANGE_PROJECT, MANAGE_MEMBERS, ProjectAccess, access_project
 from ..selectors import projects as selectors
+from ..selectors import record
 from ..services import closing as gate_closing
 
 View = Callable[..., HttpResponse]
@@ -113,6 +114,17 @@ def history(request: Request, slug: str) -> HttpResponse:
     access = access_project(request.user, slug)
     page = selectors.history_page(access.project, request.GET.get("page"))
     return render(request, "projects/history.html", access.page_context(page=page, nav="history"))
+
+
+@login_required
+def history_csv(request: Request, slug: str) -> StreamingHttpResponse:
+    """The whole log with its hashes, streamed (see `selectors.record.log_csv`)."""
+    access = access_project(request.user, slug)
+    response = StreamingHttpResponse(
+        record.log_csv(access.project), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{slug}-record.csv"'
+    return response
 
 
 @form_page
