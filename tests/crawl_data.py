@@ -45,9 +45,11 @@ from participation.services.activities import reply
 from participation.services.assistance import Details, record_with_help
 from participation.services.payments import claim_expense
 from participation.tokens import invitation_token, unsubscribe_token
-from projects.models import Choice, Gate, GateStatus, Membership, Project, Stage, Vote
+from projects import services
+from projects.models import Choice, Gate, GateStatus, Membership, Project, Role, Stage, Vote
 from projects.services import gates
 from tests.browser import catalogue
+from tests.factories import UserFactory
 
 # The first bytes of a JPEG photo, enough for the receipt check.
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 100
@@ -64,8 +66,53 @@ class Seeded:
     arguments: dict[str, dict[str, Any]]
 
 
+def personas() -> dict[str, Any]:
+    """The personas of tests/conftest.py in its shared `project`, made without its
+    function-scoped fixtures so that one data set can serve a whole test module, plus
+    `practitioner3` (a third voter the catalogue adds) and the two kinds of staff."""
+    people = {
+        name: UserFactory(email=f"{name}@example.org", display_name=display_name)
+        for name, display_name in (
+            ("expert", "Erin"),
+            ("expert2", "Eli"),
+            ("practitioner", "Pat"),
+            ("practitioner2", "Petra"),
+            ("practitioner3", "Priya"),
+            ("commissioner", "Cam"),
+            ("outsider", "Olu"),
+        )
+    }
+    people["staff"] = UserFactory(email="staff@example.org", display_name="Stevie", is_staff=True)
+    people["superuser"] = UserFactory(
+        email="superuser@example.org", display_name="Sam", is_staff=True, is_superuser=True
+    )
+    for person in ("staff", "superuser"):
+        # Staff must use two-factor sign-in before any page but their account's.
+        Authenticator.objects.create(
+            user=people[person], type=Authenticator.Type.TOTP, data={"secret": "x"}
+        )
+    lead = people["practitioner"]
+    project = services.create_project(
+        creator=lead,
+        title="Housing First in Lambeth",
+        summary="Design a housing service with the people who will use it.",
+        creator_role=Role.PRACTITIONER,
+    )
+    for name, role, co_lead in (
+        ("expert", Role.EXPERT_BY_EXPERIENCE, True),
+        ("expert2", Role.EXPERT_BY_EXPERIENCE, False),
+        ("practitioner2", Role.PRACTITIONER, False),
+        ("commissioner", Role.COMMISSIONER, False),
+    ):
+        services.add_member(
+            project=project, user=people[name], role=role, actor=lead, is_co_lead=co_lead
+        )
+    people["project"] = project
+    return people
+
+
 def seed(people: dict[str, Any]) -> Seeded:
-    """Fill the database for the crawl; `people` as for the browser catalogue, plus `staff`."""
+    """Fill the database for the crawl; `people` as `personas()` makes them."""
     catalogue.seed(people)
     housing = Project.objects.get(pk=people["project"].pk)
     open_vote = Gate.objects.get(project=housing, status=GateStatus.OPEN)
@@ -82,10 +129,6 @@ def seed(people: dict[str, Any]) -> Seeded:
         stage=Stage.DESIGN,
         answers={"rung": 5, "equality": 4},
         named=True,
-    )
-    # Staff must use two-factor sign-in before any page but their account's.
-    Authenticator.objects.create(
-        user=people["staff"], type=Authenticator.Type.TOTP, data={"secret": "x"}
     )
     helped = record_with_help(
         project=housing,
