@@ -70,7 +70,7 @@ def personas() -> dict[str, Any]:
     """The personas of tests/conftest.py in its shared `project`, made without its
     function-scoped fixtures so that one data set can serve a whole test module, plus
     `practitioner3` (a third voter the catalogue adds) and the two kinds of staff."""
-    people = {
+    people: dict[str, Any] = {
         name: UserFactory(email=f"{name}@example.org", display_name=display_name)
         for name, display_name in (
             ("expert", "Erin"),
