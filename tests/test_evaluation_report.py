@@ -372,6 +372,20 @@ def test_only_its_author_can_withdraw_a_finding_and_it_leaves_the_report(
     assert "Later is better." not in client.get(report_url(project)).content.decode()
 
 
+def test_a_commissioner_is_refused_withdrawing_a_finding_as_when_adding_one(
+    client, project, expert2, commissioner
+):
+    """Found by the authorisation crawl: withdrawing was checked against reading the
+    evaluation, so a commissioner was shown the report with a message instead of a 403."""
+    finding = services.add_finding(
+        project=project, author=expert2, title="Evenings", found="Later.", method="A talk"
+    )
+    client.force_login(commissioner)
+    assert client.post(report_url(project, "add_finding")).status_code == 403
+    assert client.post(report_url(project, "withdraw_finding", finding.pk)).status_code == 403
+    assert Finding.objects.filter(pk=finding.pk).exists()
+
+
 def test_a_finding_without_what_was_found_is_refused_keeping_the_rest(client, project, expert2):
     client.force_login(expert2)
     response = client.post(report_url(project, "add_finding"), finding_data(found=""))

@@ -147,7 +147,9 @@ def add_finding(request: Request, slug: str) -> HttpResponse:
 
 @post_only("reports:report", "slug")
 def withdraw_finding(request: Request, slug: str, pk: int) -> HttpResponse:
-    access = access_project(request.user, slug, VIEW_EVALUATION)
+    # Withdrawing writes the evaluation: commissioners, who only read it, are refused as
+    # they are when adding a finding.
+    access = access_project(request.user, slug, WRITE_EVALUATION)
     finding = Finding.objects.filter(pk=pk, project=access.project).first()
     if finding is None:  # withdrawn already: a double tap
         messages.success(request, _("Your finding is withdrawn."))
