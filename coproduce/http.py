@@ -1,5 +1,6 @@
 """Request typing for views behind login_required, and what a form on a page is bound to."""
 
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, QueryDict
 from django.utils.datastructures import MultiValueDict
 
@@ -20,6 +21,6 @@ def posted(request: HttpRequest) -> QueryDict | None:
     return request.POST if request.method == "POST" else None
 
 
-def posted_files(request: HttpRequest) -> MultiValueDict | None:
+def posted_files(request: HttpRequest) -> MultiValueDict[str, UploadedFile] | None:
     """The files sent with a POST, for the same reason as `posted`."""
     return request.FILES if request.method == "POST" else None

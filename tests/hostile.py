@@ -36,7 +36,7 @@ CHOSEN_KINDS = {"select", "radio"}
 @dataclass
 class Field:
     name: str
-    kind: str  # an input's type, or "select" / "textarea"
+    kind: str  # an input's type, or "select", "textarea" or "button"
     required: bool = False
     options: list[str] = field(default_factory=list)  # for select, radio and checkbox
     default: list[str] = field(default_factory=list)  # what the page sends as it is
@@ -93,8 +93,9 @@ class _FormReader(HTMLParser):
             self._textarea = self._field(name, "textarea", required)
             self._textarea.default = [""]
         elif tag == "button" and a.get("value"):
-            # A named button (bulk invite's "check" and "send") is a choice the form reads.
-            self._field(name, "radio", False).options.append(a["value"])
+            # A named button (bulk invite's "check" and "send"): the view reads which was
+            # pressed; it is not a field of the form.
+            self._field(name, "button", False).options.append(a["value"])
 
     def _option_tag(self, a: dict[str, str]) -> None:
         assert self._select is not None
