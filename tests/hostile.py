@@ -23,6 +23,8 @@ from urllib.parse import quote_from_bytes
 
 from django.apps import apps
 from django.contrib.sessions.models import Session
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.client import BOUNDARY, encode_multipart
 from django.urls import URLPattern, URLResolver, get_resolver
 from hypothesis import strategies as st
 
@@ -194,6 +196,18 @@ NOT_A_NUMBER = [
 ]
 NOT_A_DATE = ["2026-02-30", "31/12/2026", "0000-00-00", "9999-99-99", "25:61", "tomorrow", "-1"]
 NOT_A_CHOICE = ["-1", "0", "999999999", "1 OR 1=1", "approve ", "APPROVE", "None", "[]"]
+# Files for a receipt or a list of people to invite: markup in a PDF, a PNG that is only a
+# header, a path for a name, formulas and bytes that are not UTF-8 in a CSV, nothing, too much.
+FILES = [
+    ("receipt.pdf", b"%PDF-1.4\n<script>alert(1)</script>"),
+    ("receipt.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
+    ("../../etc/passwd", b"root:x:0:0:root:/root:/bin/sh"),
+    ("name\u202egpj.pdf", b"%PDF-1.4"),
+    ("people.csv", b'Sam,sam@example.org,,practitioner\n=HYPERLINK("http://x"),a@b.org,,x\n'),
+    ("people.csv", b"\xff\xfe\x00\x00Sam,\xed\xa0\x80@example.org"),
+    ("empty.csv", b""),
+    ("big.csv", b"Sam,sam@example.org,,practitioner\n" * 200_000),
+]
 EXTRA_NAMES = ["is_staff", "is_superuser", "project", "user", "voter", "id", "pk", "status"]
 
 HOSTILE = LONG + MARKUP + SQL + BAD_UNICODE + CONTROL
@@ -212,9 +226,21 @@ class Post:
     pairs: list[tuple[str, str]]
     certainly_invalid: bool
     why: str
+    files: tuple[tuple[str, str, bytes], ...] = ()  # (field, file name, content)
 
-    def body(self) -> bytes:
-        return encoded(self.pairs)
+    def body(self) -> tuple[bytes, str]:
+        """The body and its content type: urlencoded, or multipart when files go with it."""
+        if not self.files:
+            return encoded(self.pairs), "application/x-www-form-urlencoded"
+        data: dict[str, list[Any]] = {}
+        for name, value in self.pairs:
+            # multipart is built from text: bytes that are not UTF-8 go urlencoded only.
+            text = value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+            data.setdefault(name, []).append(text)
+        for name, file_name, content in self.files:
+            data.setdefault(name, []).append(SimpleUploadedFile(file_name, content))
+        # Built here so the bytes can be signed; the test client passes bytes through.
+        return encode_multipart(BOUNDARY, data), f"multipart/form-data; boundary={BOUNDARY}"
 
 
 def _wrong(f: Field) -> tuple[st.SearchStrategy[str], bool]:
@@ -264,8 +290,14 @@ def hostile_post(
         if extra not in sent:
             sent[extra] = [draw(st.sampled_from(["1", "true", "-1", *HOSTILE[:4]]))]
             why.append(f"extra {extra}")
+    files = []
+    for name in sorted(name for name, f in fields.items() if f.kind == "file"):
+        if draw(st.booleans()):
+            file_name, content = draw(st.sampled_from(FILES))
+            files.append((name, file_name, content))
+            why.append(f"{name}=file {file_name!r}")
     pairs = [(name, value) for name, values in sent.items() for value in values]
-    return Post(pairs, sure, "; ".join(why) or "the valid post")
+    return Post(pairs, sure, "; ".join(why) or "the valid post", tuple(files))
 
 
 def encoded(pairs: list[tuple[str, str]]) -> bytes:

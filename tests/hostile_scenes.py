@@ -11,6 +11,8 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -255,8 +257,13 @@ def recently_signed_in(w: World) -> dict[str, Any]:
     return {}
 
 
-def reset_key(w: World) -> dict[str, Any]:
-    return {"uidb36": "1", "key": "set-password"}
+def reset_link_opened(w: World) -> dict[str, Any]:
+    """The link from a password reset email was opened: allauth keeps its key in the session
+    and shows the form at the same address with "set-password" in place of the key."""
+    uidb36 = user_pk_to_url_str(w.expert2)
+    key = default_token_generator.make_token(w.expert2)
+    w.client.get(reverse("account_reset_password_from_key", args=[uidb36, key]))
+    return {"uidb36": uidb36, "key": "set-password"}
 
 
 def signed(body: bytes) -> dict[str, str]:

@@ -112,11 +112,10 @@ def ready(endpoint: Endpoint, w: World) -> Ready:
     return Ready(url, fields, valid)
 
 
-def send(endpoint: Endpoint, w: World, url: str, body: bytes) -> Response:
+def send(endpoint: Endpoint, w: World, url: str, post: hostile.Post) -> Response:
+    body, content_type = post.body()
     headers = endpoint.header(body) if endpoint.header else {}
-    return w.client.post(
-        url, data=body, content_type="application/x-www-form-urlencoded", headers=headers
-    )
+    return w.client.post(url, data=body, content_type=content_type, headers=headers)
 
 
 def staff_ids() -> set[int]:
@@ -158,7 +157,7 @@ def test_hostile_posts_are_refused_without_a_trace_and_a_valid_one_sent_twice_co
         with transaction.atomic():
             cache.clear()
             before = hostile.snapshot()
-            response = send(endpoint, world, stage.url, post.body())
+            response = send(endpoint, world, stage.url, post)
             done = hostile.changes(before, hostile.snapshot())
             judge(endpoint, post, response, done, len(mail.outbox) - emails)
             assert staff_ids() == staff, f"{endpoint} with {post.why} changed who is staff"
@@ -172,15 +171,15 @@ def test_hostile_posts_are_refused_without_a_trace_and_a_valid_one_sent_twice_co
 
 def sent_twice(endpoint: Endpoint, world: World, stage: Ready) -> None:
     """The valid post is accepted, and sent again records and sends nothing more."""
-    body = hostile.encoded([(k, v) for k, values in stage.valid.items() for v in values])
-    first = send(endpoint, world, stage.url, body)
+    post = hostile.Post([(k, v) for k, values in stage.valid.items() for v in values], False, "")
+    first = send(endpoint, world, stage.url, post)
     assert first.status_code < 500
     if b"<title>Error:" in first.content:
         html = first.content.decode()
         refused = re.sub(r"<[^>]+>|\s+", " ", html[html.index("error-summary") :][:1500])
         pytest.fail(f"{endpoint}: the valid post {stage.valid} was refused: {refused}")
     after_first, emails = hostile.snapshot(), len(mail.outbox)
-    second = send(endpoint, world, stage.url, body)
+    second = send(endpoint, world, stage.url, post)
     assert second.status_code < 500
     now = hostile.counts(hostile.snapshot())
     grown = {
