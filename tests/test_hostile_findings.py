@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from participation.models import Activity, Consent, MessageKind, OutboxMessage
+from participation.models import Activity, Consent, HelpKind, MessageKind, OutboxMessage
 from participation.services import assistance
 from projects.models import Membership, Project
 from tests.error_pattern import assert_error_page
@@ -73,9 +74,7 @@ def test_the_consent_form_sent_with_nothing_chosen_says_nothing_has_changed(
 
 
 def test_cancelling_an_activity_with_no_reason_given_cancels_it(client: Client, project):
-    meeting = plan(
-        project, project.created_by, starts_at=timezone.now() + timezone.timedelta(days=7)
-    )
+    meeting = plan(project, project.created_by, starts_at=timezone.now() + timedelta(days=7))
     client.force_login(project.created_by)
     response = client.post(reverse("activities:cancel", args=[project.slug, meeting.pk]), {})
     assert response.status_code == 302
@@ -110,7 +109,7 @@ def test_send_the_code_again_pressed_twice_sends_it_once_more(
         project=project,
         helper=practitioner,
         member=expert2,
-        details=assistance.Details(kind="idea", contribution_kind="idea", body="Evenings"),
+        details=assistance.Details(kind=HelpKind.IDEA, contribution_kind="idea", body="Evenings"),
     )
     client.force_login(practitioner)
     url = reverse("assistance:resend", args=[project.slug, made.pk])
