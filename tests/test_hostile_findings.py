@@ -7,6 +7,9 @@
   page again with no message.
 - The second sign-in step, sent without its code field, showed the page again with no message.
 - "Send the code again" pressed twice, and "reset my password" asked twice, sent twice.
+- On PostgreSQL, a text message with a NUL character was a server error: the SMS webhook is
+  the one place where request data reaches the database without a form (whose fields refuse
+  NUL); it is now kept as U+FFFD.
 """
 
 from __future__ import annotations
@@ -21,12 +24,21 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from participation.models import Activity, Consent, HelpKind, MessageKind, OutboxMessage
+from coproduce.sms import FakeInbound
+from participation.models import (
+    Activity,
+    Consent,
+    HelpKind,
+    InboundText,
+    MessageKind,
+    OutboxMessage,
+)
 from participation.services import assistance
 from projects.models import Membership, Project
 from tests.error_pattern import assert_error_page
 from tests.evaluation_helpers import plan
 from tests.factories import PASSWORD
+from tests.hostile import encoded
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +137,17 @@ def test_asking_twice_for_a_password_reset_sends_one_email(client: Client, exper
         response = client.post(reverse("account_reset_password"), {"email": expert2.email})
         assert response.status_code == 302
     assert len(mail.outbox) == 1
+
+
+def test_a_text_message_with_a_nul_character_is_kept_not_a_server_error(client: Client, settings):
+    settings.SMS_WEBHOOK_SECRET = "hostile-test-secret"
+    body = encoded([("id", "m\x001"), ("from", "+447700900123"), ("body", "YES\x00 4821")])
+    response = client.post(
+        reverse("texts:inbound"),
+        data=body,
+        content_type="application/x-www-form-urlencoded",
+        headers={FakeInbound.header: FakeInbound.sign(body)},
+    )
+    assert response.status_code == 204
+    text = InboundText.objects.get()
+    assert (text.message_id, text.body) == ("m\ufffd1", "YES\ufffd 4821")
