@@ -266,7 +266,9 @@ ENDPOINTS = [
         },
     ),
     Endpoint("account_reauthenticate", "expert2", nobody, valid={"password": PASSWORD}),
-    Endpoint("account_email", "expert2", nobody, valid={"email": "second@example.org"}),
+    Endpoint(
+        "account_email", "expert2", nobody, valid={"email": "second@example.org", "action_add": "1"}
+    ),
     Endpoint(
         "account_change_password",
         "expert2",
