@@ -16,6 +16,7 @@ which allauth imports while building its own forms.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any, NamedTuple
 
@@ -25,10 +26,13 @@ from allauth.mfa.base import forms as mfa_forms
 from allauth.mfa.recovery_codes import forms as recovery_forms
 from allauth.mfa.totp import forms as totp_forms
 from django import forms
+from django.core.cache import cache
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrPromise
 
 from .contact import validate_email_address
+from .limits import RESUBMIT_WINDOW
 
 
 class Words(NamedTuple):
@@ -150,7 +154,18 @@ class ChangeEmailForm(PlainWords, allauth_forms.ChangeEmailForm):  # type: ignor
 
 
 class ResetPasswordForm(PlainWords, allauth_forms.ResetPasswordForm):  # type: ignore[misc]
-    pass
+    """Asked again for the same address within a minute (a double tap, a retry on a slow
+    phone), it sends nothing more: the first email's link works. The answer is the same page
+    either way, so it says nothing about whether the address has an account."""
+
+    def save(self, request: HttpRequest, **kwargs: Any) -> str:
+        email: str = self.cleaned_data["email"]
+        digest = hashlib.sha256(email.lower().encode()).hexdigest()
+        # cache.add is atomic in Redis, so two taps at once send one email too.
+        if not cache.add(f"reset-password:{digest}", 1, RESUBMIT_WINDOW.total_seconds()):
+            return email
+        sent: str = super().save(request, **kwargs)
+        return sent
 
 
 class RequestLoginCodeForm(PlainWords, allauth_forms.RequestLoginCodeForm):  # type: ignore[misc]

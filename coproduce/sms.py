@@ -118,10 +118,13 @@ class InboundBackend(Protocol):
 
 
 def _field(request: HttpRequest, name: str) -> str:
+    """A field of the provider's request, as text the database can keep: a NUL character (a
+    gateway may send one for GSM's "@"; PostgreSQL refuses it in text and the request would
+    fail) becomes U+FFFD, so the text is still stored and shown to co-leads."""
     value = request.POST.get(name)
     if value is None:
         raise ValueError(f"The request has no {name} field.")
-    return value
+    return value.replace("\x00", "\ufffd")
 
 
 class FakeInbound:

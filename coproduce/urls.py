@@ -6,6 +6,7 @@ from projects.views import projects as project_views
 
 from . import views
 from .phone_sign_in import text_me_a_code
+from .second_step import authenticate
 
 # Staff sign in to the admin through allauth, so the MFA requirement applies there too.
 admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
@@ -31,6 +32,7 @@ urlpatterns = [
     path("", include("participation.urls.my")),
     path("", include("participation.urls.texts")),
     path("accounts/code/text/", text_me_a_code, name="account_request_login_code_by_text"),
+    path("accounts/2fa/authenticate/", authenticate, name="mfa_authenticate"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

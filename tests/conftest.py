@@ -7,6 +7,7 @@ puts them into one project; `join` adds more members.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -14,6 +15,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.core.cache import cache
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 from pytest_factoryboy import register
 
 from evaluation.models import SurveyRequest
@@ -154,3 +156,10 @@ def join(user_factory: Any) -> Callable[..., Any]:
         return user
 
     return _join
+
+
+# Hypothesis: the default size on a developer's machine; more examples where CI sets
+# HYPOTHESIS_PROFILE=ci (.ci/run). Tests that set max_examples themselves keep theirs.
+hypothesis_settings.register_profile("dev", deadline=None)
+hypothesis_settings.register_profile("ci", max_examples=200, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from django.http import HttpResponse
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
-def assert_error_page(response: HttpResponse, *, field_id: str = "", kept: str = "") -> str:
+
+def assert_error_page(
+    response: HttpResponse | _MonkeyPatchedWSGIResponse, *, field_id: str = "", kept: str = ""
+) -> str:
     """The page came back (200) with "Error:" in its title and the error summary before the
     page's heading; the summary links to `field_id`, whose input is described by its error
     (`<field_id>_error`); `kept` (what was typed) is still on the page. Returns the page."""

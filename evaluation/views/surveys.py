@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from coproduce.http import AuthenticatedHttpRequest as Request
+from coproduce.http import posted
 from coproduce.kept_forms import form_page, kept_fields
 from projects.permissions import ANSWER_SURVEYS, access_project
 
@@ -29,7 +30,7 @@ def answer(request: Request, slug: str, key: str, moment: str, stage: str) -> Ht
     page = survey_page(access, key=key, moment=moment, stage=stage)
     form = SurveyForm(
         # Bound on every POST: a form sent with nothing chosen is a mistake to point out.
-        request.POST if request.method == "POST" else None,
+        posted(request),
         items=page.items,
         answered_before=page.response is not None,
         initial=kept_fields(request) or page.initial,

@@ -466,13 +466,17 @@ def _confirm(
 
 @transaction.atomic
 def resend(*, request: HelpRequest, helper: User, now: datetime | None = None) -> HelpRequest:
-    """Send the same code again, with a fresh lifetime. Raises AssistanceError when the
-    record is no longer waiting or the code was sent MAX_SENDS times."""
+    """Send the same code again, with a fresh lifetime; pressed again within a minute of sending
+    it again, it sends nothing. Raises AssistanceError when the record is no longer waiting or
+    the code was sent MAX_SENDS times."""
     now = now or timezone.now()
     request = _locked(request)
     _check_own(request, helper)
     if request.status != HelpStatus.WAITING:
         raise AlreadyDone(str(NOT_WAITING[HelpStatus(request.status)]) % {"name": request.member})
+    if request.sends > 1 and now - (request.expires_at - CODE_LIFETIME) < limits.RESUBMIT_WINDOW:
+        # "Send again" pressed twice, or a retry on a slow phone: it has just gone again.
+        return request
     if request.sends >= MAX_SENDS:
         raise AssistanceError(
             _(

@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from coproduce.http import posted
 from coproduce.models import User
 from projects.models import Membership
 
@@ -77,7 +78,7 @@ def _invite_to_join(request: HttpRequest, invitation: Invitation, token: str) ->
 
 def _join(request: HttpRequest, invitation: Invitation, user: User) -> HttpResponse:
     matches = joining.addressed_to(invitation, user)
-    form = AcceptForm(request.POST if request.method == "POST" else None)
+    form = AcceptForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if matches or form.cleaned_data["confirm_account"]:
             try:

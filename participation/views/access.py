@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from coproduce.http import AuthenticatedHttpRequest as Request
+from coproduce.http import posted
 from coproduce.kept_forms import form_page, kept_fields
 from projects.permissions import VIEW_ACCESS_NEEDS, access_project
 
@@ -27,7 +28,7 @@ def my_access_needs(request: Request) -> HttpResponse:
     consented = has_consent(user.pk, Purpose.ACCESS_NEEDS)
     current = AccessNeeds.objects.filter(user=user).first()
     form = AccessNeedsForm(
-        request.POST or None,
+        posted(request),
         instance=current or AccessNeeds(user=user),
         initial=kept_fields(request),
         consent_given=consented,

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from coproduce.http import AuthenticatedHttpRequest as Request
+from coproduce.http import posted
 from coproduce.kept_forms import form_page, kept_fields, post_only
 from projects.permissions import (
     CONTRIBUTE,
@@ -71,7 +72,7 @@ def _needs_for_planning(access: ProjectAccess) -> list[AccessNeeds] | None:
 @form_page
 def activity_new(request: Request, slug: str) -> HttpResponse:
     access = access_project(request.user, slug, RECORD_ACTIVITIES)
-    form = ActivityForm(request.POST or None, initial=kept_fields(request))
+    form = ActivityForm(posted(request), initial=kept_fields(request))
     if request.method == "POST" and form.is_valid():
         try:
             activity = activities.plan_activity(
@@ -95,7 +96,7 @@ def activity_new(request: Request, slug: str) -> HttpResponse:
 def activity_edit(request: Request, slug: str, pk: int) -> HttpResponse:
     access = access_project(request.user, slug, RECORD_ACTIVITIES)
     activity = _activity(access, pk)
-    form = ActivityForm(request.POST or None, activity=activity)
+    form = ActivityForm(posted(request), activity=activity)
     if request.method == "POST" and form.is_valid():
         try:
             activities.change_activity(activity=activity, actor=request.user, **form.changes())
@@ -122,7 +123,7 @@ def activity_cancel(request: Request, slug: str, pk: int) -> HttpResponse:
     Sent again after cancelling, it goes back to the activity's page and changes nothing."""
     access = access_project(request.user, slug, RECORD_ACTIVITIES)
     activity = _activity(access, pk)
-    form = CancelForm(request.POST or None, initial=kept_fields(request))
+    form = CancelForm(posted(request), initial=kept_fields(request))
     if request.method == "POST" and form.is_valid():
         try:
             activities.cancel_activity(
@@ -272,9 +273,7 @@ def attendance(request: Request, slug: str, pk: int) -> HttpResponse:
     activity = _activity(access, pk)
     roll = activities.attendance_roll(activity)
     recorded = dict(Attendance.objects.filter(activity=activity).values_list("user_id", "presence"))
-    form = AttendanceForm(
-        request.POST if request.method == "POST" else None, roll=roll, recorded=recorded
-    )
+    form = AttendanceForm(posted(request), roll=roll, recorded=recorded)
     if request.method == "POST" and form.is_valid():
         try:
             activities.record_attendance(

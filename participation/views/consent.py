@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from coproduce.http import AuthenticatedHttpRequest as Request
+from coproduce.http import posted
 from coproduce.kept_forms import form_page, kept_fields
 
 from ..forms.consent import EXPLAINED, ConsentForm
@@ -19,7 +20,7 @@ from ..services import consent
 def my_consent(request: Request) -> HttpResponse:
     user = request.user
     form = ConsentForm(
-        request.POST or None, current=Consent.objects.current(user.pk), initial=kept_fields(request)
+        posted(request), current=Consent.objects.current(user.pk), initial=kept_fields(request)
     )
     if request.method == "POST" and form.is_valid():
         changed = consent.decide(user=user, choices=form.choices())

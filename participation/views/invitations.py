@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from coproduce.dates import day
 from coproduce.http import AuthenticatedHttpRequest as Request
+from coproduce.http import posted, posted_files
 from coproduce.kept_forms import form_page, kept_fields, post_only
 from coproduce.refusals import Refusal
 from projects.permissions import MANAGE_MEMBERS, ProjectAccess, access_project
@@ -55,7 +56,7 @@ def invitation_list(request: Request, slug: str) -> HttpResponse:
     """Every invitation to the project with its state, and the form to invite someone."""
     user = request.user
     access = access_project(user, slug, MANAGE_MEMBERS)
-    form = InviteForm(request.POST or None, initial=kept_fields(request))
+    form = InviteForm(posted(request), initial=kept_fields(request))
     if request.method == "POST" and form.is_valid():
         try:
             sent = invite(project=access.project, inviter=user, **form.cleaned_data)
@@ -162,7 +163,7 @@ def bulk_invite(request: Request, slug: str) -> HttpResponse:
     """
     user = request.user
     access = access_project(user, slug, MANAGE_MEMBERS)
-    form = BulkInviteForm(request.POST or None, request.FILES or None)
+    form = BulkInviteForm(posted(request), posted_files(request))
     checked: list[bulk.Row] = []
     from_file = False
     if request.method == "POST" and form.is_valid():

@@ -19,6 +19,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from coproduce.http import posted
+
 from ..forms.joining import JoinForm
 from ..services import joining
 from ..services.invitations import InvitationError
@@ -36,7 +38,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         or joining.has_account(invitation)
     ):
         return invitation_page
-    form = JoinForm(request.POST if request.method == "POST" else None, invitation=invitation)
+    form = JoinForm(posted(request), invitation=invitation)
     if request.method == "POST" and form.is_valid():
         try:
             user = joining.join_with_new_account(

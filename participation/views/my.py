@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coproduce.http import AuthenticatedHttpRequest as Request
+from coproduce.http import posted
 from coproduce.kept_forms import form_page
 
 from ..forms.my_account import DeleteAccountForm
@@ -49,7 +50,7 @@ def download_csv(request: Request) -> HttpResponse:
 @form_page
 def delete_account(request: Request) -> HttpResponse:
     user = request.user
-    form = DeleteAccountForm(request.POST if request.method == "POST" else None)
+    form = DeleteAccountForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             erase_account(user=user)

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from coproduce.http import posted
 from coproduce.models import User
 
 from ..forms.notifications import PreferencesForm
@@ -25,7 +26,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     current = NotificationPreference.objects.filter(user=user).first()
     form = PreferencesForm(
-        request.POST or None,
+        posted(request),
         instance=current or NotificationPreference(user=user),
         initial={"phone": user.phone},
     )

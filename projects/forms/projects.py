@@ -202,6 +202,9 @@ class CoLeadForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
-    """The second step of a change that cannot be undone from the same page."""
+    """The second step of a change that cannot be undone from the same page. The page's button
+    sends `confirm`; a request without it is answered with this message, not the page again."""
 
-    confirm = forms.BooleanField()
+    confirm = forms.BooleanField(
+        error_messages={"required": _("Nothing was changed. Press the button to confirm.")}
+    )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coproduce.http import AuthenticatedHttpRequest as Request
+from coproduce.http import posted
 from coproduce.kept_forms import form_page, kept_fields, post_only
 from coproduce.refusals import Refusal
 from coproduce.site import absolute_url
@@ -159,7 +160,7 @@ def gate_new(request: Request, slug: str) -> HttpResponse:
     waiting for sign-off: the page says which, and links to it."""
     access = access_project(request.user, slug, MANAGE_GATES)
     project = access.project
-    form = ProposalForm(request.POST or None, initial=kept_fields(request))
+    form = ProposalForm(posted(request), initial=kept_fields(request))
     if request.method == "POST" and form.is_valid():
         try:
             gate = gates.draft_gate(project=project, actor=request.user, **form.cleaned_data)
@@ -301,7 +302,7 @@ def gate_vote_withdraw(request: Request, slug: str, pk: int) -> HttpResponse:
 @form_page
 def gate_signoff(request: Request, slug: str, pk: int) -> HttpResponse:
     access, gate = _gate(request, slug, pk, SIGN_OFF)
-    form = SignOffForm(request.POST or None, initial=kept_fields(request))
+    form = SignOffForm(posted(request), initial=kept_fields(request))
     if request.method == "POST" and form.is_valid():
         try:
             gates.record_signoff(gate=gate, commissioner=request.user, **form.cleaned_data)

@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from coproduce.http import AuthenticatedHttpRequest as Request
+from coproduce.http import posted
 from coproduce.kept_forms import form_page, kept_fields, post_only
 from coproduce.refusals import Refusal
 
@@ -56,6 +57,13 @@ def _attempt(request: HttpRequest, change: Callable[[], object], done: str) -> R
     return None
 
 
+def _unconfirmed(request: HttpRequest) -> ConfirmForm | None:
+    """The confirmation, when it did not come as the page's button sends it: said at the top
+    of the page rather than the page coming back as if nothing had been pressed."""
+    form = ConfirmForm(request.POST)
+    return None if form.is_valid() else form
+
+
 # --- Dashboard and starting a project -------------------------------------------------------
 
 
@@ -74,7 +82,7 @@ def dashboard(request: Request) -> HttpResponse:
 @verified_email_required
 def project_new(request: Request) -> HttpResponse:
     user = request.user
-    form = NewProjectForm(request.POST or None)
+    form = NewProjectForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             project = services.create_project(
@@ -133,7 +141,7 @@ def project_settings(request: Request, slug: str) -> HttpResponse:
     access = access_project(user, slug, CHANGE_PROJECT)
     # The form works on a copy, so a rejected title never shows up in the page heading.
     form = ProjectSettingsForm(
-        request.POST or None, instance=copy(access.project), initial=kept_fields(request)
+        posted(request), instance=copy(access.project), initial=kept_fields(request)
     )
     if request.method == "POST" and form.is_valid():
         services.update_settings(project=access.project, actor=user, changes=form.changes())
@@ -238,9 +246,9 @@ def member_remove(request: Request, slug: str, pk: int) -> HttpResponse:
         messages.info(request, _("%(name)s is no longer a member.") % {"name": member.user})
         return redirect("projects:members", slug=slug)
     refusal = services.removal_refusal(member)
-    failed = None
-    if refusal is None and request.method == "POST" and ConfirmForm(request.POST).is_valid():
-        failed = _attempt(
+    failed: BaseForm | None = None
+    if refusal is None and request.method == "POST":
+        failed = _unconfirmed(request) or _attempt(
             request,
             lambda: services.remove_member(membership=member, actor=user),
             _("%(name)s was removed from the project.") % {"name": member.user},
@@ -269,9 +277,9 @@ def leave(request: Request, slug: str) -> HttpResponse:
     if not selectors.may_leave(access):
         raise PermissionDenied
     refusal = services.last_co_lead_refusal(access.membership)
-    failed = None
-    if refusal is None and request.method == "POST" and ConfirmForm(request.POST).is_valid():
-        failed = _attempt(
+    failed: BaseForm | None = None
+    if refusal is None and request.method == "POST":
+        failed = _unconfirmed(request) or _attempt(
             request,
             lambda: services.leave_project(membership=access.membership),
             _("You have left %(title)s.") % {"title": access.project},
