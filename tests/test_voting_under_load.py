@@ -36,9 +36,8 @@ from projects.models import (
     Role,
     Vote,
 )
-from projects.services import ProjectError, leave_project
+from projects.services import ProjectError, gates, leave_project
 from projects.services import closing as gate_closing
-from projects.services import gates
 from tests.concurrency import postgresql_only, race
 from tests.gate_helpers import deadline, open_gate
 
