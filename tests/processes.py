@@ -282,7 +282,8 @@ class PrivatePostgres:
         )  # fmt: skip
 
     def stop(self) -> None:
-        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+        if (self.data / "postmaster.pid").exists():
+            self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def copy_from(self, source: str) -> None:
         """Copy a database (schema and rows) into this cluster's `coproduce` database."""
@@ -348,3 +349,15 @@ def messages_to(folder: Path) -> dict[str, int]:
             if line.startswith("To: "):
                 counts[line[4:]] = counts.get(line[4:], 0) + 1
     return counts
+
+
+def send_task(redis_url: str, name: str, *args: Any) -> None:
+    """Put a task on a private broker, as beat or the site would (same key prefix)."""
+    from celery import Celery
+
+    app = Celery("sender", broker=redis_url)
+    app.conf.broker_transport_options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    try:
+        app.send_task(name, args=list(args))
+    finally:
+        app.close()
