@@ -324,7 +324,7 @@ class Browser(requests.Session):
         if session_key:
             self.cookies.set(settings.SESSION_COOKIE_NAME, session_key)
 
-    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
+    def request(self, method: Any, url: Any, *args: Any, **kwargs: Any) -> Any:
         kwargs.setdefault("timeout", 30)
         kwargs.setdefault("allow_redirects", False)
         response = super().request(method, url, *args, **kwargs)

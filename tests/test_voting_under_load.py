@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -57,13 +58,14 @@ def connection_each() -> Iterator[None]:
     """A pool as big as the crowd, so that every client really holds its own connection."""
     options = connection.settings_dict["OPTIONS"]
     saved = options.get("pool")
-    connection.close_pool()
+    pooled: Any = connection  # close_pool is PostgreSQL's, unknown to the base class stubs
+    pooled.close_pool()
     if saved:
         options["pool"] = {**saved, "min_size": 1, "max_size": CLIENTS + 2, "timeout": 30}
     try:
         yield
     finally:
-        connection.close_pool()
+        pooled.close_pool()
         options["pool"] = saved
 
 
@@ -167,7 +169,7 @@ def test_fifty_clients_voting_leaving_and_closing_at_once_leave_the_outcome_deci
         time.sleep(close_at)
         return gate_closing.close_gate(gate_id=gate.pk, now=deadline(gate) + timedelta(seconds=1))
 
-    jobs: list[Callable[[], Any]] = [lambda c=c: c.run(gate) for c in [*clients, *twins]]
+    jobs: list[Callable[[], Any]] = [partial(c.run, gate) for c in [*clients, *twins]]
     jobs.insert(rng.randrange(len(jobs)), close)
     assert len(jobs) == CLIENTS
     outcomes = race(jobs)
@@ -185,7 +187,7 @@ def test_fifty_clients_voting_leaving_and_closing_at_once_leave_the_outcome_deci
             # Both presses asked for the same vote: one recorded it, the other changed nothing.
             recorded = [r for _, r in told if isinstance(r, Vote)]
             want = client.actions[0] if recorded else None
-            events = Counter({EventKind.VOTE_CAST: 1} if recorded else {})
+            events = Counter({str(EventKind.VOTE_CAST): 1} if recorded else {})
         else:
             want, events = expected(client.told)
         assert stored.get(client.voter.pk) == want, (client.voter.pk, client.told)
@@ -244,10 +246,10 @@ def test_two_invitations_for_one_person_accepted_at_once_make_one_membership(
     ).invitation
     kit = user_factory(email="kit@ex.org")
 
-    outcomes = race(
-        [lambda i=invitation: accept(invitation=i, user=kit) for invitation in [by_email, by_text]]
-        * 10
-    )
+    presses: list[Callable[[], Any]] = [
+        partial(accept, invitation=i, user=kit) for i in [by_email, by_text]
+    ]
+    outcomes = race(presses * 10)
 
     joined = [o for o in outcomes if isinstance(o, Membership)]
     refused = [o for o in outcomes if o not in joined]
