@@ -154,3 +154,7 @@ def join(user_factory: Any) -> Callable[..., Any]:
         return user
 
     return _join
+
+
+# Fixtures of the tests that run real servers (tests/processes.py).
+from tests.processes import mail, redis, static_files  # noqa: E402, F401

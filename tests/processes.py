@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import pytest
 import requests
 from django.conf import settings
 from django.db import connection
@@ -361,3 +362,37 @@ def send_task(redis_url: str, name: str, *args: Any) -> None:
         app.send_task(name, args=list(args))
     finally:
         app.close()
+
+
+def signed_in_session(person: Any) -> str:
+    """A session key that signs `person` in on any web process of the test database."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(person)
+    return str(client.session.session_key)
+
+
+@pytest.fixture(scope="session")
+def static_files(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Collected static files, as production serves them; only where the tests run (CI)."""
+    if os.environ.get("REDIS_URL"):
+        mail = tmp_path_factory.mktemp("static-mail")
+        collect_static(production_environment(database="sqlite:///unused", redis="", mail=mail))
+
+
+@pytest.fixture
+def mail(tmp_path: Path) -> Path:
+    """The file email backend's folder."""
+    folder = tmp_path / "mail"
+    (folder / "texts").mkdir(parents=True)
+    return folder
+
+
+@pytest.fixture
+def redis() -> Iterator[PrivateRedis]:
+    if REDIS_SERVER is None:
+        pytest.fail("redis-server is not on the PATH")
+    server = PrivateRedis()
+    with running(server):
+        yield server

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from participation.models import OutboxMessage, OutboxStatus
@@ -31,18 +30,16 @@ from participation.services.invitations import invite
 from projects.models import Role
 from tests.processes import (
     POSTGRES_BIN,
-    REDIS_SERVER,
     Browser,
     Gunicorn,
     PrivatePostgres,
-    PrivateRedis,
     celery_worker,
-    collect_static,
     database_url,
     messages_to,
     production_environment,
     running,
     send_task,
+    signed_in_session,
     wait_until,
 )
 
@@ -53,35 +50,6 @@ pytestmark = [
     pytest.mark.skipif(not IN_CI, reason="needs REDIS_URL; CI sets it"),
 ]
 ERROR_PAGE = "Something went wrong"
-
-
-@pytest.fixture(scope="session")
-def static_files(tmp_path_factory: pytest.TempPathFactory) -> None:
-    if IN_CI:
-        mail = tmp_path_factory.mktemp("static-mail")
-        collect_static(production_environment(database="sqlite:///unused", redis="", mail=mail))
-
-
-@pytest.fixture
-def mail(tmp_path: Path) -> Path:
-    folder = tmp_path / "mail"
-    (folder / "texts").mkdir(parents=True)
-    return folder
-
-
-@pytest.fixture
-def redis() -> Iterator[PrivateRedis]:
-    if REDIS_SERVER is None:
-        pytest.fail("redis-server is not on the PATH")
-    server = PrivateRedis()
-    with running(server):
-        yield server
-
-
-def signed_in_session(person: Any) -> str:
-    client = Client()
-    client.force_login(person)
-    return str(client.session.session_key)
 
 
 @pytest.fixture
