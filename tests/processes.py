@@ -356,7 +356,7 @@ def send_task(redis_url: str, name: str, *args: Any) -> None:
     """Put a task on a private broker, as beat or the site would (same key prefix)."""
     from celery import Celery
 
-    app = Celery("sender", broker=redis_url)
+    app = Celery("sender", broker=redis_url, set_as_current=False)
     app.conf.broker_transport_options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
     try:
         app.send_task(name, args=list(args))
