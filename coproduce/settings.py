@@ -110,6 +110,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # psycopg's pool replaces persistent connections, so CONN_MAX_AGE must stay 0.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # The pool checks a connection before handing it out. Without this, after PostgreSQL
+    # restarts, every connection left in the pool fails one request each before it is dropped.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
         "max_size": env.int("DATABASE_POOL_SIZE", default=4),
@@ -145,9 +148,12 @@ def _redis_location(url: str) -> str:
 if REDIS_URL:
     CACHES: dict[str, dict[str, Any]] = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, read as empty while Redis is down (coproduce/cache.py); a
+            # Redis that hangs costs a page at most a second before it is treated so.
+            "BACKEND": "coproduce.cache.ResilientRedisCache",
             "LOCATION": _redis_location(REDIS_URL),
             "KEY_PREFIX": f"{REDIS_KEY_PREFIX}:cache",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:

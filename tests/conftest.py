@@ -163,3 +163,6 @@ def join(user_factory: Any) -> Callable[..., Any]:
 hypothesis_settings.register_profile("dev", deadline=None)
 hypothesis_settings.register_profile("ci", max_examples=200, deadline=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+# Fixtures of the tests that run real servers (tests/processes.py).
+from tests.processes import mail, redis, static_files  # noqa: E402, F401

@@ -107,9 +107,10 @@ def test_two_sites_on_one_redis_keep_apart_by_database_number_or_key_prefix():
     first = _settings_with(REDIS_URL="redis://127.0.0.1:6379/3")
     assert first["broker"] == first["results"] == "redis://127.0.0.1:6379/3"
     assert first["cache"] == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "coproduce.cache.ResilientRedisCache",
         "LOCATION": "redis://127.0.0.1:6379/3",
         "KEY_PREFIX": "coproduce:cache",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
     # Broker, results and cache share the database without sharing a key.
     assert len({first["broker_prefix"], first["results_prefix"], "coproduce:cache:"}) == 3
@@ -135,7 +136,11 @@ def test_deploy_check_warns_when_each_worker_keeps_its_own_cache():
 
 @pytest.mark.parametrize(
     "backend",
-    ["django.core.cache.backends.redis.RedisCache", "django.core.cache.backends.db.DatabaseCache"],
+    [
+        "coproduce.cache.ResilientRedisCache",
+        "django.core.cache.backends.redis.RedisCache",
+        "django.core.cache.backends.db.DatabaseCache",
+    ],
 )
 def test_deploy_check_is_quiet_with_a_shared_cache(backend):
     with override_settings(DEBUG=False, CACHES={"default": {"BACKEND": backend}}):

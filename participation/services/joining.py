@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coproduce.models import User
-from projects.models import Membership
+from projects.models import Membership, Project
 from projects.services.memberships import add_member
 
 from ..models import ChannelChoice, Invitation, InvitationState, NotificationPreference
@@ -87,6 +87,10 @@ def accept(
     `signed_up` says the account was just made from this invitation's link.
     """
     now = now or timezone.now()
+    # The project first, as inviting does: joins to one project take turns, so two
+    # invitations to one person accepted at once cannot each hold one and wait for the other
+    # (joining closes the person's other invitations), which PostgreSQL ends as a deadlock.
+    list(Project.objects.select_for_update().filter(pk=invitation.project_id).values_list("pk"))
     invitation = locked(invitation)
     membership = Membership.objects.active().filter(project=invitation.project, user=user).first()
     state = invitation.state(now)
