@@ -48,6 +48,7 @@ from participation.tokens import invitation_token, unsubscribe_token
 from projects import services
 from projects.models import Choice, Gate, GateStatus, Membership, Project, Role, Stage, Vote
 from projects.services import gates
+from projects.services.record import check_record
 from tests.browser import catalogue
 from tests.factories import UserFactory
 
@@ -168,6 +169,7 @@ def _rows_for_every_admin_page(people: dict[str, Any], housing: Project) -> None
     NotificationPreference.objects.create(user=people["expert2"], channel="email")
     workshop = Activity.objects.get(project=housing, title="Designing the evening drop-in")
     reply(activity=workshop, user=people["expert2"], answer=Answer.COMING)
+    check_record(project=housing)  # the admin's page of each project's last record check
     # On the superuser, whom the crawl never signs in as: the project's own access check
     # reads group permissions only.
     assign_perm("view_project", people["superuser"], housing)
@@ -218,6 +220,7 @@ def _arguments(
         "projects:leave": on,
         "projects:settings": on,
         "projects:history": on,
+        "projects:history_csv": on,
         "projects:gates": on,
         "projects:gate_new": on,
         "projects:gate": {**on, "pk": open_vote.pk},

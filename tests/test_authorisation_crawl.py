@@ -105,6 +105,7 @@ TABLE: dict[str, Rule] = {
     "projects:detail": MEMBERS,
     "projects:members": MEMBERS,
     "projects:history": MEMBERS,
+    "projects:history_csv": MEMBERS,
     "projects:leave": MEMBERS,
     "projects:gates": MEMBERS,
     "projects:gate": MEMBERS,
