@@ -19,6 +19,9 @@ from django.utils import timezone
 from xhtml2pdf import pisa
 from xhtml2pdf.config.resources import ResourceAccessPolicy
 
+from projects.models import RecordCheck
+from projects.services.record import describe
+
 from .selectors.report import Report
 
 # PDF's built-in fonts hold Western European letters only: a name such as "Łucja" or "Nguyễn"
@@ -40,8 +43,9 @@ def _data_only(uri: str, rel: str) -> str:
     return ""
 
 
-def report_pdf(report: Report) -> bytes:
-    """The report as PDF bytes. `report` should be built with `for_pdf=True` (PNG charts).
+def report_pdf(report: Report, *, record: RecordCheck | None = None) -> bytes:
+    """The report as PDF bytes. `report` should be built with `for_pdf=True` (PNG charts);
+    `record` is the project's last record check (None: not checked yet), said near the top.
     Raises PdfError when xhtml2pdf reports an error."""
     charts = {
         shown.indicator.key: "data:image/png;base64," + base64.b64encode(shown.png).decode()
@@ -54,6 +58,8 @@ def report_pdf(report: Report) -> bytes:
             "report": report,
             "project": report.project,
             "charts": charts,
+            "record": record,
+            "record_words": describe(record) if record is not None else "",
             "made": timezone.now(),
             "regular": str(REGULAR),
             "bold": str(BOLD),

@@ -123,6 +123,16 @@ def test_a_changed_entry_is_reported_by_its_position(project):
     assert (check.fault, check.fault_seq) == (Fault.CHANGED, 3)
 
 
+def test_a_changed_first_entry_says_no_entry_could_be_confirmed(project):
+    tamper(
+        "UPDATE projects_event SET kind = 'signed_off' WHERE project_id = %s AND seq = 1",
+        project.pk,
+    )
+    out = refused(project.slug)
+    assert "entry 1 was changed after it was written, so no entry could be confirmed." in out
+    assert "Entries 1 to 0" not in out
+
+
 def test_changed_wording_is_reported_even_though_the_hash_fields_are_intact(project):
     tamper(
         "UPDATE projects_event SET summary = 'Nobody joined.' WHERE project_id = %s AND seq = 2",

@@ -63,7 +63,8 @@ def test_the_evidence_pack_says_the_record_checks_out_at_no_query_more(
     assert "has not been checked yet" in html
     check = check_record(project=project)
     html, after = page(client, url)
-    assert f"The record of this project checks out: {check.entries} entries, last checked" in html
+    assert f"The first {check.entries} entries of this record check out (checked" in html
+    assert "Entries written since then are checked next time." in html
     assert csv_url(project) in html
     assert after == before <= SIGNOFF_QUERIES
 
@@ -79,8 +80,26 @@ def test_the_report_warns_when_the_record_does_not_check_out(client: Client, pro
     check_record(project=project)
     html, after = page(client, report_url(project))
     assert "Warning:" in html
-    assert "Entry 2 had its wording changed after it was written. Entries 1 to 1 check out" in html
+    assert "Entry number 2 had its wording changed after it was written. Entries 1 to 1" in html
     assert after == before <= REPORT_QUERIES
+
+
+def test_a_fault_in_the_first_entry_says_no_entry_could_be_confirmed(
+    client: Client, project, expert
+):
+    # The warning had said "Entries 1 to 0 check out".
+    client.force_login(expert)
+    with pgtrigger.ignore(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE projects_event SET summary = 'Nothing.' WHERE project_id = %s AND seq = 1",
+            [project.pk],
+        )
+    check_record(project=project)
+    for url in (report_url(project), reverse("projects:history", args=[project.slug])):
+        html = client.get(url).content.decode()
+        assert "Entry number 1 had its wording changed" in html
+        assert "so no entry could be confirmed" in html
+        assert "Entries 1 to 0" not in html
 
 
 # --- The log as CSV ----------------------------------------------------------------------------

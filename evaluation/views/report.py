@@ -197,7 +197,7 @@ def report_pdf(request: Request, slug: str) -> HttpResponse:
     access = access_project(request.user, slug, VIEW_EVALUATION)
     shown = selectors.report(access.project, flags_shown=flags.visible_to(access), for_pdf=True)
     try:
-        content = pdf.report_pdf(shown)
+        content = pdf.report_pdf(shown, record=record_status(access.project))
     except pdf.PdfError:
         logger.exception("The evaluation report PDF of project %s could not be made", slug)
         return _report_page(

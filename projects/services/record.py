@@ -135,10 +135,19 @@ def describe(check: RecordCheck) -> str:
         return _(
             "The record checks out: %(entries)s entries, each linked to the one before it."
         ) % {"entries": f"{check.entries:,}"}
-    return _(
-        "The record does not check out: entry %(seq)s %(fault)s. Entries 1 to %(sound)s check out."
-    ) % {
-        "seq": check.fault_seq,
-        "fault": Fault(check.fault).label,
-        "sound": check.verified_seq,
-    }
+    words = {"seq": check.fault_seq, "fault": Fault(check.fault).label, "sound": check.verified_seq}
+    if not check.verified_seq:
+        return (
+            _(
+                "The record does not check out: entry %(seq)s %(fault)s, so no entry could be "
+                "confirmed."
+            )
+            % words
+        )
+    return (
+        _(
+            "The record does not check out: entry %(seq)s %(fault)s. Entries 1 to %(sound)s "
+            "check out."
+        )
+        % words
+    )

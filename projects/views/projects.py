@@ -121,7 +121,11 @@ def project_detail(request: Request, slug: str) -> HttpResponse:
 def history(request: Request, slug: str) -> HttpResponse:
     access = access_project(request.user, slug)
     page = selectors.history_page(access.project, request.GET.get("page"))
-    return render(request, "projects/history.html", access.page_context(page=page, nav="history"))
+    return render(
+        request,
+        "projects/history.html",
+        access.page_context(page=page, nav="history", record=record.record_status(access.project)),
+    )
 
 
 @login_required
