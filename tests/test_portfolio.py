@@ -360,6 +360,9 @@ def test_many_projects_are_shown_a_page_at_a_time_and_the_page_says_so(
     assert "Page 1 of 3" in first
     assert "Project 004" in first and "Project 003" in first and "Project 002" not in first
     assert 'href="?sort=title&amp;order=desc&amp;page=2" rel="next"' in first
+    # The page links come before the table too: on a phone each project is a long card.
+    assert first.index("page=2") < first.index("<table")
+    assert "Download all 5 projects as a spreadsheet (CSV)" in first
     last = client.get(PORTFOLIO, {"sort": "title", "order": "desc", "page": "3"}).content.decode()
     assert "Showing projects 5 to 5 of 5" in last
     assert "Project 000" in last and "Project 001" not in last
