@@ -45,8 +45,7 @@ from participation.services.activities import reply
 from participation.services.assistance import Details, record_with_help
 from participation.services.payments import claim_expense
 from participation.tokens import invitation_token, unsubscribe_token
-from projects import services
-from projects.models import Choice, Gate, GateStatus, Membership, Project, Role, Stage, Vote
+from projects.models import Choice, Gate, GateStatus, Membership, Project, Stage, Vote
 from projects.services import gates
 from projects.services.record import check_record
 from tests.browser import catalogue
@@ -92,22 +91,7 @@ def personas() -> dict[str, Any]:
         Authenticator.objects.create(
             user=people[person], type=Authenticator.Type.TOTP, data={"secret": "x"}
         )
-    lead = people["practitioner"]
-    project = services.create_project(
-        creator=lead,
-        title="Housing First in Lambeth",
-        summary="Design a housing service with the people who will use it.",
-        creator_role=Role.PRACTITIONER,
-    )
-    for name, role, co_lead in (
-        ("expert", Role.EXPERT_BY_EXPERIENCE, True),
-        ("expert2", Role.EXPERT_BY_EXPERIENCE, False),
-        ("practitioner2", Role.PRACTITIONER, False),
-        ("commissioner", Role.COMMISSIONER, False),
-    ):
-        services.add_member(
-            project=project, user=people[name], role=role, actor=lead, is_co_lead=co_lead
-        )
+    project = catalogue.team("Housing First in Lambeth", people)
     people["project"] = project
     return people
 

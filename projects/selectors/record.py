@@ -10,6 +10,7 @@ from coproduce.spreadsheets import as_text
 
 from .. import chain
 from ..models import Event, Project, RecordCheck
+from ..services.record import LOG_FIELDS
 
 CSV_COLUMNS = [
     "project",
@@ -54,22 +55,10 @@ def log_csv(project: Project) -> Iterator[str]:
     rows = (
         Event.objects.filter(project=project)
         .order_by("seq")
-        .values_list(
-            "seq",
-            "at",
-            "kind",
-            "stage",
-            "actor_id",
-            "summary",
-            "nonce",
-            "summary_digest",
-            "data",
-            "prev_hash",
-            "hash",
-        )
+        .values_list(*LOG_FIELDS)
         .iterator(chunk_size=2000)
     )
-    for seq, at, kind, stage, actor, summary, nonce, digest, data, prev, hash_ in rows:
+    for seq, kind, stage, at, actor, summary, nonce, digest, data, prev, hash_ in rows:
         yield writer.writerow(
             [
                 project.pk,

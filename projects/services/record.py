@@ -30,7 +30,8 @@ from django.utils.translation import gettext as _
 from .. import chain
 from ..models import Event, EventKind, Fault, Project, RecordCheck
 
-_FIELDS = (
+# What a check reads of each entry, in this order (the CSV download reads the same).
+LOG_FIELDS = (
     "seq",
     "kind",
     "stage",
@@ -69,7 +70,7 @@ def walk_chain(*, project_id: int, anchor: tuple[int, str] | None = None) -> Fin
     rows = (
         Event.objects.filter(project_id=project_id)
         .order_by("seq")
-        .values_list(*_FIELDS)
+        .values_list(*LOG_FIELDS)
         .iterator(chunk_size=2000)
     )
     for seq, kind, stage, at, actor_id, summary, nonce, digest, data, prev, stored in rows:

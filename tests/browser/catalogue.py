@@ -78,7 +78,9 @@ class Catalogue:
         raise KeyError(name)
 
 
-def _team(title: str, people: dict[str, Any]) -> Project:
+def team(title: str, people: dict[str, Any]) -> Project:
+    """A project led by the practitioner, with an expert co-lead, a second expert, a second
+    practitioner and a commissioner."""
     lead = people["practitioner"]
     project = services.create_project(
         creator=lead,
@@ -184,7 +186,7 @@ def seed(people: dict[str, Any]) -> Catalogue:
     )
 
     # Recovery café: a withdrawn draft, then a decision that passed and waits for sign-off.
-    cafe = _move(_team("Recovery café commissioning", people), Stage.COMMISSIONING, people)
+    cafe = _move(team("Recovery café commissioning", people), Stage.COMMISSIONING, people)
     withdrawn = gates.draft_gate(
         project=cafe, actor=lead, proposal="Award the contract.", what_changes="Funding."
     )
@@ -193,7 +195,7 @@ def seed(people: dict[str, Any]) -> Catalogue:
     _vote(waiting, people)
 
     # Night shelter: a decision that passed and was signed off.
-    shelter = _move(_team("Night shelter redesign", people), Stage.COMMISSIONING, people)
+    shelter = _move(team("Night shelter redesign", people), Stage.COMMISSIONING, people)
     assured = _open(shelter, people, "Fund the redesigned night shelter.")
     _vote(assured, people)
     gates.record_signoff(
@@ -204,7 +206,7 @@ def seed(people: dict[str, Any]) -> Catalogue:
     )
 
     # Peer mentoring: a decision the experts by experience refused, answered, and a draft.
-    mentoring = _team("Peer mentoring for people leaving prison", people)
+    mentoring = team("Peer mentoring for people leaving prison", people)
     refused = _open(mentoring, people, "Start mentoring with volunteers only.")
     _vote(refused, people, objecting="expert2")
     gates.respond_to_objection(
@@ -224,7 +226,7 @@ def seed(people: dict[str, Any]) -> Catalogue:
     )
 
     # Winter outreach: voting ended with too few votes.
-    outreach = _team("Winter outreach pilot", people)
+    outreach = team("Winter outreach pilot", people)
     too_few = _open(outreach, people, "Run the outreach van every night in January.")
     _vote(too_few, people, ("expert",))
     assert too_few.closes_at is not None
