@@ -9,8 +9,8 @@ from datetime import UTC
 from coproduce.spreadsheets import as_text
 
 from .. import chain
-from ..models import Event, Project, RecordCheck
-from ..services.record import LOG_FIELDS
+from ..models import Project, RecordCheck
+from ..services.record import log_rows
 
 CSV_COLUMNS = [
     "project",
@@ -52,13 +52,9 @@ def log_csv(project: Project) -> Iterator[str]:
     (`coproduce.spreadsheets`); drop it before recomputing the digest."""
     writer = csv.writer(_Line())
     yield writer.writerow(CSV_COLUMNS)
-    rows = (
-        Event.objects.filter(project=project)
-        .order_by("seq")
-        .values_list(*LOG_FIELDS)
-        .iterator(chunk_size=2000)
-    )
-    for seq, kind, stage, at, actor, summary, nonce, digest, data, prev, hash_ in rows:
+    for seq, kind, stage, at, actor, summary, nonce, digest, data, prev, hash_ in log_rows(
+        project.pk
+    ):
         yield writer.writerow(
             [
                 project.pk,

@@ -20,8 +20,10 @@ next check, which is how removing entries from the end is caught.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,6 +31,14 @@ from django.utils.translation import gettext as _
 
 from .. import chain
 from ..models import Event, EventKind, Fault, Project, RecordCheck
+
+
+def log_rows(project_id: int) -> Iterator[tuple[Any, ...]]:
+    """The project's log in chain order, each entry as a tuple of LOG_FIELDS, read 2,000 rows
+    at a time so that a long log stays small in memory."""
+    rows = Event.objects.filter(project_id=project_id).order_by("seq").values_list(*LOG_FIELDS)
+    return rows.iterator(chunk_size=2000)
+
 
 # What a check reads of each entry, in this order (the CSV download reads the same).
 LOG_FIELDS = (
@@ -67,13 +77,9 @@ def walk_chain(*, project_id: int, anchor: tuple[int, str] | None = None) -> Fin
     erased: set[int] = set()  # positions a names_erased entry vouches for
     reworded: list[tuple[int, str]] = []  # (seq, prev_hash) whose wording left its digest
     fault: tuple[str, int, str] | None = None  # (fault, seq, hash of the entry before it)
-    rows = (
-        Event.objects.filter(project_id=project_id)
-        .order_by("seq")
-        .values_list(*LOG_FIELDS)
-        .iterator(chunk_size=2000)
-    )
-    for seq, kind, stage, at, actor_id, summary, nonce, digest, data, prev, stored in rows:
+    for seq, kind, stage, at, actor_id, summary, nonce, digest, data, prev, stored in log_rows(
+        project_id
+    ):
         entries += 1
         if seq != expected:
             fault = (Fault.MISSING, expected, previous_hash)
