@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.http import urlencode
 
 from coproduce.http import AuthenticatedHttpRequest as Request
 
@@ -36,6 +37,8 @@ def portfolio(request: Request) -> HttpResponse:
         {
             "portfolio": found,
             "page": found.page,
+            # What the page links keep of the address: the order the projects are in.
+            "page_query": urlencode({"sort": found.sort, "order": found.order}) + "&",
             "page_size": selectors.PAGE_SIZE,
             "headings": selectors.headings(found),
             "min_answers": MIN_ANSWERS,
