@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 # Single-line fields: shown in lists, page titles and email subjects.
 PROJECT_TITLE = 200  # the longest subject line that still shows whole in most mail programs
 PERSON_NAME = 80  # a full name with middle names, or a nickname
+API_TOKEN_NAME = 80  # what a key is for, e.g. "Council performance report"
 PHONE = 32  # "+44 (0) 7700 900 123" with room to spare; stored in E.164 (16 at most)
 
 # Multi-line fields: quoted whole on pages and in emails.

@@ -106,3 +106,43 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return str(self)
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def usable(self, now: Any = None) -> ApiTokenQuerySet:
+        """Tokens that still open the API: not revoked and not yet expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now or timezone.now())
+
+
+class ApiToken(models.Model):
+    """A personal key to the read-only API, made and revoked by its owner on their account page.
+
+    Only a SHA-256 digest of the key is stored: the key itself is shown once, when it is made.
+    A key carries 256 random bits, so a plain digest is enough to keep it from anyone who reads
+    the database (a slow password hash defends guessable secrets, which these are not). The
+    first characters stay readable, so the owner can tell their keys apart.
+    """
+
+    user = models.ForeignKey(
+        "User", on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("owner")
+    )
+    name = models.CharField(_("name"), max_length=limits.API_TOKEN_NAME)
+    prefix = models.CharField(_("starts with"), max_length=16)
+    digest = models.CharField(_("SHA-256 of the key"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("made"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    objects: ClassVar[ApiTokenQuerySet] = ApiTokenQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, now: Any = None) -> bool:
+        return self.revoked_at is None and self.expires_at > (now or timezone.now())

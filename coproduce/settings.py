@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "guardian",
     "csp",
     "pgtrigger",
+    "rest_framework",
+    "drf_spectacular",
 ]
 
 MIDDLEWARE = [
@@ -425,6 +427,46 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}
+
+# --- The read-only API (/api/v1/; coproduce/api, each app's `api` package) -----------------
+# Personal tokens (`Authorization: Bearer cpd_…`) or a signed-in browser; every answer is JSON.
+# Requests per person (per address for those not signed in), counted in the cache: while
+# Redis is down the cache reads as empty, so nothing is counted until it is back.
+API_RATE_PER_PERSON: str = env.str("API_RATE_PER_PERSON", default="120/minute")
+API_RATE_ANONYMOUS: str = env.str("API_RATE_ANONYMOUS", default="20/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "coproduce.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "coproduce.api.pagination.StablePages",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"user": API_RATE_PER_PERSON, "anon": API_RATE_ANONYMOUS},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_VERSIONING_CLASS": None,
+    "NUM_PROXIES": ALLAUTH_TRUSTED_PROXY_COUNT,
+    "COERCE_DECIMAL_TO_STRING": False,
+    "EXCEPTION_HANDLER": "coproduce.api.errors.plain_words",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "coproduce API",
+    "DESCRIPTION": (
+        "Read-only access to the projects you are a member of, on the same rules as the site: "
+        "a token reads exactly what its owner's pages show."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # One name for each set of choices used in several places.
+    "ENUM_NAME_OVERRIDES": {"StageEnum": "projects.models.Stage.choices"},
 }
 
 # --- Notifications --------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.urls import include, path
 from projects.views import projects as project_views
 
 from . import views
+from .api import account as api_account
 from .phone_sign_in import text_me_a_code
 from .second_step import authenticate
 
@@ -31,6 +32,9 @@ urlpatterns = [
     path("", include("participation.urls.consent")),
     path("", include("participation.urls.my")),
     path("", include("participation.urls.texts")),
+    path("my/api-tokens/", api_account.api_tokens, name="api_tokens"),
+    path("my/api-tokens/<int:pk>/revoke/", api_account.api_token_revoke, name="api_token_revoke"),
+    path("api/v1/", include("coproduce.api.urls")),
     path("accounts/code/text/", text_me_a_code, name="account_request_login_code_by_text"),
     path("accounts/2fa/authenticate/", authenticate, name="mfa_authenticate"),
     path("accounts/", include("allauth.urls")),

@@ -24,7 +24,7 @@ class ParticipationConfig(AppConfig):
             unanswered_concerns,
         )
         from .messages import assistance, compose, replies
-        from .models import MessageKind, unquotable_ids
+        from .models import MessageKind, nameable_ids, unquotable_ids
         from .panels import texts_on_overview
         from .selectors import activities
 
@@ -35,6 +35,7 @@ class ParticipationConfig(AppConfig):
         evidence.register(stage_attendees)
         evidence.register_attendance(stage_attendance)
         evidence.register_quoting(unquotable_ids)
+        evidence.register_naming(nameable_ids)
         responses.register(contribution_tallies)
         responses.register_unanswered(unanswered_concerns)
         dashboard.register(activities.dashboard_section)

@@ -51,6 +51,26 @@ def not_to_quote(user_ids: set[int]) -> set[int]:
     return found
 
 
+# user ids -> those of them who agreed that their name may go to other systems through the
+# API (consent lives in participation). Nobody registered: nobody is named.
+NamingSource = Callable[[set[int]], set[int]]
+
+_naming: list[NamingSource] = []
+
+
+def register_naming(source: NamingSource) -> None:
+    if source not in _naming:
+        _naming.append(source)
+
+
+def may_name(user_ids: set[int]) -> set[int]:
+    """Of these people, those whose name the API may give (one query per source)."""
+    found: set[int] = set()
+    for source in _naming:
+        found |= source(user_ids)
+    return found
+
+
 @dataclass(frozen=True)
 class AttendedActivity:
     """One activity of a stage and who took part in it, for the evidence pack."""

@@ -330,7 +330,7 @@ class Browser(requests.Session):
         kwargs.setdefault("allow_redirects", False)
         response = super().request(method, url, *args, **kwargs)
         for cookie in response.cookies:
-            self.cookies.set(cookie.name, cookie.value)
+            self.cookies.set(cookie.name, cookie.value or "")
         return response
 
     def form(self, url: str) -> dict[str, str]:

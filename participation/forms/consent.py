@@ -31,6 +31,11 @@ EXPLAINED = {
         "We may ask you a few short questions about how a project went. "
         "Reports show the totals, never your name."
     ),
+    Purpose.NAME_SHARED: _(
+        "Your organisation can connect this site to its own systems, like a performance "
+        "report. If you say yes, those systems may show your name next to your role. If you "
+        "say no, or do not answer, they see your role only."
+    ),
 }
 
 QUESTION = {
@@ -38,6 +43,7 @@ QUESTION = {
     Purpose.ACCESS_NEEDS: _("Do you agree that we keep your access needs?"),
     Purpose.QUOTING: _("Do you agree that reports may quote your words?"),
     Purpose.SURVEYS: _("Do you agree that we may send you evaluation surveys?"),
+    Purpose.NAME_SHARED: _("Do you agree that your name may go to your organisation's systems?"),
 }
 
 CHOOSE = _("Choose yes or no: %(question)s")

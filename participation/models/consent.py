@@ -22,6 +22,7 @@ class Purpose(models.TextChoices):
     ACCESS_NEEDS = "access_needs", _("Storing your access needs")
     QUOTING = "quoting", _("Being quoted")
     SURVEYS = "surveys", _("Evaluation surveys")
+    NAME_SHARED = "name_shared", _("Your name in connected systems")
 
 
 class ConsentQuerySet(models.QuerySet["Consent"]):
@@ -110,3 +111,14 @@ def unquotable_ids(user_ids: set[int]) -> set[int]:
         .values_list("user_id", "given")
     )
     return {user_id for user_id, given in latest.items() if not given}
+
+
+def nameable_ids(user_ids: set[int]) -> set[int]:
+    """Of these people, those whose latest decision says their name may go to other systems
+    through the API (one query). Someone never asked is not named: this one is opt-in."""
+    latest = dict(
+        Consent.objects.in_order()
+        .filter(user_id__in=user_ids, purpose=Purpose.NAME_SHARED)
+        .values_list("user_id", "given")
+    )
+    return {user_id for user_id, given in latest.items() if given}

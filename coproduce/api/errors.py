@@ -1,0 +1,36 @@
+"""The API's refusals in the site's plain words, whatever part of Django REST framework
+raised them: `{"detail": "..."}` with the status code the standard gives."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+
+def plain_words(error: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(error, exceptions.NotAuthenticated):
+        error = exceptions.NotAuthenticated(
+            _(
+                "Send a token in the Authorization header: “Bearer cpd_…”. You can make one "
+                "on your account's API tokens page."
+            )
+        )
+    elif isinstance(error, exceptions.Throttled):
+        wait = error.wait  # type: ignore[attr-defined]
+        error = exceptions.Throttled(
+            wait=wait,
+            detail=_("Too many requests. Wait %(seconds)d seconds, then try again.")
+            % {"seconds": round(wait or 60)},
+        )
+    elif isinstance(error, exceptions.NotFound | Http404):
+        error = exceptions.NotFound(_("There is nothing here, or you cannot see it."))
+    elif isinstance(error, exceptions.MethodNotAllowed):
+        error = exceptions.MethodNotAllowed(
+            context["request"].method, _("The API only reads: send GET.")
+        )
+    return exception_handler(error, context)

@@ -1,0 +1,1 @@
+"""The API's view of the evaluation: a project's indicators and its tokenism flags."""
