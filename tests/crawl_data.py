@@ -26,6 +26,9 @@ from django.utils import timezone
 from django.utils.http import int_to_base36
 from guardian.shortcuts import assign_perm
 
+from coproduce.api.tokens import make_token
+from coproduce.models import ApiToken
+
 from evaluation.models import Finding, Instrument, Moment
 from evaluation.services.answers import save_answers
 from participation.models import (
@@ -154,6 +157,7 @@ def _rows_for_every_admin_page(people: dict[str, Any], housing: Project) -> None
     workshop = Activity.objects.get(project=housing, title="Designing the evening drop-in")
     reply(activity=workshop, user=people["expert2"], answer=Answer.COMING)
     check_record(project=housing)  # the admin's page of each project's last record check
+    make_token(user=people["practitioner2"], name="Crawl", days=30)
     # On the superuser, whom the crawl never signs in as: the project's own access check
     # reads group permissions only.
     assign_perm("view_project", people["superuser"], housing)
@@ -259,6 +263,15 @@ def _arguments(
         "participation:join": {"token": token},
         "participation:unsubscribe": {"token": unsubscribe_token(expert2.pk, "decisions")},
         "access:summary": on,
+        "api_token_revoke": {"pk": _first(ApiToken, user=people["practitioner2"])},
+        "api:project": on,
+        "api:members": on,
+        "api:decisions": on,
+        "api:decision": {**on, "pk": open_vote.pk},
+        "api:activities": on,
+        "api:indicators": on,
+        "api:events": on,
+        "api:flags": on,
         "account_confirm_email": {"key": EmailConfirmationHMAC(unconfirmed).key},
         "account_reset_password_from_key": {
             "uidb36": int_to_base36(expert2.pk),

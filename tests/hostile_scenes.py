@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from coproduce.api.tokens import make_token
 from coproduce.sms import FakeInbound
 from evaluation.services.report import add_finding
 from participation.models import HelpKind, InboundText, TextOutcome
@@ -218,6 +219,11 @@ def invitation_link(w: World) -> dict[str, Any]:
 
 def unsubscribe(w: World) -> dict[str, Any]:
     return {"token": unsubscribe_token(w.expert2.pk, "decisions")}
+
+
+def own_token(w: World) -> dict[str, Any]:
+    token, _key = make_token(user=w.expert2, name="Old report", days=30)
+    return {"pk": token.pk}
 
 
 def nobody(w: World) -> dict[str, Any]:

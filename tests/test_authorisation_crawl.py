@@ -79,6 +79,15 @@ PORTFOLIO = Rule((SIGN_IN, REFUSED, REFUSED, REFUSED, REFUSED, OK, REFUSED))
 # staff without model permissions (none in the crawl) are refused.
 ADMIN = Rule((R, R, R, R, R, R, REFUSED))
 ADMIN_FOR_ANY_STAFF = Rule((R, R, R, R, R, R, OK))
+# The API (/api/v1/): it answers 401 rather than sending anyone to sign in; a project's
+# endpoints follow the project's pages (the crawl's browser is signed in, which the API
+# accepts as a token; tests/test_api_authorisation.py crosses every endpoint with tokens).
+UNAUTHORISED = "401"
+API_SIGNED_IN = Rule((UNAUTHORISED, OK, OK, OK, OK, OK, OK))
+API_MEMBERS = Rule((UNAUTHORISED, *members(OK, OK, OK, OK).outcomes[1:]))
+API_CO_LEADS_AND_COMMISSIONERS = Rule(
+    (UNAUTHORISED, *members(REFUSED, REFUSED, OK, OK).outcomes[1:])
+)
 
 TABLE: dict[str, Rule] = {
     # The site
@@ -97,6 +106,22 @@ TABLE: dict[str, Rule] = {
     "access:mine": SIGNED_IN,
     "consent:mine": SIGNED_IN,
     "participation:preferences": SIGNED_IN,
+    "api_tokens": SIGNED_IN,
+    # A token is its owner's (the practitioner's): anyone else finds nothing there.
+    "api_token_revoke": post(Rule((SIGN_IN, NOT_FOUND, NOT_FOUND, R, *(NOT_FOUND,) * 3))),
+    # The API's index, its schema and its documentation describe it, never what is in it.
+    "api:root": PUBLIC,
+    "api:schema": PUBLIC,
+    "api:docs": PUBLIC,
+    "api:projects": API_SIGNED_IN,
+    "api:project": API_MEMBERS,
+    "api:members": API_MEMBERS,
+    "api:decisions": API_MEMBERS,
+    "api:decision": API_MEMBERS,
+    "api:activities": API_MEMBERS,
+    "api:indicators": API_MEMBERS,
+    "api:events": API_MEMBERS,
+    "api:flags": API_CO_LEADS_AND_COMMISSIONERS,
     # Links sent by message: the token is the key
     "participation:accept": PUBLIC,
     "participation:unsubscribe": PUBLIC,

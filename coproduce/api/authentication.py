@@ -52,10 +52,12 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             )
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("This account is switched off."))
-        ApiToken.objects.filter(
-            Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_EVERY),
-            pk=token.pk,
-        ).update(last_used_at=now)
+        stale = now - LAST_USED_EVERY
+        if token.last_used_at is None or token.last_used_at < stale:
+            # Conditional, so two requests at once write it once.
+            ApiToken.objects.filter(
+                Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale), pk=token.pk
+            ).update(last_used_at=now)
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:
