@@ -110,7 +110,10 @@ def seed(people: dict[str, User], *, projects: dict[str, Project], **_others: An
 
     expert1 = people["expert1"]
     if not AccessNeeds.objects.filter(user=expert1).exists():
-        decide(user=expert1, choices={Purpose.TAKING_PART: True, Purpose.QUOTING: True})
+        decide(
+            user=expert1,
+            choices={Purpose.TAKING_PART: True, Purpose.QUOTING: True, Purpose.NAME_SHARED: True},
+        )
         save_access_needs(
             user=expert1,
             consent_given=True,

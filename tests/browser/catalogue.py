@@ -471,6 +471,15 @@ def seed(people: dict[str, Any]) -> Catalogue:
             "What I agree to, not all chosen",
         ),
         Entry("My page", reverse("my:page"), "expert2"),
+        *_form("API tokens", reverse("api_tokens"), "expert2", "API tokens, nothing typed"),
+        Entry(
+            "API tokens, a new one shown once",
+            reverse("api_tokens"),
+            "expert2",
+            fill=(("name", "Council performance report"),),
+            submit=True,
+        ),
+        Entry("API documentation", reverse("api:docs")),
         *_form(
             "A survey to answer",
             survey_url(h, "stage-check", Moment.STAGE_END, Stage.DESIGN),
