@@ -14,12 +14,16 @@ from rest_framework.views import exception_handler
 
 def plain_words(error: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(error, exceptions.NotAuthenticated):
-        error = exceptions.NotAuthenticated(
+        plain = exceptions.NotAuthenticated(
             _(
                 "Send a token in the Authorization header: “Bearer cpd_…”. You can make one "
                 "on your account's API tokens page."
             )
         )
+        # REST framework notes on the refusal how to sign in (the `WWW-Authenticate` header
+        # a 401 must carry); the plain one carries it on.
+        plain.auth_header = getattr(error, "auth_header", None)  # type: ignore[attr-defined]
+        error = plain
     elif isinstance(error, exceptions.Throttled):
         wait = error.wait  # type: ignore[attr-defined]
         error = exceptions.Throttled(
