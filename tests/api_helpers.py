@@ -30,7 +30,9 @@ def arguments(project: Project | str, gate: Gate) -> dict[str, dict[str, Any]]:
     """The keyword arguments of each endpoint that takes any: one project (or a slug that may
     name none) and one of its decisions."""
     slug = project if isinstance(project, str) else project.slug
-    filled = {pattern.name: {"slug": slug} for pattern in endpoints() if "slug" in pattern.keywords}
+    filled: dict[str, dict[str, Any]] = {
+        pattern.name: {"slug": slug} for pattern in endpoints() if "slug" in pattern.keywords
+    }
     filled["api:decision"] = {"slug": slug, "pk": gate.pk}
     return filled
 

@@ -29,7 +29,7 @@ from projects.services import memberships
 from tests import crawl
 from tests.api_helpers import arguments, endpoints, path_of
 from tests.browser import catalogue
-from tests.factories import ProjectFactory, UserFactory
+from tests.factories import UserFactory
 from tests.gate_helpers import closed_gate, open_gate
 
 OK, UNAUTHORISED, REFUSED, NOT_FOUND = 200, 401, 403, 404
@@ -275,9 +275,9 @@ def test_a_project_that_does_not_exist_gets_the_same_answer_as_one_you_are_not_i
 
 
 def test_a_decision_of_another_project_is_not_found_through_this_one(
-    seeded: dict[str, Any], db: None
+    seeded: dict[str, Any], db: None, project_factory: Any
 ) -> None:
-    elsewhere = closed_gate(ProjectFactory(), passed=True)
+    elsewhere = closed_gate(project_factory(), passed=True)
     client = Client()
     path = reverse("api:decision", kwargs={"slug": seeded["project"].slug, "pk": elsewhere.pk})
     response = client.get(path, headers=headers_of(seeded, "co_lead"))

@@ -84,7 +84,8 @@ def keys_in(value: Any) -> set[str]:
 def decision(client: Client, headers: dict[str, str], project: Project, gate: Gate) -> dict:
     response = client.get(path_of("api:decision", arguments(project, gate)), headers=headers)
     assert response.status_code == 200
-    return response.json()
+    shown: dict[str, Any] = response.json()
+    return shown
 
 
 @pytest.mark.parametrize("reader", ["lead", "expert2", "practitioner3", "commissioner"])

@@ -3,6 +3,7 @@ raised them: `{"detail": "..."}` with the status code the standard gives."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.http import Http404
@@ -10,6 +11,8 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from .pagination import UnknownCursor
 
 
 def plain_words(error: Exception, context: dict[str, Any]) -> Response | None:
@@ -25,13 +28,18 @@ def plain_words(error: Exception, context: dict[str, Any]) -> Response | None:
         plain.auth_header = getattr(error, "auth_header", None)  # type: ignore[attr-defined]
         error = plain
     elif isinstance(error, exceptions.Throttled):
-        wait = error.wait  # type: ignore[attr-defined]
-        error = exceptions.Throttled(
-            wait=wait,
+        seconds = math.ceil(error.wait or 60)  # type: ignore[attr-defined]
+        throttled = exceptions.Throttled(
             detail=_("Too many requests. Wait %(seconds)d seconds, then try again.")
-            % {"seconds": round(wait or 60)},
+            % {"seconds": seconds}
         )
-    elif isinstance(error, exceptions.NotFound | Http404):
+        # Set here rather than given to Throttled, which would add its own sentence about the
+        # wait; `Retry-After` gives the same number.
+        throttled.wait = seconds  # type: ignore[attr-defined]
+        error = throttled
+    # Not there and not allowed get the same words; a cursor the API never gave keeps its own,
+    # which say what is wrong.
+    elif isinstance(error, exceptions.NotFound | Http404) and not isinstance(error, UnknownCursor):
         error = exceptions.NotFound(_("There is nothing here, or you cannot see it."))
     elif isinstance(error, exceptions.MethodNotAllowed):
         error = exceptions.MethodNotAllowed(
