@@ -53,12 +53,16 @@ BUDGET = {
 }
 
 
+def someone(display_name: str) -> Any:
+    return UserFactory(display_name=display_name)
+
+
 def world(size: int) -> dict[str, Any]:
     """A project of `size` members, decisions, activities and entries, read by an expert by
     experience who co-leads it (so the flags are theirs to read) and is in `size` projects."""
-    lead = UserFactory(display_name="Lee")
-    reader = UserFactory(display_name="Rae")
-    commissioner = UserFactory(display_name="Cam")
+    lead = someone("Lee")
+    reader = someone("Rae")
+    commissioner = someone("Cam")
     project = services.create_project(
         creator=lead,
         title=f"A project of {size}",
@@ -71,7 +75,7 @@ def world(size: int) -> dict[str, Any]:
     services.add_member(project=project, user=commissioner, role=Role.COMMISSIONER, actor=lead)
     people = []
     for n in range(size):
-        person = UserFactory(display_name=f"Member {n}")
+        person = someone(f"Member {n}")
         role = Role.EXPERT_BY_EXPERIENCE if n % 2 else Role.PRACTITIONER
         services.add_member(project=project, user=person, role=role, actor=lead)
         # Some share their name, some asked not to be quoted: both are looked up.
