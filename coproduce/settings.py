@@ -449,7 +449,7 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.AnonRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {"user": API_RATE_PER_PERSON, "anon": API_RATE_ANONYMOUS},
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "coproduce.api.schema.ApiSchema",
     "DEFAULT_VERSIONING_CLASS": None,
     "NUM_PROXIES": ALLAUTH_TRUSTED_PROXY_COUNT,
     "COERCE_DECIMAL_TO_STRING": False,

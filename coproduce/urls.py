@@ -13,6 +13,10 @@ from .second_step import authenticate
 admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_header = "coproduce administration"
 
+# Under /api/ these answer in JSON, as the API's endpoints do; elsewhere, the site's pages.
+handler404 = "coproduce.api.errors.page_not_found"
+handler500 = "coproduce.api.errors.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("up/", views.up, name="up"),

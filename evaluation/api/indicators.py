@@ -7,11 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from coproduce.api.schema import refusal
 from projects.api.base import ProjectScoped
 from projects.models import Stage
 from projects.permissions import VIEW_EVALUATION
@@ -95,18 +97,20 @@ class FlagsSerializer(serializers.Serializer):  # type: ignore[type-arg]
     flags = FlagSerializer(many=True)
 
 
+# Said to other members, and in the schema.
+ONLY_LEADS = gettext_noop("Only the project's co-leads and commissioners see the warning signs.")
+
+
 class Flags(ProjectScoped):
     """The tokenism flags raised in the project now (few, so not paged)."""
 
     perm = VIEW_EVALUATION
     serializer_class = FlagsSerializer
 
-    @extend_schema(responses=FlagsSerializer)
+    @extend_schema(responses={200: FlagsSerializer, 403: refusal(ONLY_LEADS)})
     def get(self, request: Request, slug: str) -> Response:
         if not flags.visible_to(self.access):
-            raise exceptions.PermissionDenied(
-                _("Only the project's co-leads and commissioners see the warning signs.")
-            )
+            raise exceptions.PermissionDenied(_(ONLY_LEADS))
         project = self.access.project
         raised = flags.for_projects([project])[project.pk]
         return Response(FlagsSerializer({"flags": raised}).data)

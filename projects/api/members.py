@@ -13,6 +13,8 @@ from rest_framework import exceptions, generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from coproduce.api.schema import refusal
+
 from ..models import BLOC_OF_ROLE, Bloc, Membership, Role
 from .base import ProjectScoped
 from .naming import Naming
@@ -40,7 +42,11 @@ GROUPS = {bloc.value: [role for role, b in BLOC_OF_ROLE.items() if b == bloc] fo
         OpenApiParameter(
             "group", OpenApiTypes.STR, enum=list(GROUPS), description="Only this group."
         )
-    ]
+    ],
+    responses={
+        200: MemberSerializer(many=True),
+        400: refusal("The group asked for is not one of these."),
+    },
 )
 class MemberList(ProjectScoped, generics.ListAPIView):  # type: ignore[type-arg]
     """The project's current members, in the order they joined."""
@@ -52,8 +58,9 @@ class MemberList(ProjectScoped, generics.ListAPIView):  # type: ignore[type-arg]
         group = self.request.query_params.get("group")
         if group is not None:
             if group not in GROUPS:
-                raise exceptions.ValidationError(
-                    {"group": [_("Choose one of: %(groups)s.") % {"groups": ", ".join(GROUPS)}]}
+                # A sentence in `detail`, as every refusal of the API (coproduce.api.errors).
+                raise exceptions.ParseError(
+                    _("Choose one of these groups: %(groups)s.") % {"groups": ", ".join(GROUPS)}
                 )
             members = members.filter(role__in=GROUPS[group])
         return members.select_related("user")
