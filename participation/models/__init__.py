@@ -45,13 +45,16 @@ from .payments import (
     overdue_rule,
 )
 from .texts import INBOUND_TEXT_LIMIT, NEEDS_A_PERSON, InboundText, InboundTextQuerySet, TextOutcome
+from .webhooks import PING, WEBHOOKS_PER_PROJECT, Webhook, WebhookEvent, WebhookQuerySet
 
 __all__ = [
     "BENEFITS_NOTE",
     "INBOUND_TEXT_LIMIT",
     "NEEDS_A_PERSON",
     "OFFERED_METHODS",
+    "PING",
     "TOPIC_OF_KIND",
+    "WEBHOOKS_PER_PROJECT",
     "AccessNeeds",
     "Activity",
     "ActivityKind",
@@ -93,6 +96,9 @@ __all__ = [
     "StorySharing",
     "TextOutcome",
     "Topic",
+    "Webhook",
+    "WebhookEvent",
+    "WebhookQuerySet",
     "has_consent",
     "not_refused",
     "overdue_rule",

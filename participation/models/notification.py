@@ -21,11 +21,14 @@ from django.utils.translation import gettext_lazy as _
 from projects.models import Project
 
 from .invitation import Invitation
+from .webhooks import Webhook
 
 
 class Channel(models.TextChoices):
     EMAIL = "email", _("Email")
     SMS = "sms", _("Text message")
+    # A signed request to the address of a project's webhook (participation/models/webhooks.py).
+    WEBHOOK = "webhook", _("Webhook")
 
 
 class ChannelChoice(models.TextChoices):
@@ -69,6 +72,7 @@ class MessageKind(models.TextChoices):
     SURVEY_REMINDER = "survey_reminder", _("Survey reminder")
     TEXT_REPLY = "text_reply", _("Answer to a text message")
     HELP_CODE = "help_code", _("Code to confirm a record made with help")
+    WEBHOOK = "webhook", _("Webhook event")
 
 
 # Which switch turns each kind off. Invitations have none: the invitee has no account yet,
@@ -103,7 +107,7 @@ class OutboxMessage(models.Model):
     kind = models.CharField(_("kind"), max_length=30, choices=MessageKind.choices)
     # What happened, e.g. "gate:12:closing:24h": the same occasion never sends twice.
     occasion = models.CharField(_("occasion"), max_length=120)
-    # "user:<pk>" or "invitation:<pk>": part of the unique key, so never null.
+    # "user:<pk>", "invitation:<pk>" or "webhook:<pk>": part of the unique key, so never null.
     recipient = models.CharField(_("recipient"), max_length=40)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     user = models.ForeignKey(
@@ -123,7 +127,11 @@ class OutboxMessage(models.Model):
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, null=True, blank=True, related_name="outbox_messages"
     )
-    # Ids and numbers the message is rendered from, e.g. {"gate": 12, "hours": 24}.
+    webhook = models.ForeignKey(
+        Webhook, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
+    )
+    # Ids and numbers the message is rendered from, e.g. {"gate": 12, "hours": 24}; for a
+    # webhook, the event and its facts as they were when it happened (sent as they are).
     data = models.JSONField(_("data"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
@@ -132,6 +140,10 @@ class OutboxMessage(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     last_error = models.TextField(_("last error"), blank=True)
     address = models.CharField(_("sent to"), max_length=254, blank=True)
+    # A webhook's last attempt: the HTTP status its receiver answered with (none when it could
+    # not be reached) and how long the answer took. Nothing of the answer's body is kept.
+    response_code = models.PositiveSmallIntegerField(_("answer"), null=True, blank=True)
+    response_ms = models.PositiveIntegerField(_("answered in (ms)"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
