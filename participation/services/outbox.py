@@ -13,6 +13,11 @@ How a message travels:
    message that can never be written as it should be (`compose.Undeliverable`, such as an
    invitation whose link no key can rebuild) is marked failed at once.
 
+A webhook's row (channel "webhook") is not rendered: it holds the event's facts, which are
+signed and POSTed to the webhook's address (`participation/messages/webhooks.py` and
+`http_post.py`), with the same lock, the same retries and the same backoff. A non-2xx answer,
+a refused address, a timeout or no connection is a failed attempt.
+
 Delivery is at least once: a crash after the mail server accepted a message but before the
 commit would send it again on the next attempt. Every other path sends each row once, because
 the row is locked while it is sent and anything not pending is left alone.
@@ -38,6 +43,7 @@ from coproduce.sms import send_text
 from projects.models import EventKind
 from projects.services.history import log_event
 
+from ..messages import http_post, webhooks
 from ..messages.compose import Undeliverable
 from ..messages.render import Content, render, still_a_member
 from ..models import Channel, MessageKind, OutboxMessage, OutboxStatus
@@ -160,6 +166,7 @@ def deliver(
                 "invitation__project",
                 "invitation__invited_by",
                 "project",
+                "webhook",
             )
             .annotate(member_now=still_a_member())
             .filter(pk=message_id, status=OutboxStatus.PENDING, next_attempt_at__lte=now)
@@ -167,6 +174,8 @@ def deliver(
         )
         if message is None:
             return Delivery(message_id, Outcome.UNTOUCHED)
+        if message.channel == Channel.WEBHOOK:
+            return _post_to_webhook(message, now=now)
         try:
             # A savepoint, so that a database error while rendering still leaves the
             # transaction usable for recording the failure.
@@ -223,9 +232,49 @@ def _send(channel: str, content: Content, mail: BaseEmailBackend | None) -> None
     email.send()
 
 
-def _record_failure(message: OutboxMessage, error: Exception, *, now: datetime) -> Delivery:
+def _post_to_webhook(message: OutboxMessage, *, now: datetime) -> Delivery:
+    """POST a locked webhook delivery to its receiver, signed; record the answer either way.
+
+    A webhook turned off or deleted since the event is skipped. Only the status of the answer
+    and how long it took are kept: a receiver's words stay out of the database."""
+    hook = message.webhook
+    if hook is None or not hook.active:
+        message.status = OutboxStatus.SKIPPED
+        message.save(update_fields=["status"])
+        return Delivery(message.pk, Outcome.SKIPPED)
+    payload = webhooks.body(message)
+    signed = webhooks.headers(message, hook.secret, payload, int(now.timestamp()))
+    try:
+        answer = http_post.post(hook.url, payload=payload, headers=signed)
+    except http_post.DeliveryFailed as error:
+        message.response_code, message.response_ms = error.code, error.ms
+        return _record_failure(message, error, now=now, also=["response_code", "response_ms"])
+    message.status, message.sent_at, message.address = OutboxStatus.SENT, now, hook.host
     message.attempts += 1
-    message.last_error = f"{type(error).__name__}: {error}"[:2000]
+    message.last_error = ""
+    message.response_code, message.response_ms = answer.code, answer.ms
+    message.save(
+        update_fields=[
+            "status",
+            "sent_at",
+            "address",
+            "attempts",
+            "last_error",
+            "response_code",
+            "response_ms",
+        ]
+    )
+    summary = f"Webhook {hook.pk} to {hook.host}: {message.data.get('event')}"
+    return Delivery(message.pk, Outcome.SENT, summary)
+
+
+def _record_failure(
+    message: OutboxMessage, error: Exception, *, now: datetime, also: Iterable[str] = ()
+) -> Delivery:
+    message.attempts += 1
+    # A webhook's failure is already in plain words for its delivery log.
+    plain = isinstance(error, http_post.DeliveryFailed)
+    message.last_error = (str(error) if plain else f"{type(error).__name__}: {error}")[:2000]
     if isinstance(error, Undeliverable) or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
         message.status = OutboxStatus.FAILED
         # Only the error's type: a mail server's or provider's refusal quotes the address or
@@ -242,7 +291,7 @@ def _record_failure(message: OutboxMessage, error: Exception, *, now: datetime) 
         message.next_attempt_at = now + backoff(message.attempts)
         logger.warning("Sending message %s failed; trying again later.", message.pk)
         outcome = Outcome.RETRY
-    message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+    message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", *also])
     return Delivery(message.pk, outcome)
 
 
