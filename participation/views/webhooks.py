@@ -109,7 +109,10 @@ def _detail_page(
         access.page_context(
             nav="settings",
             hook=hook,
-            secret=hook.secret if hook.secret_shown_to_id == request.user.pk else "",
+            # Shown to its maker until they have copied it; a closed project sends nothing.
+            secret=hook.secret
+            if hook.secret_shown_to_id == request.user.pk and not access.project.is_closed
+            else "",
             events_form=events_form or EventsForm(initial={"events": hook.events}),
             page=page,
             rows=reading.rows(list(page.object_list)),
