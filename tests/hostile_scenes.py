@@ -20,9 +20,10 @@ from django.utils import timezone
 
 from coproduce.sms import FakeInbound
 from evaluation.services.report import add_finding
-from participation.models import HelpKind, InboundText, TextOutcome
+from participation.models import HelpKind, InboundText, TextOutcome, WebhookEvent
 from participation.services import activities, assistance, invitations
 from participation.services.payments import claim_expense, set_policy
+from participation.services.webhooks import add_webhook
 from participation.tokens import invitation_token, unsubscribe_token
 from projects.models import Choice, Membership, Project, Role, Stage
 from projects.services import gates
@@ -218,6 +219,17 @@ def invitation_link(w: World) -> dict[str, Any]:
 
 def unsubscribe(w: World) -> dict[str, Any]:
     return {"token": unsubscribe_token(w.expert2.pk, "decisions")}
+
+
+def webhook(w: World) -> dict[str, Any]:
+    """A webhook the co-lead practitioner added: its secret is still shown to them."""
+    hook, _added = add_webhook(
+        project=w.project,
+        actor=w.practitioner,
+        url="https://hooks.example.org/in",
+        events=[WebhookEvent.DECISION_MADE],
+    )
+    return {**w.slug, "pk": hook.pk}
 
 
 def nobody(w: World) -> dict[str, Any]:

@@ -74,7 +74,8 @@ def url_problem(url: str) -> str | None:
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number
-    except ValueError:
+        (parts.hostname or "").encode("idna")  # a name no DNS could hold
+    except ValueError:  # UnicodeError is one
         return _("Enter a web address such as https://example.org/coproduce-events.")
     schemes = ("https", "http") if allow_local() else ("https",)
     if parts.scheme not in schemes or not parts.hostname:

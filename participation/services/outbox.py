@@ -246,8 +246,11 @@ def _post_to_webhook(message: OutboxMessage, *, now: datetime) -> Delivery:
     signed = webhooks.headers(message, hook.secret, payload, int(now.timestamp()))
     try:
         answer = http_post.post(hook.url, payload=payload, headers=signed)
-    except http_post.DeliveryFailed as error:
-        message.response_code, message.response_ms = error.code, error.ms
+    except Exception as error:
+        # As for every channel: recorded and retried, never escaping to hold up the others.
+        failed = error if isinstance(error, http_post.DeliveryFailed) else None
+        message.response_code = failed.code if failed else None
+        message.response_ms = failed.ms if failed else None
         return _record_failure(message, error, now=now, also=["response_code", "response_ms"])
     message.status, message.sent_at, message.address = OutboxStatus.SENT, now, hook.host
     message.attempts += 1
