@@ -25,7 +25,7 @@ from participation.services import outbox
 from participation.services import webhooks as webhook_services
 from participation.tasks import deliver_messages, relay_outbox
 from projects import signals
-from projects.models import Choice, Gate, Project, Role, Stage
+from projects.models import Choice, Event, EventKind, Gate, Project, Role, Stage
 from projects.services import gates
 from tests.concurrency import postgresql_only, race
 from tests.gate_helpers import open_gate
@@ -270,6 +270,29 @@ def test_the_same_event_queued_twice_at_once_is_one_delivery(project, practition
 
     assert sorted(race([queue, queue])) == [0, 1]
     assert len(deliveries()) == 1
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_the_same_address_added_twice_at_once_is_one_webhook_and_one_new_secret(
+    project, practitioner, expert
+):
+    def adding(lead: Any) -> Any:
+        return lambda: webhook_services.add_webhook(
+            project=project, actor=lead, url="https://hooks.example.org/x", events=EVERY_EVENT
+        )[1]
+
+    assert sorted(race([adding(practitioner), adding(expert)])) == [False, True]
+    hook = Webhook.objects.get()
+
+    def new_secret(lead: Any) -> Any:
+        return lambda: webhook_services.make_new_secret(webhook=hook, actor=lead, replacing=1)
+
+    assert sorted(race([new_secret(practitioner), new_secret(expert)])) == [False, True]
+    hook.refresh_from_db()
+    assert hook.secret_version == 2
+    changes = Event.objects.filter(kind=EventKind.WEBHOOK_CHANGED).values_list("data", flat=True)
+    assert sorted(change["change"] for change in changes) == ["added", "secret"]
 
 
 # --- Kept while Redis is down -----------------------------------------------------------------

@@ -88,8 +88,9 @@ def _log(webhook: Webhook, actor: User, change: str, summary: str) -> None:
 
 def _locked(webhook: Webhook) -> Webhook:
     """The webhook's row, locked until the transaction ends; refused in a closed project."""
-    refuse_if_closed(webhook.project)
-    locked = Webhook.objects.select_for_update().select_related("project").get(pk=webhook.pk)
+    locked = (
+        Webhook.objects.select_for_update(of=("self",)).select_related("project").get(pk=webhook.pk)
+    )
     refuse_if_closed(locked.project)
     return locked
 
