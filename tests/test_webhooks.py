@@ -85,7 +85,7 @@ def test_a_receiver_checks_each_delivery_with_the_readme_code(
     assert document["decision"]["status"] == "open"
     assert "results" not in document["decision"]  # nothing of the votes while voting is open
     assert delivery.status == OutboxStatus.SENT
-    assert (delivery.response_code, delivery.address) == (200, "127.0.0.1")
+    assert (delivery.webhook_delivery.response_code, delivery.address) == (200, "127.0.0.1")
 
 
 def test_the_check_refuses_another_secret_a_changed_body_and_an_old_request(
@@ -132,7 +132,8 @@ def test_a_failed_delivery_is_retried_with_backoff_and_sends_the_same_bytes(
     opened(project, practitioner, expert, django_capture_on_commit_callbacks)
 
     [delivery] = deliveries()
-    assert (delivery.status, delivery.attempts, delivery.response_code) == ("pending", 1, 500)
+    assert (delivery.status, delivery.attempts) == ("pending", 1)
+    assert delivery.webhook_delivery.response_code == 500
     assert delivery.last_error == "The receiver answered 500 Internal Server Error."
     wait = delivery.next_attempt_at - timezone.now()
     assert timedelta(seconds=25) < wait <= timedelta(seconds=61)
@@ -149,7 +150,7 @@ def test_a_failed_delivery_is_retried_with_backoff_and_sends_the_same_bytes(
     assert readme_check()(hook.secret, second.headers, second.body)
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.last_error) == ("sent", 2, "")
-    assert delivery.response_code == 200
+    assert delivery.webhook_delivery.response_code == 200
 
 
 def test_a_receiver_that_keeps_failing_is_given_up_after_the_last_attempt(
@@ -178,7 +179,8 @@ def test_a_redirect_is_a_failed_attempt_and_is_not_followed(
     receiver.statuses = [302]
     opened(project, practitioner, expert, django_capture_on_commit_callbacks)
     [delivery] = deliveries()
-    assert (delivery.status, delivery.response_code) == (OutboxStatus.PENDING, 302)
+    assert delivery.status == OutboxStatus.PENDING
+    assert delivery.webhook_delivery.response_code == 302
     assert len(receiver.requests) == 1
 
 
@@ -193,7 +195,7 @@ def test_a_receiver_that_cannot_be_reached_is_retried(project, practitioner, set
     assert outbox.deliver(delivery.pk).outcome == outbox.Outcome.RETRY
     delivery.refresh_from_db()
     assert delivery.last_error.startswith("Could not connect")
-    assert delivery.response_code is None
+    assert delivery.webhook_delivery.response_code is None
 
 
 # --- Never sent twice for one event ----------------------------------------------------------

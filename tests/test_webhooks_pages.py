@@ -10,7 +10,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from participation.models import OutboxMessage, OutboxStatus, Webhook, WebhookEvent
+from participation.models import (
+    OutboxMessage,
+    OutboxStatus,
+    Webhook,
+    WebhookDelivery,
+    WebhookEvent,
+)
 from participation.services import webhooks as webhook_services
 from projects.models import Event, EventKind, Project, Stage
 from projects.services import ProjectError
@@ -232,7 +238,7 @@ def test_a_test_event_pressed_twice_in_a_minute_is_sent_once(client: Client, pro
     again = client.post(url("ping", hook), follow=True).content.decode()
     assert "A test event went less than a minute ago." in again
     [delivery] = OutboxMessage.objects.all()
-    assert delivery.data["event"] == "ping" and delivery.webhook == hook
+    assert delivery.data["event"] == "ping" and delivery.webhook_delivery.webhook == hook
     assert "Test event" in again  # listed in the delivery log
 
 
@@ -305,21 +311,26 @@ def test_once_the_project_is_closed_the_log_can_be_read_and_nothing_changed(
 
 
 def deliveries_for(hook: Webhook, n: int) -> None:
-    OutboxMessage.objects.bulk_create(
+    """`n` deliveries in the webhook's log: two failed for each one that went."""
+    messages = OutboxMessage.objects.bulk_create(
         OutboxMessage(
             kind="webhook",
             occasion=f"ping:{n}-{i}",
             recipient=hook.recipient,
             channel="webhook",
             project=hook.project,
-            webhook=hook,
             data={"event": "ping"},
             status=OutboxStatus.FAILED if i % 3 else OutboxStatus.SENT,
             attempts=1 + i % 4,
-            response_code=500 if i % 3 else 200,
             last_error="The receiver answered 500 Internal Server Error." if i % 3 else "",
         )
         for i in range(n)
+    )
+    WebhookDelivery.objects.bulk_create(
+        WebhookDelivery(
+            message=message, webhook=hook, response_code=500 if message.last_error else 200
+        )
+        for message in messages
     )
 
 

@@ -45,7 +45,14 @@ from .payments import (
     overdue_rule,
 )
 from .texts import INBOUND_TEXT_LIMIT, NEEDS_A_PERSON, InboundText, InboundTextQuerySet, TextOutcome
-from .webhooks import PING, WEBHOOKS_PER_PROJECT, Webhook, WebhookEvent, WebhookQuerySet
+from .webhooks import (
+    PING,
+    WEBHOOKS_PER_PROJECT,
+    Webhook,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookQuerySet,
+)
 
 __all__ = [
     "BENEFITS_NOTE",
@@ -97,6 +104,7 @@ __all__ = [
     "TextOutcome",
     "Topic",
     "Webhook",
+    "WebhookDelivery",
     "WebhookEvent",
     "WebhookQuerySet",
     "has_consent",

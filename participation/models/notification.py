@@ -21,7 +21,6 @@ from django.utils.translation import gettext_lazy as _
 from projects.models import Project
 
 from .invitation import Invitation
-from .webhooks import Webhook
 
 
 class Channel(models.TextChoices):
@@ -127,11 +126,9 @@ class OutboxMessage(models.Model):
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, null=True, blank=True, related_name="outbox_messages"
     )
-    webhook = models.ForeignKey(
-        Webhook, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
-    )
     # Ids and numbers the message is rendered from, e.g. {"gate": 12, "hours": 24}; for a
-    # webhook, the event and its facts as they were when it happened (sent as they are).
+    # webhook, the event and its facts as they were when it happened (sent as they are; the
+    # webhook and its receiver's answers are on the row's `webhook_delivery`).
     data = models.JSONField(_("data"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
@@ -140,10 +137,6 @@ class OutboxMessage(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     last_error = models.TextField(_("last error"), blank=True)
     address = models.CharField(_("sent to"), max_length=254, blank=True)
-    # A webhook's last attempt: the HTTP status its receiver answered with (none when it could
-    # not be reached) and how long the answer took. Nothing of the answer's body is kept.
-    response_code = models.PositiveSmallIntegerField(_("answer"), null=True, blank=True)
-    response_ms = models.PositiveIntegerField(_("answered in (ms)"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 

@@ -2,7 +2,9 @@
 
 A `Webhook` is an address and a secret. When one of the events it asks for happens, an
 `OutboxMessage` (channel "webhook") is written in the same transaction, holding the facts of the
-event; the outbox delivers it, signed with the secret (participation/messages/webhooks.py).
+event, with a `WebhookDelivery` saying which webhook it goes to; the outbox delivers it, signed
+with the secret (participation/messages/webhooks.py), and the delivery keeps the receiver's
+last answer for the webhook's log. The outbox's own table stays the same for every channel.
 
 The secret has to be stored as it is, because every delivery is signed with it. It is shown to
 the co-lead who made it until they say they have copied it (`secret_shown_to`), and then never
@@ -21,6 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Project
+
+from .notification import OutboxMessage
 
 # The longest address a co-lead can give: enough for any real receiver's path and query.
 URL_LENGTH = 500
@@ -112,3 +116,24 @@ class Webhook(models.Model):
 
     def event_labels(self) -> list[str]:
         return [str(event.label) for event in WebhookEvent if event.value in self.events]
+
+
+class WebhookDelivery(models.Model):
+    """A webhook's part of an outbox row: which webhook it goes to, and how the receiver last
+    answered. The row itself has the event, its facts, the attempts and the last error."""
+
+    message = models.OneToOneField(
+        OutboxMessage, on_delete=models.CASCADE, primary_key=True, related_name="webhook_delivery"
+    )
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    # The HTTP status of the last answer (none when the receiver could not be reached) and how
+    # long it took. Nothing of the answer's body is kept.
+    response_code = models.PositiveSmallIntegerField(_("answer"), null=True, blank=True)
+    response_ms = models.PositiveIntegerField(_("answered in (ms)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+
+    def __str__(self) -> str:
+        return f"{self.webhook} #{self.message_id}"

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from projects.models import Project
 
-from ..models import PING, OutboxMessage, Webhook, WebhookEvent
+from ..models import PING, OutboxMessage, Webhook, WebhookDelivery, WebhookEvent
 
 # Deliveries shown under each webhook on the list; its own page shows them all, a page at a time.
 RECENT = 5
@@ -17,10 +17,14 @@ RECENT = 5
 
 @dataclass(frozen=True)
 class DeliveryRow:
-    """One line of a delivery log: the outbox row and what its event is called."""
+    """One line of a delivery log: the delivery, its outbox row, and what its event is called."""
 
-    message: OutboxMessage
+    delivery: WebhookDelivery
     event: str
+
+    @property
+    def message(self) -> OutboxMessage:
+        return self.delivery.message
 
 
 def event_name(value: str) -> str:
@@ -32,18 +36,23 @@ def event_name(value: str) -> str:
         return value
 
 
-def rows(messages: list[OutboxMessage]) -> list[DeliveryRow]:
-    return [DeliveryRow(message, event_name(message.data.get("event", ""))) for message in messages]
+def rows(deliveries: list[WebhookDelivery]) -> list[DeliveryRow]:
+    return [DeliveryRow(d, event_name(d.message.data.get("event", ""))) for d in deliveries]
 
 
-def deliveries(webhook: Webhook) -> QuerySet[OutboxMessage]:
-    """The webhook's deliveries, newest first; the row's `data` holds no personal data."""
-    return OutboxMessage.objects.filter(webhook=webhook).order_by("-created_at", "-pk")
+def deliveries(webhook: Webhook) -> QuerySet[WebhookDelivery]:
+    """The webhook's deliveries with their outbox rows, newest first (the rows hold ids and
+    public facts only)."""
+    return (
+        WebhookDelivery.objects.filter(webhook=webhook)
+        .select_related("message")
+        .order_by("-message_id")
+    )
 
 
 def project_webhooks(project: Project) -> list[tuple[Webhook, list[DeliveryRow]]]:
     """Each webhook of the project with its RECENT latest deliveries (two queries)."""
-    latest = OutboxMessage.objects.order_by("-created_at", "-pk")[:RECENT]
+    latest = WebhookDelivery.objects.select_related("message").order_by("-message_id")[:RECENT]
     hooks = (
         Webhook.objects.filter(project=project)
         .order_by("created_at", "pk")

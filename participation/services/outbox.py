@@ -33,6 +33,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
@@ -166,7 +167,7 @@ def deliver(
                 "invitation__project",
                 "invitation__invited_by",
                 "project",
-                "webhook",
+                "webhook_delivery__webhook",
             )
             .annotate(member_now=still_a_member())
             .filter(pk=message_id, status=OutboxStatus.PENDING, next_attempt_at__lte=now)
@@ -237,11 +238,15 @@ def _post_to_webhook(message: OutboxMessage, *, now: datetime) -> Delivery:
 
     A webhook turned off or deleted since the event is skipped. Only the status of the answer
     and how long it took are kept: a receiver's words stay out of the database."""
-    hook = message.webhook
-    if hook is None or not hook.active:
+    try:
+        delivery = message.webhook_delivery
+    except ObjectDoesNotExist:
+        delivery = None
+    if delivery is None or not delivery.webhook.active:
         message.status = OutboxStatus.SKIPPED
         message.save(update_fields=["status"])
         return Delivery(message.pk, Outcome.SKIPPED)
+    hook = delivery.webhook
     payload = webhooks.body(message)
     signed = webhooks.headers(message, hook.secret, payload, int(now.timestamp()))
     try:
@@ -249,31 +254,21 @@ def _post_to_webhook(message: OutboxMessage, *, now: datetime) -> Delivery:
     except Exception as error:
         # As for every channel: recorded and retried, never escaping to hold up the others.
         failed = error if isinstance(error, http_post.DeliveryFailed) else None
-        message.response_code = failed.code if failed else None
-        message.response_ms = failed.ms if failed else None
-        return _record_failure(message, error, now=now, also=["response_code", "response_ms"])
+        delivery.response_code = failed.code if failed else None
+        delivery.response_ms = failed.ms if failed else None
+        delivery.save(update_fields=["response_code", "response_ms"])
+        return _record_failure(message, error, now=now)
+    delivery.response_code, delivery.response_ms = answer.code, answer.ms
+    delivery.save(update_fields=["response_code", "response_ms"])
     message.status, message.sent_at, message.address = OutboxStatus.SENT, now, hook.host
     message.attempts += 1
     message.last_error = ""
-    message.response_code, message.response_ms = answer.code, answer.ms
-    message.save(
-        update_fields=[
-            "status",
-            "sent_at",
-            "address",
-            "attempts",
-            "last_error",
-            "response_code",
-            "response_ms",
-        ]
-    )
+    message.save(update_fields=["status", "sent_at", "address", "attempts", "last_error"])
     summary = f"Webhook {hook.pk} to {hook.host}: {message.data.get('event')}"
     return Delivery(message.pk, Outcome.SENT, summary)
 
 
-def _record_failure(
-    message: OutboxMessage, error: Exception, *, now: datetime, also: Iterable[str] = ()
-) -> Delivery:
+def _record_failure(message: OutboxMessage, error: Exception, *, now: datetime) -> Delivery:
     message.attempts += 1
     # A webhook's failure is already in plain words for its delivery log.
     plain = isinstance(error, http_post.DeliveryFailed)
@@ -294,7 +289,7 @@ def _record_failure(
         message.next_attempt_at = now + backoff(message.attempts)
         logger.warning("Sending message %s failed; trying again later.", message.pk)
         outcome = Outcome.RETRY
-    message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", *also])
+    message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
     return Delivery(message.pk, outcome)
 
 

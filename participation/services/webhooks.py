@@ -36,10 +36,34 @@ from ..models import (
     MessageKind,
     OutboxMessage,
     Webhook,
+    WebhookDelivery,
     WebhookEvent,
 )
 from ..models.webhooks import new_secret
 from . import outbox
+
+
+def _queue(hooks: list[Webhook], *, occasion: str, data: dict[str, Any]) -> list[OutboxMessage]:
+    """One outbox row for each of `hooks` on `occasion`, with its WebhookDelivery; only the
+    rows that are new, kicked after the commit."""
+    fresh = outbox.queue(
+        OutboxMessage(
+            kind=MessageKind.WEBHOOK,
+            occasion=occasion,
+            recipient=hook.recipient,
+            channel=Channel.WEBHOOK,
+            project_id=hook.project_id,
+            data=data,
+        )
+        for hook in hooks
+    )
+    by_recipient = {hook.recipient: hook for hook in hooks}
+    WebhookDelivery.objects.bulk_create(
+        WebhookDelivery(message=message, webhook=by_recipient[message.recipient])
+        for message in fresh
+    )
+    outbox.send_after_commit(fresh)
+    return fresh
 
 
 def queue_event(
@@ -51,21 +75,7 @@ def queue_event(
     hooks = [hook for hook in Webhook.objects.active().filter(project=project) if hook.wants(event)]
     if not hooks:
         return []
-    data = facts()
-    fresh = outbox.queue(
-        OutboxMessage(
-            kind=MessageKind.WEBHOOK,
-            occasion=occasion,
-            recipient=hook.recipient,
-            channel=Channel.WEBHOOK,
-            project=project,
-            webhook=hook,
-            data=data,
-        )
-        for hook in hooks
-    )
-    outbox.send_after_commit(fresh)
-    return fresh
+    return _queue(hooks, occasion=occasion, data=facts())
 
 
 def _events(chosen: Iterable[str]) -> list[str]:
@@ -210,6 +220,7 @@ def delete_webhook(*, webhook: Webhook, actor: User) -> None:
     """Delete the webhook with its delivery log; what is still waiting is not sent."""
     webhook = _locked(webhook)
     _log(webhook, actor, "deleted", _("Webhook to %(host)s deleted.") % {"host": webhook.host})
+    OutboxMessage.objects.filter(webhook_delivery__webhook=webhook).delete()
     webhook.delete()
 
 
@@ -220,19 +231,5 @@ def send_test(*, webhook: Webhook, now: datetime | None = None) -> bool:
     webhook = _locked(webhook)
     if not webhook.active:
         raise ProjectError(_("Turn the webhook on before you send a test event."))
-    minute = (now or timezone.now()).strftime("%Y%m%dT%H%M")
-    fresh = outbox.queue(
-        [
-            OutboxMessage(
-                kind=MessageKind.WEBHOOK,
-                occasion=f"ping:{minute}",
-                recipient=webhook.recipient,
-                channel=Channel.WEBHOOK,
-                project=webhook.project,
-                webhook=webhook,
-                data=facts_ping(webhook),
-            )
-        ]
-    )
-    outbox.send_after_commit(fresh)
-    return bool(fresh)
+    minute = int((now or timezone.now()).timestamp()) // 60
+    return bool(_queue([webhook], occasion=f"ping:{minute}", data=facts_ping(webhook)))

@@ -29,7 +29,13 @@ from evaluation.models import Instrument, Moment, survey_url
 from evaluation.services.answers import save_answers
 from evaluation.services.report import add_finding, save_summary
 from participation.demo import seed_money
-from participation.models import Contribution, OutboxMessage, Webhook, WebhookEvent
+from participation.models import (
+    Contribution,
+    OutboxMessage,
+    Webhook,
+    WebhookDelivery,
+    WebhookEvent,
+)
 from participation.services import activities, contributions
 from participation.services.access import save_access_needs
 from participation.services.invitations import invite, revoke
@@ -625,27 +631,25 @@ def _webhook(project: Project, lead: Any) -> Webhook:
     )
     switch(webhook=hook, actor=lead, active=False)
     now = timezone.now()
-    OutboxMessage.objects.bulk_create(
-        OutboxMessage(
+    for status, event, attempts, code, error in (
+        ("sent", "decision.made", 1, 200, ""),
+        ("failed", "stage.changed", 10, 503, "The receiver answered 503 Service Unavailable."),
+    ):
+        message = OutboxMessage.objects.create(
             kind="webhook",
             occasion=f"ping:catalogue-{status}",
             recipient=hook.recipient,
             channel="webhook",
             project=project,
-            webhook=hook,
             data={"event": event},
             status=status,
             attempts=attempts,
-            response_code=code,
-            response_ms=840,
             last_error=error,
             sent_at=now if status == "sent" else None,
         )
-        for status, event, attempts, code, error in (
-            ("sent", "decision.made", 1, 200, ""),
-            ("failed", "stage.changed", 10, 503, "The receiver answered 503 Service Unavailable."),
+        WebhookDelivery.objects.create(
+            message=message, webhook=hook, response_code=code, response_ms=840
         )
-    )
     return hook
 
 
