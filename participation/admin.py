@@ -47,6 +47,7 @@ from .models import (
     PaymentPolicy,
     Reply,
     Webhook,
+    WebhookDelivery,
 )
 
 
@@ -94,6 +95,15 @@ class WebhookAdmin(ReadOnlyMixin, admin.ModelAdmin[Webhook]):
     list_select_related = ["project"]
     # Anyone holding the secret could sign messages as this site.
     exclude = ["secret", "secret_shown_to"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin[WebhookDelivery]):
+    """Which webhook each outbox row goes to, and its receiver's last answer; the row itself
+    (with its retry) is under Outgoing messages."""
+
+    list_display = ["message", "webhook", "response_code", "response_ms"]
+    list_select_related = ["message", "webhook__project"]
 
 
 @admin.register(NotificationPreference)

@@ -372,3 +372,19 @@ def test_pages_read_ids_and_status_never_a_message_body(client: Client, project,
     page = client.get(url("detail", hook)).content.decode()
     assert "The receiver answered 500 Internal Server Error." in page
     assert "Accepted (200)" in page
+
+
+def test_the_admin_never_shows_a_secret(admin_site: Client, project, practitioner):
+    hook = hook_of(project, practitioner)
+    webhook_services.send_test(webhook=hook)
+    pages = [
+        reverse("admin:participation_webhook_changelist"),
+        reverse("admin:participation_webhook_change", args=[hook.pk]),
+        reverse("admin:participation_webhookdelivery_changelist"),
+        reverse("admin:participation_outboxmessage_changelist"),
+    ]
+    for page in pages:
+        response = admin_site.get(page)
+        assert response.status_code == 200, page
+        assert hook.secret not in response.content.decode(), page
+    assert "hooks.example.org" in admin_site.get(pages[0]).content.decode()
