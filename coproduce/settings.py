@@ -503,6 +503,13 @@ OUTBOX_MAX_ATTEMPTS: int = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
 OUTBOX_MAX_DELAY_MINUTES: int = env.int("OUTBOX_MAX_DELAY_MINUTES", default=240)
 # How many messages one relay run sends; the rest wait for the next minute's run.
 OUTBOX_BATCH_SIZE: int = env.int("OUTBOX_BATCH_SIZE", default=200)
+# Webhooks (participation/messages/webhooks.py). Off, a webhook reaches only public addresses
+# over HTTPS, checked again as each request is sent, so that nobody can aim one at the site's
+# own network. On (the default while DEBUG), http:// and local or private addresses too, for
+# trying a receiver on your own machine; `check --deploy` warns when it is on in production.
+WEBHOOKS_ALLOW_LOCAL: bool = env.bool("WEBHOOKS_ALLOW_LOCAL", default=DEBUG)
+# Seconds to wait for a receiver to connect and to answer, before the attempt counts as failed.
+WEBHOOK_TIMEOUT_SECONDS: int = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
 # Retention (participation/services/retention.py; the README states each period). Days after
 # a message was sent that its address, error text and, for texts, its words are kept:
 RETENTION_MESSAGE_DAYS: int = env.int("RETENTION_MESSAGE_DAYS", default=90)

@@ -28,6 +28,7 @@ urlpatterns = [
     path("projects/", include("participation.urls.assistance")),
     path("projects/", include("participation.urls.payments")),
     path("projects/", include("participation.urls.text_inbox")),
+    path("projects/", include("participation.urls.webhooks")),
     path("projects/", include("evaluation.urls.surveys")),
     path("projects/", include("evaluation.urls.reports")),
     path("portfolio/", include("evaluation.urls.portfolio")),

@@ -13,7 +13,9 @@ Payment policies, payments and expenses are read-only too: money records change 
 the project's pages, where the past is never rewritten.
 Texts members sent in, and records made with help, are read-only too; while a decision's vote
 is open, their words and the choice are hidden, as on the vote admin, because a text such as
-"NO 012" is a vote's direction."""
+"NO 012" is a vote's direction.
+Webhooks are read-only too, and their secret is never shown: co-leads add, change and delete
+them on the project's webhooks page, where each change is logged."""
 
 from __future__ import annotations
 
@@ -44,6 +46,8 @@ from .models import (
     OutboxStatus,
     PaymentPolicy,
     Reply,
+    Webhook,
+    WebhookDelivery,
 )
 
 
@@ -81,6 +85,25 @@ class OutboxMessageAdmin(admin.ModelAdmin[OutboxMessage]):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(Webhook)
+class WebhookAdmin(ReadOnlyMixin, admin.ModelAdmin[Webhook]):
+    list_display = ["project", "host", "active", "created_at"]
+    list_filter = ["active"]
+    search_fields = ["project__title", "url"]
+    list_select_related = ["project"]
+    # Anyone holding the secret could sign messages as this site.
+    exclude = ["secret", "secret_shown_to"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin[WebhookDelivery]):
+    """Which webhook each outbox row goes to, and its receiver's last answer; the row itself
+    (with its retry) is under Outgoing messages."""
+
+    list_display = ["message", "webhook", "response_code", "response_ms"]
+    list_select_related = ["message", "webhook__project"]
 
 
 @admin.register(NotificationPreference)

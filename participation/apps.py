@@ -15,7 +15,7 @@ class ParticipationConfig(AppConfig):
         from projects import dashboard, evidence, panels, responses, signals
 
         from . import receivers
-        from .checks import phone_region
+        from .checks import phone_region, webhooks_reach_local
         from .evidence import (
             contribution_tallies,
             stage_attendance,
@@ -31,6 +31,7 @@ class ParticipationConfig(AppConfig):
         compose.register(MessageKind.TEXT_REPLY, replies.text_reply)
         compose.register(MessageKind.HELP_CODE, assistance.help_code)
         checks.register(phone_region)
+        checks.register(webhooks_reach_local, checks.Tags.security, deploy=True)
         evidence.register(stage_contributors)
         evidence.register(stage_attendees)
         evidence.register_attendance(stage_attendance)
@@ -54,6 +55,13 @@ class ParticipationConfig(AppConfig):
         signals.member_joined.connect(
             receivers.member_joined, dispatch_uid="participation.member_joined"
         )
+        for signal, receiver in (
+            (signals.gate_opened, receivers.webhook_gate_opened),
+            (signals.gate_closed, receivers.webhook_gate_closed),
+            (signals.signoff_recorded, receivers.webhook_signoff_recorded),
+            (signals.stage_changed, receivers.webhook_stage_changed),
+        ):
+            signal.connect(receiver, dispatch_uid=f"participation.{receiver.__name__}")
         # An address added later may have been invited too (close_for_member).
         post_save.connect(receivers.account_saved, sender=User, dispatch_uid="participation.user")
         email_confirmed.connect(

@@ -21,3 +21,17 @@ def phone_region(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
             id="participation.E001",
         )
     ]
+
+
+def webhooks_reach_local(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    """In production, webhooks must not be able to reach the site's own network."""
+    if not settings.WEBHOOKS_ALLOW_LOCAL or settings.DEBUG:
+        return []
+    return [
+        checks.Warning(
+            "WEBHOOKS_ALLOW_LOCAL is on: a co-lead's webhook can send requests to plain http:// "
+            "addresses and to this machine and its private network.",
+            hint="Set WEBHOOKS_ALLOW_LOCAL=false unless every receiver is on your own network.",
+            id="participation.W001",
+        )
+    ]

@@ -16,13 +16,15 @@ from projects.models import (
     Membership,
     MembershipQuerySet,
     ObjectionResponse,
+    Project,
     Role,
     SignOff,
     Vote,
 )
 
-from .models import MessageKind
-from .services import outbox
+from .messages import webhooks as facts
+from .models import MessageKind, WebhookEvent
+from .services import outbox, webhooks
 from .services.invitations import close_for_member
 from .services.notify import notify_users, tell_writer
 
@@ -106,3 +108,47 @@ def email_confirmed(sender: Any, *, email_address: Any, **kwargs: Any) -> None:
     """Receiver for allauth's email_confirmed: an invitation to the newly verified address
     closes as joined."""
     close_for_member(user=email_address.user)
+
+
+# --- Webhooks: one delivery per webhook of the project that asks for the event ---------------
+
+
+def webhook_gate_opened(sender: type[Gate], *, gate: Gate, **kwargs: Any) -> None:
+    webhooks.queue_event(
+        project=gate.project,
+        event=WebhookEvent.VOTING_OPENED,
+        occasion=f"gate:{gate.pk}:opened",
+        facts=lambda: facts.facts_voting_opened(gate),
+    )
+
+
+def webhook_gate_closed(sender: type[Gate], *, gate: Gate, **kwargs: Any) -> None:
+    webhooks.queue_event(
+        project=gate.project,
+        event=WebhookEvent.DECISION_MADE,
+        occasion=f"gate:{gate.pk}:closed",
+        facts=lambda: facts.facts_decision_made(gate),
+    )
+
+
+def webhook_signoff_recorded(
+    sender: type[Gate], *, gate: Gate, signoff: SignOff, **kwargs: Any
+) -> None:
+    webhooks.queue_event(
+        project=gate.project,
+        event=WebhookEvent.SIGNOFF_RECORDED,
+        occasion=f"gate:{gate.pk}:signoff-recorded",
+        facts=lambda: facts.facts_signoff_recorded(gate, signoff),
+    )
+
+
+def webhook_stage_changed(
+    sender: type[Project], *, project: Project, from_stage: str, to_stage: str, **kwargs: Any
+) -> None:
+    """A stage is left once (stages only move forward), so from and to name the occasion."""
+    webhooks.queue_event(
+        project=project,
+        event=WebhookEvent.STAGE_CHANGED,
+        occasion=f"project:{project.pk}:stage:{from_stage}:{to_stage}",
+        facts=lambda: facts.facts_stage_changed(project, from_stage, to_stage),
+    )

@@ -28,7 +28,6 @@ from guardian.shortcuts import assign_perm
 
 from coproduce.api.tokens import make_token
 from coproduce.models import ApiToken
-
 from evaluation.models import Finding, Instrument, Moment
 from evaluation.services.answers import save_answers
 from participation.models import (
@@ -43,10 +42,12 @@ from participation.models import (
     NotificationPreference,
     PaymentPolicy,
     TextOutcome,
+    WebhookEvent,
 )
 from participation.services.activities import reply
 from participation.services.assistance import Details, record_with_help
 from participation.services.payments import claim_expense
+from participation.services.webhooks import add_webhook, send_test
 from participation.tokens import invitation_token, unsubscribe_token
 from projects.models import Choice, Gate, GateStatus, Membership, Project, Stage, Vote
 from projects.services import gates
@@ -140,12 +141,19 @@ def seed(people: dict[str, Any]) -> Seeded:
         amount=Decimal("4.50"),
         receipt=SimpleUploadedFile("bus.jpg", JPEG, content_type="image/jpeg"),
     )
+    hook, _added = add_webhook(
+        project=housing,
+        actor=people["practitioner"],
+        url="https://hooks.example.org/crawl",
+        events=list(WebhookEvent.values),
+    )
+    send_test(webhook=hook)  # a delivery in its log (never sent: this data is never committed)
     _rows_for_every_admin_page(people, housing)
     return Seeded(
         people=people,
         project=housing,
         open_vote=open_vote,
-        arguments=_arguments(people, housing, open_vote, helped.pk, text.pk, receipt.pk),
+        arguments=_arguments(people, housing, open_vote, helped.pk, text.pk, receipt.pk, hook.pk),
     )
 
 
@@ -170,6 +178,7 @@ def _arguments(
     help_pk: int,
     text_pk: int,
     receipt_pk: int,
+    webhook_pk: int,
 ) -> dict[str, dict[str, Any]]:
     """Real ids for every URL that takes arguments: each project page in Housing First unless
     only another catalogue project has the thing (a draft decision, one waiting for sign-off)."""
@@ -272,6 +281,11 @@ def _arguments(
         "api:indicators": on,
         "api:events": on,
         "api:flags": on,
+        "webhooks:list": on,
+        **{
+            f"webhooks:{name}": {**on, "pk": webhook_pk}
+            for name in ("detail", "events", "switch", "secret", "copied", "ping", "delete")
+        },
         "account_confirm_email": {"key": EmailConfirmationHMAC(unconfirmed).key},
         "account_reset_password_from_key": {
             "uidb36": int_to_base36(expert2.pk),

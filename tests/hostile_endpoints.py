@@ -42,6 +42,7 @@ from tests.hostile_scenes import (
     unsubscribe,
     voted,
     voting,
+    webhook,
 )
 
 
@@ -194,6 +195,20 @@ ENDPOINTS = [
         "payments:decide", "practitioner", expense, "payments:expenses", {"decision": "approve"}
     ),
     Endpoint("text_inbox:dealt_with", "practitioner", text_to_look_at, "text_inbox:list"),
+    # webhooks
+    Endpoint(
+        "webhooks:list",
+        "practitioner",
+        valid={"url": "https://hooks.example.org/coproduce", "events": "decision.made"},
+    ),
+    Endpoint(
+        "webhooks:events", "practitioner", webhook, "webhooks:detail", {"events": "voting.opened"}
+    ),
+    Endpoint("webhooks:switch", "practitioner", webhook, "webhooks:detail"),
+    Endpoint("webhooks:secret", "practitioner", webhook, "webhooks:detail"),
+    Endpoint("webhooks:copied", "practitioner", webhook, "webhooks:detail"),
+    Endpoint("webhooks:ping", "practitioner", webhook, "webhooks:detail"),
+    Endpoint("webhooks:delete", "practitioner", webhook),
     # evaluation
     Endpoint("surveys:answer", "expert2", stage_ended),
     Endpoint(
@@ -318,6 +333,8 @@ NO_FIELDS = {
     "participation:unsubscribe",
     "mfa_deactivate_totp",
     "mfa_generate_recovery_codes",
+    "webhooks:copied",
+    "webhooks:ping",
 }
 
 

@@ -21,9 +21,10 @@ from django.utils import timezone
 from coproduce.api.tokens import make_token
 from coproduce.sms import FakeInbound
 from evaluation.services.report import add_finding
-from participation.models import HelpKind, InboundText, TextOutcome
+from participation.models import HelpKind, InboundText, TextOutcome, WebhookEvent
 from participation.services import activities, assistance, invitations
 from participation.services.payments import claim_expense, set_policy
+from participation.services.webhooks import add_webhook
 from participation.tokens import invitation_token, unsubscribe_token
 from projects.models import Choice, Membership, Project, Role, Stage
 from projects.services import gates
@@ -224,6 +225,17 @@ def unsubscribe(w: World) -> dict[str, Any]:
 def own_token(w: World) -> dict[str, Any]:
     token, _key = make_token(user=w.expert2, name="Old report", days=30)
     return {"pk": token.pk}
+
+
+def webhook(w: World) -> dict[str, Any]:
+    """A webhook the co-lead practitioner added: its secret is still shown to them."""
+    hook, _added = add_webhook(
+        project=w.project,
+        actor=w.practitioner,
+        url="https://hooks.example.org/in",
+        events=[WebhookEvent.DECISION_MADE],
+    )
+    return {**w.slug, "pk": hook.pk}
 
 
 def nobody(w: World) -> dict[str, Any]:

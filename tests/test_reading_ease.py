@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from coproduce.models import User
 from participation.models import InboundText, TextOutcome
-from participation.services import invitations
+from participation.services import invitations, webhooks
 from projects import services
 from projects.models import Project, Role
 from tests.factories import PASSWORD
@@ -79,6 +79,17 @@ def pages(
     )
     text.projects.add(project)
 
+    hook, _added = webhooks.add_webhook(
+        project=project,
+        actor=practitioner,
+        url="https://hooks.example.org/in",
+        events=["decision.made"],
+    )
+    webhooks.send_test(webhook=hook)
+
+    def url(name: str, webhook: Any) -> str:
+        return reverse(name, args=[slug, webhook.pk])
+
     def project_url(name: str, **kwargs: Any) -> str:
         return reverse(f"projects:{name}", kwargs={"slug": slug, **kwargs})
 
@@ -131,6 +142,10 @@ def pages(
         ("propose a decision", practitioner, project_url("gate_new"), None),
         ("history", expert, project_url("history"), None),
         ("settings", practitioner, project_url("settings"), None),
+        ("webhooks", practitioner, reverse("webhooks:list", args=[slug]), None),
+        ("webhooks, nothing typed", practitioner, reverse("webhooks:list", args=[slug]), {}),
+        ("a webhook and its secret", practitioner, url("webhooks:detail", hook), None),
+        ("delete a webhook", practitioner, url("webhooks:delete", hook), None),
         ("leave", expert2, project_url("leave"), None),
         ("ideas and comments", expert, reverse("contributions:list", args=[slug]), None),
         ("invitations", practitioner, reverse("participation:invitations", args=[slug]), None),

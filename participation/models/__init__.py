@@ -46,13 +46,23 @@ from .payments import (
     overdue_rule,
 )
 from .texts import INBOUND_TEXT_LIMIT, NEEDS_A_PERSON, InboundText, InboundTextQuerySet, TextOutcome
+from .webhooks import (
+    PING,
+    WEBHOOKS_PER_PROJECT,
+    Webhook,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookQuerySet,
+)
 
 __all__ = [
     "BENEFITS_NOTE",
     "INBOUND_TEXT_LIMIT",
     "NEEDS_A_PERSON",
     "OFFERED_METHODS",
+    "PING",
     "TOPIC_OF_KIND",
+    "WEBHOOKS_PER_PROJECT",
     "AccessNeeds",
     "Activity",
     "ActivityKind",
@@ -94,6 +104,10 @@ __all__ = [
     "StorySharing",
     "TextOutcome",
     "Topic",
+    "Webhook",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookQuerySet",
     "has_consent",
     "nameable_ids",
     "not_refused",

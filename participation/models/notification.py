@@ -26,6 +26,8 @@ from .invitation import Invitation
 class Channel(models.TextChoices):
     EMAIL = "email", _("Email")
     SMS = "sms", _("Text message")
+    # A signed request to the address of a project's webhook (participation/models/webhooks.py).
+    WEBHOOK = "webhook", _("Webhook")
 
 
 class ChannelChoice(models.TextChoices):
@@ -69,6 +71,7 @@ class MessageKind(models.TextChoices):
     SURVEY_REMINDER = "survey_reminder", _("Survey reminder")
     TEXT_REPLY = "text_reply", _("Answer to a text message")
     HELP_CODE = "help_code", _("Code to confirm a record made with help")
+    WEBHOOK = "webhook", _("Webhook event")
 
 
 # Which switch turns each kind off. Invitations have none: the invitee has no account yet,
@@ -103,7 +106,7 @@ class OutboxMessage(models.Model):
     kind = models.CharField(_("kind"), max_length=30, choices=MessageKind.choices)
     # What happened, e.g. "gate:12:closing:24h": the same occasion never sends twice.
     occasion = models.CharField(_("occasion"), max_length=120)
-    # "user:<pk>" or "invitation:<pk>": part of the unique key, so never null.
+    # "user:<pk>", "invitation:<pk>" or "webhook:<pk>": part of the unique key, so never null.
     recipient = models.CharField(_("recipient"), max_length=40)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     user = models.ForeignKey(
@@ -123,7 +126,9 @@ class OutboxMessage(models.Model):
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, null=True, blank=True, related_name="outbox_messages"
     )
-    # Ids and numbers the message is rendered from, e.g. {"gate": 12, "hours": 24}.
+    # Ids and numbers the message is rendered from, e.g. {"gate": 12, "hours": 24}; for a
+    # webhook, the event and its facts as they were when it happened (sent as they are; the
+    # webhook and its receiver's answers are on the row's `webhook_delivery`).
     data = models.JSONField(_("data"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING

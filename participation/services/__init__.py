@@ -9,4 +9,5 @@
 - `joining`: joining a project through an invitation link.
 - `contributions`: ideas and comments, and a co-lead's response to one.
 - `retention`: purge old addresses, words of texts, expired invitations and dead links.
+- `webhooks`: co-leads' webhooks, and the events queued for them with the change.
 """

@@ -13,6 +13,11 @@ How a message travels:
    message that can never be written as it should be (`compose.Undeliverable`, such as an
    invitation whose link no key can rebuild) is marked failed at once.
 
+A webhook's row (channel "webhook") is not rendered: it holds the event's facts, which are
+signed and POSTed to the webhook's address (`participation/messages/webhooks.py` and
+`http_post.py`), with the same lock, the same retries and the same backoff. A non-2xx answer,
+a refused address, a timeout or no connection is a failed attempt.
+
 Delivery is at least once: a crash after the mail server accepted a message but before the
 commit would send it again on the next attempt. Every other path sends each row once, because
 the row is locked while it is sent and anything not pending is left alone.
@@ -28,6 +33,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
@@ -38,6 +44,7 @@ from coproduce.sms import send_text
 from projects.models import EventKind
 from projects.services.history import log_event
 
+from ..messages import http_post, webhooks
 from ..messages.compose import Undeliverable
 from ..messages.render import Content, render, still_a_member
 from ..models import Channel, MessageKind, OutboxMessage, OutboxStatus
@@ -160,6 +167,7 @@ def deliver(
                 "invitation__project",
                 "invitation__invited_by",
                 "project",
+                "webhook_delivery__webhook",
             )
             .annotate(member_now=still_a_member())
             .filter(pk=message_id, status=OutboxStatus.PENDING, next_attempt_at__lte=now)
@@ -167,6 +175,8 @@ def deliver(
         )
         if message is None:
             return Delivery(message_id, Outcome.UNTOUCHED)
+        if message.channel == Channel.WEBHOOK:
+            return _post_to_webhook(message, now=now)
         try:
             # A savepoint, so that a database error while rendering still leaves the
             # transaction usable for recording the failure.
@@ -223,9 +233,46 @@ def _send(channel: str, content: Content, mail: BaseEmailBackend | None) -> None
     email.send()
 
 
+def _post_to_webhook(message: OutboxMessage, *, now: datetime) -> Delivery:
+    """POST a locked webhook delivery to its receiver, signed; record the answer either way.
+
+    A webhook turned off or deleted since the event is skipped. Only the status of the answer
+    and how long it took are kept: a receiver's words stay out of the database."""
+    try:
+        delivery = message.webhook_delivery
+    except ObjectDoesNotExist:
+        delivery = None
+    if delivery is None or not delivery.webhook.active:
+        message.status = OutboxStatus.SKIPPED
+        message.save(update_fields=["status"])
+        return Delivery(message.pk, Outcome.SKIPPED)
+    hook = delivery.webhook
+    payload = webhooks.body(message)
+    signed = webhooks.headers(message, hook.secret, payload, int(now.timestamp()))
+    try:
+        answer = http_post.post(hook.url, payload=payload, headers=signed)
+    except Exception as error:
+        # As for every channel: recorded and retried, never escaping to hold up the others.
+        failed = error if isinstance(error, http_post.DeliveryFailed) else None
+        delivery.response_code = failed.code if failed else None
+        delivery.response_ms = failed.ms if failed else None
+        delivery.save(update_fields=["response_code", "response_ms"])
+        return _record_failure(message, error, now=now)
+    delivery.response_code, delivery.response_ms = answer.code, answer.ms
+    delivery.save(update_fields=["response_code", "response_ms"])
+    message.status, message.sent_at, message.address = OutboxStatus.SENT, now, hook.host
+    message.attempts += 1
+    message.last_error = ""
+    message.save(update_fields=["status", "sent_at", "address", "attempts", "last_error"])
+    summary = f"Webhook {hook.pk} to {hook.host}: {message.data.get('event')}"
+    return Delivery(message.pk, Outcome.SENT, summary)
+
+
 def _record_failure(message: OutboxMessage, error: Exception, *, now: datetime) -> Delivery:
     message.attempts += 1
-    message.last_error = f"{type(error).__name__}: {error}"[:2000]
+    # A webhook's failure is already in plain words for its delivery log.
+    plain = isinstance(error, http_post.DeliveryFailed)
+    message.last_error = (str(error) if plain else f"{type(error).__name__}: {error}")[:2000]
     if isinstance(error, Undeliverable) or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
         message.status = OutboxStatus.FAILED
         # Only the error's type: a mail server's or provider's refusal quotes the address or

@@ -14,4 +14,6 @@
   "payments").
 - `text_inbox`: the co-leads' list of texts the service could not act on, under /projects/
   (namespace "text_inbox").
+- `webhooks`: a project's webhooks and their delivery logs, for co-leads, under /projects/
+  (namespace "webhooks").
 """

@@ -328,6 +328,7 @@ class EventKind(models.TextChoices):
     TEXT_CONFIRMED = "text_confirmed", _("Confirmation texted")
     HELP_RECORDED = "help_recorded", _("Recorded with help")
     NAMES_ERASED = "names_erased", _("Name erased at the person's request")
+    WEBHOOK_CHANGED = "webhook_changed", _("Webhook changed")
 
 
 class AppendOnlyError(Exception):

@@ -29,10 +29,17 @@ from evaluation.models import Instrument, Moment, survey_url
 from evaluation.services.answers import save_answers
 from evaluation.services.report import add_finding, save_summary
 from participation.demo import seed_money
-from participation.models import Contribution
+from participation.models import (
+    Contribution,
+    OutboxMessage,
+    Webhook,
+    WebhookDelivery,
+    WebhookEvent,
+)
 from participation.services import activities, contributions
 from participation.services.access import save_access_needs
 from participation.services.invitations import invite, revoke
+from participation.services.webhooks import add_webhook, switch
 from participation.tokens import invitation_token, unsubscribe_token
 from projects import services
 from projects.models import Choice, Gate, Membership, Project, Role, Stage
@@ -343,6 +350,8 @@ def seed(people: dict[str, Any]) -> Catalogue:
         activity=held,
     )
 
+    hook = _webhook(housing, lead)
+
     h, c, s, m = housing.slug, cafe.slug, shelter.slug, mentoring.slug
     invitation = f"/invitations/{invitation_token(waiting_invite)}/"
     pages = [
@@ -576,6 +585,16 @@ def seed(people: dict[str, Any]) -> Catalogue:
         ),
         Entry("Ideas, co-lead answering", project("contributions:list", h), "practitioner"),
         Entry("Access needs, co-lead", project("access:summary", h), "practitioner"),
+        *_form(
+            "Webhooks",
+            project("webhooks:list", h),
+            "practitioner",
+            "Webhooks, an address not allowed",
+            ("url", f"ftp://{LONG_EMAIL.replace('@', '.')}/coproduce"),
+        ),
+        Entry(
+            "A webhook and its deliveries", project("webhooks:detail", h, hook.pk), "practitioner"
+        ),
         Entry("A draft proposal", draft.get_absolute_url(), "practitioner"),
         Entry("Propose a decision", project("projects:gate_new", outreach.slug), "practitioner"),
         Entry("Propose while one is under way", project("projects:gate_new", c), "practitioner"),
@@ -608,6 +627,39 @@ def seed(people: dict[str, Any]) -> Catalogue:
         Entry("Two-factor settings", reverse("mfa_index"), "superuser"),
     ]
     return Catalogue(people=people, entries=pages)
+
+
+def _webhook(project: Project, lead: Any) -> Webhook:
+    """A webhook to a long address, its secret still shown to `lead`, with a delivery that
+    failed and one that went. It is off, so that nothing a browser test does sends anything."""
+    hook, _added = add_webhook(
+        project=project,
+        actor=lead,
+        url=f"https://{LONG_EMAIL.split('@')[1]}/hooks/coproduce-decisions?organisation=lambeth",
+        events=list(WebhookEvent.values),
+    )
+    switch(webhook=hook, actor=lead, active=False)
+    now = timezone.now()
+    for status, event, attempts, code, error in (
+        ("sent", "decision.made", 1, 200, ""),
+        ("failed", "stage.changed", 10, 503, "The receiver answered 503 Service Unavailable."),
+    ):
+        message = OutboxMessage.objects.create(
+            kind="webhook",
+            occasion=f"ping:catalogue-{status}",
+            recipient=hook.recipient,
+            channel="webhook",
+            project=project,
+            data={"event": event},
+            status=status,
+            attempts=attempts,
+            last_error=error,
+            sent_at=now if status == "sent" else None,
+        )
+        WebhookDelivery.objects.create(
+            message=message, webhook=hook, response_code=code, response_ms=840
+        )
+    return hook
 
 
 def _form(

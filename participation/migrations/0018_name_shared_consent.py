@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participation', '0016_text_keywords'),
+        ('participation', '0017_webhooks'),
     ]
 
     operations = [
