@@ -58,3 +58,18 @@ def walk(client: Client, path: str, headers: dict[str, str], **params: Any) -> l
 def rows(client: Client, path: str, headers: dict[str, str], **params: Any) -> list[Any]:
     """The rows of a paged list, every page's."""
     return [row for page in walk(client, path, headers, **params) for row in page["results"]]
+
+
+# What an event log entry holds, in order: no wording and no nonce (they may name people).
+EVENT_FIELDS = [
+    "seq",
+    "at",
+    "kind",
+    "stage",
+    "actor",
+    "kind_text",
+    "summary_digest",
+    "data",
+    "prev_hash",
+    "hash",
+]

@@ -14,7 +14,7 @@ from participation.models import Purpose
 from participation.services.consent import decide
 from projects.models import Choice, Gate, GateStatus, Project, ResponseOutcome, Role, Vote
 from projects.services import gates
-from tests.api_helpers import arguments, bearer, endpoints, path_of, walk
+from tests.api_helpers import EVENT_FIELDS, arguments, bearer, endpoints, path_of, walk
 from tests.gate_helpers import closed_gate, open_gate
 
 pytestmark = pytest.mark.django_db
@@ -132,20 +132,6 @@ def test_while_voting_is_open_no_answer_shows_which_way_anyone_voted(
     ]
     assert len(new_entries) == 5
     assert {tuple(sorted(entry)) for entry in new_entries} == {tuple(sorted(EVENT_FIELDS))}
-
-
-EVENT_FIELDS = {
-    "seq",
-    "at",
-    "kind",
-    "stage",
-    "actor",
-    "kind_text",
-    "summary_digest",
-    "data",
-    "prev_hash",
-    "hash",
-}
 
 
 def test_once_voting_closes_the_figures_objections_responses_and_sign_off_appear(

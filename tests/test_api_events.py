@@ -16,23 +16,10 @@ from django.urls import reverse
 from projects import chain
 from projects.models import Choice, Event, Project
 from projects.services import gates
-from tests.api_helpers import bearer, rows
+from tests.api_helpers import EVENT_FIELDS, bearer, rows
 from tests.gate_helpers import open_gate
 
 pytestmark = pytest.mark.django_db
-
-FIELDS = [
-    "seq",
-    "at",
-    "kind",
-    "stage",
-    "actor",
-    "kind_text",
-    "summary_digest",
-    "data",
-    "prev_hash",
-    "hash",
-]
 
 
 @pytest.fixture
@@ -103,7 +90,7 @@ def test_the_log_gives_kinds_digests_and_hashes_never_the_wording(
     client: Client, logged: Project, expert2
 ) -> None:
     _project_id, entries = read_log(client, logged, bearer(expert2))
-    assert all(list(entry) == FIELDS for entry in entries)
+    assert all(list(entry) == EVENT_FIELDS for entry in entries)
     text = json.dumps(entries)
     summaries = Event.objects.filter(project=logged).values_list("summary", "nonce")
     for summary, nonce in summaries:
