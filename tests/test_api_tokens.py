@@ -30,8 +30,9 @@ def _make(client: Client, name: str = "Council report", days: str = "90") -> Any
 
 
 def _shown_key(html: str) -> str:
-    start = html.index('id="new-token-key" value="') + len('id="new-token-key" value="')
-    return html[start : html.index('"', start)]
+    found = re.search(r'<code id="new-token-key" class="secret-value">(cpd_[^<]+)</code>', html)
+    assert found, "the new token is not on the page"
+    return found.group(1)
 
 
 def test_a_new_token_is_shown_once_and_stored_only_as_its_digest(client, expert) -> None:

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 from unittest import mock
+from urllib.parse import urlsplit
 
 import pytest
 import time_machine
@@ -85,7 +87,8 @@ def test_a_receiver_checks_each_delivery_with_the_readme_code(
     assert document["decision"]["status"] == "open"
     assert "results" not in document["decision"]  # nothing of the votes while voting is open
     assert delivery.status == OutboxStatus.SENT
-    assert (delivery.webhook_delivery.response_code, delivery.address) == (200, "127.0.0.1")
+    assert (delivery.webhook_delivery.response_code, delivery.address) == (200, hook.host)
+    assert hook.host == urlsplit(receiver.url).netloc == f"127.0.0.1:{urlsplit(receiver.url).port}"
 
 
 def test_the_check_refuses_another_secret_a_changed_body_and_an_old_request(
@@ -362,6 +365,8 @@ def test_every_event_carries_ids_and_public_facts_and_no_personal_data(
     signed = documents["signoff.recorded"]
     assert signed["sign_off"]["assured"] is True
     assert signed["decision"]["outcome"] == "passed"
+    # The sign-off moved the project on: its payload says where the project is now.
+    assert signed["project"]["stage"] == Stage.DELIVERY
     assert documents["stage.changed"]["stage"] == {"from": "design", "to": "delivery"}
     assert documents["stage.changed"]["project"]["stage"] == Stage.DELIVERY
     assert documents["voting.opened"]["project"]["id"] == project.pk
@@ -392,6 +397,8 @@ REFUSED = [
     "https://[fd00::1]/",
     "https://[::ffff:127.0.0.1]/",
     "https://[64:ff9b::a00:1]/",
+    "https://[2002:a00:1::]/",  # 6to4 around 10.0.0.1
+    "https://[2001:0:4136:e378:8000:63bf:f5ff:fffe]/",  # Teredo around 10.0.0.1
     "https://224.0.0.1/",
     "https://0.0.0.0/",
     "https://hooks.example.org:notaport/",
@@ -456,3 +463,83 @@ def test_the_deploy_check_warns_while_webhooks_may_reach_local_addresses():
     with override_settings(WEBHOOKS_ALLOW_LOCAL=False):
         warnings = checks.run_checks(include_deployment_checks=True)
         assert "participation.W001" not in [warning.id for warning in warnings]
+
+
+# --- Found by trying the pages as a co-lead and a receiver would ------------------------------
+
+
+def test_each_attempt_is_signed_with_the_moment_it_is_sent(
+    project, practitioner, expert, receiver: Receiver, django_capture_on_commit_callbacks
+):
+    """A relay batch works out `now` once; a delivery reached after slow receivers ahead of it
+    was signed with that older moment, which receivers refuse as stale."""
+    hook = add_hook(project, practitioner, receiver.url)
+    receiver.statuses = [500]
+    opened(project, practitioner, expert, django_capture_on_commit_callbacks)
+    [delivery] = deliveries()
+    # The batch's `now` is ten minutes away from when the request is really sent.
+    later = delivery.next_attempt_at + timedelta(minutes=10)
+    outbox.deliver_many([delivery.pk], now=later)
+    _failed, sent = receiver.requests
+    signed_at = int(sent.headers["X-Coproduce-Timestamp"])
+    assert abs(signed_at - time.time()) < 5
+    assert readme_check()(hook.secret, sent.headers, sent.body)
+
+
+def test_turning_a_webhook_off_cancels_its_waiting_deliveries_at_once(
+    project, practitioner, expert, receiver: Receiver, django_capture_on_commit_callbacks
+):
+    """Off and on again before the retry was due used to send it; after it, not: now a delivery
+    waiting when the webhook is turned off is cancelled there and then, as the page says."""
+    hook = add_hook(project, practitioner, receiver.url)
+    receiver.statuses = [500]
+    opened(project, practitioner, expert, django_capture_on_commit_callbacks)
+    [delivery] = deliveries()
+    webhook_services.switch(webhook=hook, actor=practitioner, active=False)
+    delivery.refresh_from_db()
+    assert delivery.status == OutboxStatus.SKIPPED
+    webhook_services.switch(webhook=hook, actor=practitioner, active=True)
+    with time_machine.travel(delivery.next_attempt_at + timedelta(seconds=1)):
+        assert relay_outbox.delay().get() == 0
+    assert len(receiver.requests) == 1
+
+
+def test_an_address_differing_only_in_case_or_spaces_is_the_same_webhook(project, practitioner):
+    first = add_hook(project, practitioner, " HTTPS://Hooks.Example.org/In?team=A ")
+    same, added = webhook_services.add_webhook(
+        project=project,
+        actor=practitioner,
+        url="https://hooks.example.org/In?team=A",
+        events=EVERY_EVENT,
+    )
+    assert (same, added) == (first, False)
+    assert first.url == "https://hooks.example.org/In?team=A"  # path and query kept as typed
+
+
+def test_two_webhooks_to_one_server_are_told_apart_everywhere(project, practitioner):
+    one = add_hook(project, practitioner, "https://hooks.example.org:8443/a")
+    two = add_hook(project, practitioner, "https://hooks.example.org:8443/b")
+    assert one.host == two.host == "hooks.example.org:8443"
+    assert one.label != two.label
+    assert one.label == f"hooks.example.org:8443, number {one.pk}"
+    history = list(
+        Event.objects.filter(project=project, kind=EventKind.WEBHOOK_CHANGED).values_list(
+            "summary", flat=True
+        )
+    )
+    assert any(one.label in line for line in history)
+    assert any(two.label in line for line in history)
+
+
+def test_a_name_that_cannot_be_found_is_said_in_plain_words(project, practitioner, settings):
+    """The log quoted the system's error ("[Errno -2] Name or service not known")."""
+    settings.WEBHOOKS_ALLOW_LOCAL = True
+    hook = add_hook(project, practitioner, "https://no-such-host.invalid/in")
+    assert webhook_services.send_test(webhook=hook)
+    [delivery] = deliveries()
+    assert outbox.deliver(delivery.pk).outcome == outbox.Outcome.RETRY
+    delivery.refresh_from_db()
+    assert delivery.last_error == (
+        "The name no-such-host.invalid could not be found. Check the address with the people "
+        "who run the other system."
+    )

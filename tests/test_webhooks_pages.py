@@ -299,7 +299,11 @@ def test_once_the_project_is_closed_the_log_can_be_read_and_nothing_changed(
     assert hook.secret not in page  # nothing more is sent: no secret to copy
     assert "The project moves to another stage" in page and f"delivery {delivery.pk}" in page
     assert "Turn off" not in page and "Make a new secret" not in page
-    assert "Add a webhook" not in client.get(list_url(project)).content.decode()
+    listed = client.get(list_url(project)).content.decode()
+    assert "Add a webhook" not in listed
+    # Both pages say why nothing can be changed, rather than only leaving the buttons out.
+    assert "This project is closed, so its webhooks send nothing more" in page
+    assert "This project is closed, so its webhooks send nothing more" in listed
     assert [client.post(url(b, hook)).status_code for b in BUTTONS] == [403] * 6
     assert client.get(url("delete", hook)).status_code == 403
     assert add(client, project).status_code == 403
@@ -388,3 +392,18 @@ def test_the_admin_never_shows_a_secret(admin_site: Client, project, practitione
         assert response.status_code == 200, page
         assert hook.secret not in response.content.decode(), page
     assert "hooks.example.org" in admin_site.get(pages[0]).content.decode()
+
+
+def test_a_long_pasted_address_is_refused_with_a_message_not_cut_short(
+    client: Client, project, practitioner
+):
+    """The box had maxlength, so a browser cut a pasted address and saved a different one."""
+    client.force_login(practitioner)
+    page = client.get(list_url(project)).content.decode()
+    box = page[page.index('name="url"') - 200 : page.index('name="url"') + 200]
+    assert "maxlength" not in box
+    long_address = "https://hooks.example.org/" + "a" * 600
+    response = client.post(list_url(project), {"url": long_address, "events": ["decision.made"]})
+    assert_error_page(response, field_id="id_url")
+    assert "at most 500 characters" in response.content.decode()
+    assert not Webhook.objects.exists()

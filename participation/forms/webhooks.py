@@ -4,6 +4,7 @@ address and the events again; these forms link each mistake to its box."""
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from ..messages.http_post import url_problem
@@ -30,7 +31,14 @@ def events_field() -> forms.MultipleChoiceField:
 class WebhookForm(forms.Form):
     url = forms.CharField(
         label=_("Address to send to"),
-        max_length=URL_LENGTH,
+        # Checked here rather than by the box's maxlength, which would cut a longer address
+        # pasted into it without a word and save a different one.
+        validators=[
+            MaxLengthValidator(
+                URL_LENGTH,
+                message=_("Enter an address of at most %(limit_value)d characters."),
+            )
+        ],
         help_text=_(
             "The web address of the system that will receive the messages, starting with "
             "https://. The people who run that system can give it to you."
@@ -38,7 +46,6 @@ class WebhookForm(forms.Form):
         widget=forms.URLInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         error_messages={
             "required": _("Enter the address to send to."),
-            "max_length": _("Enter an address of at most %(limit_value)d characters."),
         },
     )
     events = events_field()

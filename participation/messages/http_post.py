@@ -26,7 +26,7 @@ import ssl
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -65,7 +65,22 @@ def is_public(address: IPAddress) -> bool:
             return is_public(address.ipv4_mapped)
         if address in NAT64:
             return is_public(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+        # 6to4 (2002::/16, RFC 3056) and Teredo (2001::/32, RFC 4380) carry an IPv4 address
+        # that relays deliver to: a private one inside makes the whole address private.
+        if address.sixtofour is not None:
+            return is_public(address.sixtofour)
+        if address.teredo is not None:
+            server, client = address.teredo
+            return is_public(server) and is_public(client)
     return address.is_global and not address.is_multicast
+
+
+def normalised(url: str) -> str:
+    """`url` as stored: surrounding spaces removed, scheme and host in lower case (they are
+    not case-sensitive, RFC 3986 section 6.2.2.1), no fragment (never sent). The path and
+    query are kept as typed: they may be case-sensitive."""
+    parts = urlsplit(url.strip())
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, parts.query, ""))
 
 
 def url_problem(url: str) -> str | None:
@@ -108,9 +123,13 @@ def checked_address(parts: SplitResult) -> str:
     host = parts.hostname or ""
     try:
         found = socket.getaddrinfo(host, _port(parts), type=socket.SOCK_STREAM)
-    except OSError as error:
+    except OSError:
         raise DeliveryFailed(
-            _("The name %(host)s could not be found (%(error)s).") % {"host": host, "error": error}
+            _(
+                "The name %(host)s could not be found. Check the address with the people who "
+                "run the other system."
+            )
+            % {"host": host}
         ) from None
     addresses = [str(info[4][0]) for info in found]
     if not addresses:
@@ -160,9 +179,18 @@ def post(url: str, *, payload: bytes, headers: dict[str, str]) -> Answer:
             _("No answer within %(n)s seconds.") % {"n": settings.WEBHOOK_TIMEOUT_SECONDS},
             ms=_since(start),
         ) from None
+    except ssl.SSLCertVerificationError:
+        raise DeliveryFailed(
+            _(
+                "The other system's security certificate could not be trusted (it may have "
+                "expired, or be for another name). The people who run it need to renew it."
+            ),
+            ms=_since(start),
+        ) from None
     except ssl.SSLError as error:
         raise DeliveryFailed(
-            _("The secure connection failed: %(error)s") % {"error": error.reason or error},
+            _("A secure connection could not be made (%(error)s).")
+            % {"error": error.reason or error},
             ms=_since(start),
         ) from None
     except (OSError, http.client.HTTPException) as error:

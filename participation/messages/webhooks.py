@@ -57,7 +57,10 @@ def _project(project: Project) -> dict[str, Any]:
         "id": project.pk,
         "slug": project.slug,
         "title": project.title,
-        "stage": project.stage,
+        # As the row stands in this transaction: a gate's project, loaded before the change
+        # that moved the stage on, would report the stage it has just left.
+        "stage": Project.objects.filter(pk=project.pk).values_list("stage", flat=True).first()
+        or project.stage,
         "url": absolute_url(project.get_absolute_url()),
     }
 

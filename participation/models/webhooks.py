@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Project
@@ -102,10 +103,25 @@ class Webhook(models.Model):
 
     @property
     def host(self) -> str:
-        """The receiving server's name: what the project's history and the admin list say.
+        """The receiving server's name, and its port when the address gives one: what the
+        project's history and the admin list say ("hooks.example.org", "127.0.0.1:8773").
 
         Never the whole address, whose path may hold a key of the receiving system."""
-        return urlsplit(self.url).hostname or ""
+        parts = urlsplit(self.url)
+        host = parts.hostname or ""
+        if ":" in host:
+            host = f"[{host}]"  # an IPv6 address, written as in an address
+        try:
+            port = parts.port
+        except ValueError:
+            port = None
+        return f"{host}:{port}" if port else host
+
+    @property
+    def label(self) -> str:
+        """How pages, messages and the history name this webhook: its host and its number, so
+        two webhooks to one server can be told apart ("hooks.example.org, number 3")."""
+        return gettext("%(host)s, number %(number)d") % {"host": self.host, "number": self.pk}
 
     @property
     def recipient(self) -> str:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import random
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -248,7 +249,9 @@ def _post_to_webhook(message: OutboxMessage, *, now: datetime) -> Delivery:
         return Delivery(message.pk, Outcome.SKIPPED)
     hook = delivery.webhook
     payload = webhooks.body(message)
-    signed = webhooks.headers(message, hook.secret, payload, int(now.timestamp()))
+    # Signed with the moment it is sent, not the batch's `now`: a batch held up by slow
+    # receivers ahead of this one must not send a timestamp receivers refuse as stale.
+    signed = webhooks.headers(message, hook.secret, payload, int(time.time()))
     try:
         answer = http_post.post(hook.url, payload=payload, headers=signed)
     except Exception as error:

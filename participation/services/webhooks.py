@@ -35,6 +35,7 @@ from ..models import (
     Channel,
     MessageKind,
     OutboxMessage,
+    OutboxStatus,
     Webhook,
     WebhookDelivery,
     WebhookEvent,
@@ -120,6 +121,7 @@ def add_webhook(
     # Two requests adding at once take turns, so the second finds the first's webhook.
     project = Project.objects.select_for_update().get(pk=project.pk)
     refuse_if_closed(project)
+    url = http_post.normalised(url)
     existing = Webhook.objects.filter(project=project, url=url).first()
     if existing is not None:
         return existing, False
@@ -140,7 +142,7 @@ def add_webhook(
         actor,
         "added",
         _("Webhook added: %(events)s will be sent to %(host)s.")
-        % {"events": ", ".join(webhook.event_labels()).lower(), "host": webhook.host},
+        % {"events": ", ".join(webhook.event_labels()).lower(), "host": webhook.label},
     )
     return webhook, True
 
@@ -159,25 +161,29 @@ def change_events(*, webhook: Webhook, actor: User, events: Iterable[str]) -> bo
         actor,
         "events",
         _("Webhook to %(host)s now sends: %(events)s.")
-        % {"host": webhook.host, "events": ", ".join(webhook.event_labels()).lower()},
+        % {"host": webhook.label, "events": ", ".join(webhook.event_labels()).lower()},
     )
     return True
 
 
 @transaction.atomic
 def switch(*, webhook: Webhook, actor: User, active: bool) -> bool:
-    """Turn the webhook on or off. Deliveries still waiting when it is turned off are not sent
-    (they are marked as not needed as the outbox reaches them). Returns False when it was
-    already so."""
+    """Turn the webhook on or off. Turning it off also cancels its deliveries still waiting to
+    be tried again, at once, so turning it back on never sends them, whenever that is. Returns
+    False when it was already so."""
     webhook = _locked(webhook)
     if webhook.active == active:
         return False
     webhook.active = active
     webhook.save(update_fields=["active"])
+    if not active:
+        OutboxMessage.objects.filter(
+            recipient=webhook.recipient, channel=Channel.WEBHOOK, status=OutboxStatus.PENDING
+        ).update(status=OutboxStatus.SKIPPED)
     summary = (
         _("Webhook to %(host)s turned on.") if active else _("Webhook to %(host)s turned off.")
     )
-    _log(webhook, actor, "on" if active else "off", summary % {"host": webhook.host})
+    _log(webhook, actor, "on" if active else "off", summary % {"host": webhook.label})
     return True
 
 
@@ -198,7 +204,7 @@ def make_new_secret(*, webhook: Webhook, actor: User, replacing: int) -> bool:
         webhook,
         actor,
         "secret",
-        _("Webhook to %(host)s has a new secret.") % {"host": webhook.host},
+        _("Webhook to %(host)s has a new secret.") % {"host": webhook.label},
     )
     return True
 
@@ -219,7 +225,7 @@ def secret_copied(*, webhook: Webhook, actor: User) -> bool:
 def delete_webhook(*, webhook: Webhook, actor: User) -> None:
     """Delete the webhook with its delivery log; what is still waiting is not sent."""
     webhook = _locked(webhook)
-    _log(webhook, actor, "deleted", _("Webhook to %(host)s deleted.") % {"host": webhook.host})
+    _log(webhook, actor, "deleted", _("Webhook to %(host)s deleted.") % {"host": webhook.label})
     OutboxMessage.objects.filter(webhook_delivery__webhook=webhook).delete()
     webhook.delete()
 

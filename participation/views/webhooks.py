@@ -159,7 +159,12 @@ def webhook_switch(request: Request, slug: str, pk: int) -> HttpResponse:
     if webhooks.switch(webhook=hook, actor=request.user, active=active):
         messages.success(
             request,
-            _("The webhook is on.") if active else _("The webhook is off. Nothing is sent."),
+            _("The webhook is on.")
+            if active
+            else _(
+                "The webhook is off. Nothing is sent, and deliveries waiting to be tried "
+                "again are cancelled."
+            ),
         )
     else:
         messages.info(
@@ -229,7 +234,7 @@ def webhook_delete(request: Request, slug: str, pk: int) -> HttpResponse:
         if failed.is_valid():
             webhooks.delete_webhook(webhook=hook, actor=request.user)
             messages.success(
-                request, _("The webhook to %(host)s is deleted.") % {"host": hook.host}
+                request, _("The webhook to %(host)s is deleted.") % {"host": hook.label}
             )
             return redirect("webhooks:list", slug=slug)
     return render(
