@@ -85,8 +85,17 @@ def has_words(value: str) -> bool:
     return any(character.isalnum() for character in value)
 
 
+# The bidirectional embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069):
+# invisible, they reverse how the rest of a line is shown, so a name could display as
+# something else, on its page and on the buttons that name it (Unicode TR #9).
+_DIRECTION_CONTROLS = frozenset(map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]))
+
+
 def has_control_characters(value: str) -> bool:
-    return any(unicodedata.category(char) in _NOT_IN_A_LINE for char in value)
+    return any(
+        unicodedata.category(char) in _NOT_IN_A_LINE or char in _DIRECTION_CONTROLS
+        for char in value
+    )
 
 
 def single_line(value: str) -> None:

@@ -465,6 +465,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choices are listed on the documentation page itself, not as Markdown in descriptions.
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
     # One name for each set of choices used in several places.
     "ENUM_NAME_OVERRIDES": {"StageEnum": "projects.models.Stage.choices"},
 }

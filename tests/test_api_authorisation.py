@@ -297,7 +297,8 @@ def test_a_token_stops_working_the_moment_it_is_revoked(seeded: dict[str, Any], 
     response = client.get(path, headers=headers)
     assert response.status_code == UNAUTHORISED
     assert (
-        response.json()["detail"] == "This token was revoked. Make a new one on your account page."
+        response.json()["detail"]
+        == "This token was revoked. Make a new one at http://127.0.0.1:8000/my/api-tokens/."
     )
 
 
@@ -315,7 +316,8 @@ def test_a_token_stops_working_when_it_expires(seeded: dict[str, Any], db: None)
     assert response.status_code == UNAUTHORISED
     assert response["WWW-Authenticate"].startswith("Bearer")
     assert (
-        response.json()["detail"] == "This token has expired. Make a new one on your account page."
+        response.json()["detail"]
+        == "This token has expired. Make a new one at http://127.0.0.1:8000/my/api-tokens/."
     )
 
 

@@ -218,3 +218,20 @@ def test_a_group_that_does_not_exist_is_refused_with_the_ones_that_do(
     response = client.get(path, {"group": "experts"}, headers=bearer(expert))
     assert response.status_code == 400
     assert response.json() == {"detail": "Choose one of these groups: lived, learned, non_voting."}
+
+
+def test_a_token_sent_without_bearer_is_told_how_to_send_it(client) -> None:
+    """"Token cpd_…" was answered as if no token had been sent."""
+    for header in ("Token cpd_abc", "cpd_abc"):
+        response = client.get("/api/v1/projects/", headers={"Authorization": header})
+        assert response.status_code == 401
+        assert "Put “Bearer” before the token" in response.json()["detail"]
+
+
+def test_a_signed_in_browser_posting_is_told_the_api_only_reads(client, expert) -> None:
+    """It was told "CSRF Failed: CSRF token missing."."""
+    client = type(client)(enforce_csrf_checks=True)
+    client.force_login(expert)
+    response = client.post("/api/v1/projects/", {})
+    assert response.status_code == 405
+    assert response.json()["detail"] == "The API only reads: send GET."

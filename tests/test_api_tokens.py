@@ -112,9 +112,11 @@ def test_a_lifetime_not_offered_is_refused(client, expert) -> None:
 def test_the_same_name_twice_makes_one_token_and_says_why(client, expert) -> None:
     client.force_login(expert)
     _make(client)
-    response = _make(client)
+    later = timezone.now() + timedelta(minutes=2)
+    with time_machine.travel(later):
+        response = _make(client, name="council REPORT")
     html = assert_error_page(response)
-    assert "already have a working token called" in html
+    assert "already have a working token called “Council report”" in html
     assert ApiToken.objects.count() == 1
     # A revoked token's name is free again.
     tokens.revoke_token(user=expert, token_id=ApiToken.objects.get().pk)
@@ -185,3 +187,47 @@ def test_the_tokens_page_costs_the_same_queries_with_one_or_ten(
     client.force_login(expert)
     with django_assert_max_num_queries(6):
         assert client.get(PAGE).status_code == 200
+
+
+def test_a_second_tap_shows_the_key_the_first_made(client, expert) -> None:
+    """Sent twice before the first answer came back, the second answer said "You already
+    have a working token called …" and the key the first had made was never shown."""
+    client.force_login(expert)
+    _make(client)  # the first tap: its answer never reaches the screen
+    second = _make(client)
+    assert second.status_code == 302
+    key = _shown_key(client.get(second["Location"]).content.decode())
+    assert ApiToken.objects.get().digest == hashlib.sha256(key.encode()).hexdigest()
+
+
+def test_the_new_key_is_at_the_top_and_takes_focus(client, expert) -> None:
+    """It was two screens down on a phone, with focus left on the page."""
+    client.force_login(expert)
+    _make(client)
+    html = client.get(PAGE).content.decode()
+    box = html.index('id="new-token"')
+    assert html.index("<h1") < box < html.index("Most people never need this page")
+    assert "autofocus" in html[box : box + 120]
+
+
+def test_a_key_never_shown_is_not_shown_much_later(client, expert) -> None:
+    client.force_login(expert)
+    _make(client)
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        html = client.get(PAGE).content.decode()
+    assert 'id="new-token-key"' not in html
+
+
+def test_deleting_an_account_deletes_its_tokens(client, expert) -> None:
+    tokens.make_token(user=expert, name="Report", days=30)
+    from participation.services.erasure import erase_account
+
+    erase_account(user=expert)
+    assert not ApiToken.objects.exists()
+
+
+def test_a_name_that_would_turn_the_text_around_is_refused(client, expert) -> None:
+    client.force_login(expert)
+    response = _make(client, name="Report \u202egnp.exe")
+    assert_error_page(response, field_id="id_name")
+    assert not ApiToken.objects.exists()

@@ -6,6 +6,8 @@ page the form leads back to, and then only its first characters are ever shown a
 
 from __future__ import annotations
 
+import time
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,11 +20,14 @@ from ..http import posted
 from ..kept_forms import form_page, kept_fields, post_only
 from ..models import ApiToken
 from .forms import ApiTokenForm
-from .tokens import TokenError, make_token, revoke_token
+from .tokens import AlreadyMade, TokenError, make_token, revoke_token
 
 # The new key waits here between the form and the page that shows it, and is removed as
 # soon as it has been shown.
 NEW_KEY = "coproduce.api.new_key"
+# A key not shown within this many seconds (the page after the form was never opened) is not
+# shown later: whoever opens the page next may not be at the same screen.
+SHOW_KEY_SECONDS = 10 * 60
 
 
 @form_page
@@ -32,12 +37,18 @@ def api_tokens(request: Request) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             token, key = make_token(user=user, **form.cleaned_data)
+        except AlreadyMade:
+            # A second tap: the first request's answer holds the key (in the session, for
+            # the page this leads to), so this one goes to the same page.
+            return redirect("api_tokens")
         except TokenError as refusal:
             form.add_error(None, str(refusal))
         else:
-            request.session[NEW_KEY] = {"id": token.pk, "key": key}
+            request.session[NEW_KEY] = {"id": token.pk, "key": key, "at": time.time()}
             return redirect("api_tokens")
     new = request.session.pop(NEW_KEY, None)
+    if new and time.time() - new.get("at", 0) > SHOW_KEY_SECONDS:
+        new = None  # never shown, and too old to show now: the owner revokes it and makes another
     tokens = list(ApiToken.objects.filter(user=user))
     return render(
         request,

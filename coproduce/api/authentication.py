@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -17,10 +18,15 @@ from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from ..models import ApiToken, User
+from ..site import absolute_url
 from .tokens import KEY_START, digest
 
 # "Last used" is written at most this often per key, so reading does not write every time.
 LAST_USED_EVERY = timedelta(minutes=1)
+
+
+def _tokens_page() -> str:
+    return absolute_url(reverse("api_tokens"))
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
@@ -32,7 +38,11 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             return None
         scheme, _space, key = header.partition(" ")
         if scheme.lower() != self.keyword.lower():
-            return None
+            # Another scheme ("Token cpd_…"), or the key with no scheme at all: the key was
+            # sent, so say how, rather than that nothing was.
+            raise exceptions.AuthenticationFailed(
+                _("Put “Bearer” before the token: send “Authorization: Bearer cpd_…”.")
+            )
         key = key.strip()
         if not key.startswith(KEY_START) or " " in key:
             raise exceptions.AuthenticationFailed(
@@ -44,11 +54,11 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         now = timezone.now()
         if token.revoked_at is not None:
             raise exceptions.AuthenticationFailed(
-                _("This token was revoked. Make a new one on your account page.")
+                _("This token was revoked. Make a new one at %(page)s.") % {"page": _tokens_page()}
             )
         if token.expires_at <= now:
             raise exceptions.AuthenticationFailed(
-                _("This token has expired. Make a new one on your account page.")
+                _("This token has expired. Make a new one at %(page)s.") % {"page": _tokens_page()}
             )
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("This account is switched off."))

@@ -71,8 +71,8 @@ def _resolve(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
 def _kind(spec: dict[str, Any], node: dict[str, Any]) -> str:
     node = _resolve(spec, node)
     if "enum" in node:
-        values = ", ".join(f"“{value}”" for value in node["enum"] if value not in ("", None))
-        kind = f"one of {values}"
+        values = [f"“{value}”" for value in node["enum"] if value not in ("", None)]
+        kind = f"one of {', '.join(values)}" if values else "empty"
     elif "oneOf" in node:
         kind = " or ".join(_kind(spec, option) for option in node["oneOf"])
     elif node.get("type") == "array":
@@ -114,7 +114,8 @@ def operations(spec: dict[str, Any]) -> list[Operation]:
             answer = operation.get("responses", {}).get("200", {})
             body = answer.get("content", {}).get("application/json", {}).get("schema", {})
             resolved = _resolve(spec, body)
-            paged = "results" in resolved.get("properties", {})
+            properties = resolved.get("properties", {})
+            paged = "results" in properties and "next" in properties
             found.append(
                 Operation(
                     method=method.upper(),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views import defaults
 from rest_framework import exceptions
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -23,6 +24,11 @@ NOTHING_HERE = gettext_noop("There is nothing here, or you cannot see it.")
 
 
 def plain_words(error: Exception, context: dict[str, Any]) -> Response | None:
+    request = context.get("request")
+    if request is not None and request.method not in SAFE_METHODS:
+        # Whatever else is wrong (a signed-in browser's POST fails the CSRF check first), the
+        # answer that helps is that the API only reads.
+        error = exceptions.MethodNotAllowed(request.method, _("The API only reads: send GET."))
     if isinstance(error, exceptions.NotAuthenticated):
         plain = exceptions.NotAuthenticated(
             _(

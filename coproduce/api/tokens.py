@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import limits
 from ..models import ApiToken, User
 
 KEY_START = "cpd_"
@@ -29,6 +30,11 @@ class TokenError(Exception):
     """A token cannot be made or revoked; the message says why, in plain words."""
 
 
+class AlreadyMade(TokenError):
+    """The same person made a token of this name a moment ago: a second tap of the button, or
+    a resend after a slow answer. The first request shows its key; this one makes nothing."""
+
+
 def digest(key: str) -> str:
     """The SHA-256 of a key, as 64 hex characters: what is stored and looked up."""
     return hashlib.sha256(key.encode()).hexdigest()
@@ -39,7 +45,8 @@ def make_token(*, user: User, name: str, days: int) -> tuple[ApiToken, str]:
 
     The key is returned this once and never stored. Raises TokenError when the person already
     has a working key of that name (a second tap of the button makes no second key) or has
-    MAX_USABLE working keys, and ValueError for a lifetime not in LIFETIMES.
+    MAX_USABLE working keys (AlreadyMade when the same person made one of that name within
+    `limits.RESUBMIT_WINDOW`: a double tap), and ValueError for a lifetime not in LIFETIMES.
     """
     if days not in LIFETIMES:
         raise ValueError(f"days must be one of {LIFETIMES}")
@@ -47,13 +54,16 @@ def make_token(*, user: User, name: str, days: int) -> tuple[ApiToken, str]:
         # One person's simultaneous requests wait for each other, so the checks hold.
         list(User.objects.select_for_update().filter(pk=user.pk))
         usable = ApiToken.objects.usable().filter(user=user)
-        if usable.filter(name__iexact=name).exists():
+        same = usable.filter(name__iexact=name).order_by("-created_at").first()
+        if same is not None:
+            if same.created_at >= timezone.now() - limits.RESUBMIT_WINDOW:
+                raise AlreadyMade(same.name)
             raise TokenError(
                 _(
                     "You already have a working token called “%(name)s”. Give this one another "
                     "name, or revoke the old one first."
                 )
-                % {"name": name}
+                % {"name": same.name}
             )
         if usable.count() >= MAX_USABLE:
             raise TokenError(

@@ -102,7 +102,8 @@ ONLY_LEADS = gettext_noop("Only the project's co-leads and commissioners see the
 
 
 class Flags(ProjectScoped):
-    """The tokenism flags raised in the project now (few, so not paged)."""
+    """The warning signs of tokenism raised in the project now (few, so not paged). Only the
+    project's co-leads and commissioners see them, as on the site."""
 
     perm = VIEW_EVALUATION
     serializer_class = FlagsSerializer

@@ -32,9 +32,11 @@ EXPLAINED = {
         "Reports show the totals, never your name."
     ),
     Purpose.NAME_SHARED: _(
-        "Your organisation can connect this site to its own systems, like a performance "
-        "report. If you say yes, those systems may show your name next to your role. If you "
-        "say no, or do not answer, they see your role only."
+        "Members of your projects, like a commissioner from the council, can connect their "
+        "organisation's own systems to this site, such as a performance report. If you say "
+        "yes, those systems may show your name next to your role. If you say no, or do not "
+        "answer, they see your role and a number that stands for you, never your name. A name "
+        "already copied into another system stays there: ask that organisation to remove it."
     ),
 }
 
@@ -43,7 +45,9 @@ QUESTION = {
     Purpose.ACCESS_NEEDS: _("Do you agree that we keep your access needs?"),
     Purpose.QUOTING: _("Do you agree that reports may quote your words?"),
     Purpose.SURVEYS: _("Do you agree that we may send you evaluation surveys?"),
-    Purpose.NAME_SHARED: _("Do you agree that your name may go to your organisation's systems?"),
+    Purpose.NAME_SHARED: _(
+        "Do you agree that systems connected by members of your projects may show your name?"
+    ),
 }
 
 CHOOSE = _("Choose yes or no: %(question)s")

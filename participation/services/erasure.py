@@ -32,7 +32,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from coproduce.models import User
+from coproduce.models import ApiToken, User
 from projects.models import Membership, Project, Stage, Vote
 from projects.services import memberships
 from projects.services.errors import ProjectError
@@ -148,6 +148,7 @@ def erase_account(*, user: User) -> bool:
     OutboxMessage.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
+    ApiToken.objects.filter(user=user).delete()
     for eraser in _erasers:
         eraser(user)
 

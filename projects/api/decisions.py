@@ -161,7 +161,10 @@ class DecisionSerializer(serializers.Serializer):  # type: ignore[type-arg]
         }
 
     def to_representation(self, gate: Gate) -> dict[str, Any]:
-        gate.outcome_text = gate_reading.describe_outcome(gate)  # type: ignore[attr-defined]
+        # Draft and open decisions have no outcome sentence on the site: their status is it.
+        gate.outcome_text = (  # type: ignore[attr-defined]
+            gate_reading.describe_outcome(gate) or gate.outcome.label
+        )
         return super().to_representation(gate)
 
 
