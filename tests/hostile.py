@@ -194,7 +194,7 @@ NOT_A_NUMBER = [
     "١٢",  # Arabic-Indic digits
     "",
 ]
-NOT_A_DATE = ["2026-02-30", "31/12/2026", "0000-00-00", "9999-99-99", "25:61", "tomorrow", "-1"]
+NOT_A_DATE = ["2026-02-30", "31/02/2026", "0000-00-00", "9999-99-99", "25:61", "tomorrow", "-1"]
 NOT_A_CHOICE = ["-1", "0", "999999999", "1 OR 1=1", "approve ", "APPROVE", "None", "[]"]
 # Files for a receipt or a list of people to invite: markup in a PDF, a PNG that is only a
 # header, a path for a name, formulas and bytes that are not UTF-8 in a CSV, nothing, too much.
