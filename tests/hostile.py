@@ -194,6 +194,7 @@ NOT_A_NUMBER = [
     "١٢",  # Arabic-Indic digits
     "",
 ]
+# Never a date in any form the site reads (it reads en-GB dates, so 31/12/2026 is one).
 NOT_A_DATE = ["2026-02-30", "31/02/2026", "0000-00-00", "9999-99-99", "25:61", "tomorrow", "-1"]
 NOT_A_CHOICE = ["-1", "0", "999999999", "1 OR 1=1", "approve ", "APPROVE", "None", "[]"]
 # Files for a receipt or a list of people to invite: markup in a PDF, a PNG that is only a
