@@ -221,7 +221,7 @@ def test_a_group_that_does_not_exist_is_refused_with_the_ones_that_do(
 
 
 def test_a_token_sent_without_bearer_is_told_how_to_send_it(client) -> None:
-    """"Token cpd_…" was answered as if no token had been sent."""
+    """A key sent as "Token cpd_…" was answered as if no token had been sent."""
     for header in ("Token cpd_abc", "cpd_abc"):
         response = client.get("/api/v1/projects/", headers={"Authorization": header})
         assert response.status_code == 401
