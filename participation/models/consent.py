@@ -103,22 +103,21 @@ def surveyable(rows: QuerySet[Any], person: str = "pk") -> QuerySet[Any]:
     return not_refused(rows, Purpose.SURVEYS, person)
 
 
-def unquotable_ids(user_ids: set[int]) -> set[int]:
-    """Of these people, those who withdrew "being quoted" (one query)."""
-    latest = dict(
+def _latest(user_ids: set[int], purpose: Purpose) -> dict[int, bool]:
+    """{user id: given?} for those of these people who decided about `purpose` (one query)."""
+    return dict(
         Consent.objects.in_order()
-        .filter(user_id__in=user_ids, purpose=Purpose.QUOTING)
+        .filter(user_id__in=user_ids, purpose=purpose)
         .values_list("user_id", "given")
     )
-    return {user_id for user_id, given in latest.items() if not given}
+
+
+def unquotable_ids(user_ids: set[int]) -> set[int]:
+    """Of these people, those who withdrew "being quoted" (one query)."""
+    return {user_id for user_id, given in _latest(user_ids, Purpose.QUOTING).items() if not given}
 
 
 def nameable_ids(user_ids: set[int]) -> set[int]:
     """Of these people, those whose latest decision says their name may go to other systems
     through the API (one query). Someone never asked is not named: this one is opt-in."""
-    latest = dict(
-        Consent.objects.in_order()
-        .filter(user_id__in=user_ids, purpose=Purpose.NAME_SHARED)
-        .values_list("user_id", "given")
-    )
-    return {user_id for user_id, given in latest.items() if given}
+    return {user_id for user_id, given in _latest(user_ids, Purpose.NAME_SHARED).items() if given}

@@ -7,7 +7,7 @@ than in views or templates, which only display what they are given.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Generic, TypeVar
 
@@ -267,25 +267,30 @@ class TimelineStep:
     answered: list[GroupAnswered] = field(default_factory=list)
 
 
-def timeline(project: Project) -> list[TimelineStep]:
-    """The five stages in order, each with the decisions proposed for leaving it and how many
-    of the things each group said in it have a response."""
+def stage_steps(project: Project) -> list[TimelineStep]:
+    """The five stages in order, each with the decisions proposed for leaving it (one query);
+    `timeline` adds what was said in each and answered."""
     gates = list(
         Gate.objects.filter(project=project).select_related("signoff").order_by("created_at", "pk")
     )
     stages = list(Stage)
     current = stages.index(project.stage_enum)
-    answered = {row.stage: row.groups for row in answered_by_stage(project)}
     return [
         TimelineStep(
             stage=stage,
             is_current=index == current,
             is_past=index < current,
             gates=[TimelineGate(g, g.outcome) for g in gates if g.from_stage == stage],
-            answered=answered.get(stage, []),
         )
         for index, stage in enumerate(stages)
     ]
+
+
+def timeline(project: Project) -> list[TimelineStep]:
+    """`stage_steps`, each with how many of the things each group said in it have a
+    response."""
+    answered = {row.stage: row.groups for row in answered_by_stage(project)}
+    return [replace(step, answered=answered.get(step.stage, [])) for step in stage_steps(project)]
 
 
 @dataclass(frozen=True)
